@@ -1,0 +1,99 @@
+"""The category tree: one node per level of every hierarchy, and a safe slug for each.
+
+A slug becomes a folder name, so it must be safe on every file system a site
+is built or served from (ext4, APFS, NTFS): no separators, no ``..``, no
+control or reserved characters, no reserved Windows names, at most 100 bytes.
+Two names that reduce to the same slug (or differ only in case, which macOS
+and Windows do not tell apart) share one feed, with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from .models import Category, CategoryPath, Post
+
+log = logging.getLogger(__name__)
+
+MAX_SLUG_BYTES = 100
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u0080-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+
+
+def slugify(name: str, mapping: Mapping[str, str] | None = None) -> str:
+    """A folder name for ``name``; ``mapping`` (config ``categories.map``) wins, but is made safe too."""
+    if mapping and name in mapping:
+        name = mapping[name]
+    slug = unicodedata.normalize("NFC", name)
+    slug = _UNSAFE.sub("-", slug)
+    slug = re.sub(r"\s+", " ", slug).strip(" .-")
+    slug = slug.lstrip(".")
+    slug = _truncate_utf8(slug, MAX_SLUG_BYTES).rstrip(" .")
+    if not slug or set(slug) <= {".", "-"}:
+        slug = "_"
+    if _RESERVED.match(slug):
+        slug = "_" + slug
+    return slug
+
+
+def _truncate_utf8(text: str, limit: int) -> str:
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
+def build_tree(posts: Iterable[Post], mapping: Mapping[str, str]) -> list[Category]:
+    """Every category node with its posts (a parent holds its descendants'), newest first.
+
+    Nodes are keyed by their case-folded slug path, so names that would land in
+    one folder share one feed rather than overwrite each other.
+    """
+    members: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    names: dict[tuple[str, ...], CategoryPath] = {}
+    slugs: dict[tuple[str, ...], tuple[str, ...]] = {}
+    ordered = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
+    slug_cache: dict[str, str] = {}
+    warned: set[tuple[CategoryPath, CategoryPath]] = set()
+    for index, post in enumerate(ordered):
+        for path in post.categories:
+            slug_path: tuple[str, ...] = ()
+            for depth, name in enumerate(path, 1):
+                slug = slug_cache.get(name)
+                if slug is None:
+                    slug = slug_cache[name] = slugify(name, mapping)
+                slug_path += (slug,)
+                key = tuple(s.casefold() for s in slug_path)
+                _note_name(key, path[:depth], slug_path, names, slugs, warned)
+                members[key].add(index)
+    return [
+        Category(path=names[key], slugs=slugs[key], posts=tuple(ordered[i] for i in sorted(idx)))
+        for key, idx in sorted(members.items(), key=lambda item: item[0])
+    ]
+
+
+def _note_name(
+    key: tuple[str, ...],
+    name_path: CategoryPath,
+    slug_path: tuple[str, ...],
+    names: dict[tuple[str, ...], CategoryPath],
+    slugs: dict[tuple[str, ...], tuple[str, ...]],
+    warned: set[tuple[CategoryPath, CategoryPath]],
+) -> None:
+    known = names.get(key)
+    if known is None:
+        names[key] = name_path
+        slugs[key] = slug_path
+    elif known != name_path and (known, name_path) not in warned:
+        # Warn once per distinct pair; the first name seen titles the feed.
+        warned.add((known, name_path))
+        log.warning(
+            "categories %r and %r share the feed folder %s",
+            " / ".join(known),
+            " / ".join(name_path),
+            "/".join(slug_path),
+        )

@@ -1,0 +1,164 @@
+"""Command line: thin commands that parse arguments, call one library function and print."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .atomic import write_atomic
+from .build import BuildReport, build, convert, list_categories
+from .config import Config, load_config, with_overrides
+from .errors import ConfigError, FeedsError, SourceError
+
+EXIT_SKIPPED = 1
+EXIT_USAGE = 2
+
+
+class UsageProblem(click.ClickException):
+    """A bad config or a missing source: exit 2, as click does for bad arguments."""
+
+    exit_code = EXIT_USAGE
+
+
+def _setup_logging(verbose: int = 0) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root = logging.getLogger("feeds")
+    root.handlers[:] = [handler]
+    root.propagate = False
+    root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+
+
+def _load(config_path: Path | None, **overrides: Any) -> Config:
+    try:
+        return with_overrides(load_config(config_path), **overrides)
+    except ConfigError as e:
+        raise UsageProblem(str(e)) from e
+
+
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default="config.yaml",
+    show_default=True,
+    help="The config file.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="feeds")
+def main() -> None:
+    """RSS 2.0 and Atom 1.0 feeds for every category of a Hexo blog.
+
+    \b
+    Example:
+        feeds build --config config.yaml
+    """
+
+
+@main.command("build")
+@_config_option
+@click.option("--source", type=click.Path(path_type=Path), help="Posts folder (overrides the config).")
+@click.option("--output", type=click.Path(path_type=Path), help="Output folder (overrides the config).")
+@click.option("--fetch/--no-fetch", "fetch", default=None, help="Resolve thumbnails over HTTP.")
+@click.option("--offline", is_flag=True, help="Use only cached thumbnail data; make no request.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any post was skipped.")
+@click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
+def build_command(
+    config_path: Path,
+    source: Path | None,
+    output: Path | None,
+    fetch: bool | None,
+    offline: bool,
+    quiet: bool,
+    strict: bool,
+    verbose: int,
+) -> None:
+    """Build the site feed and one feed per category.
+
+    \b
+    Example:
+        feeds build --config config.yaml --output public
+    """
+    _setup_logging(verbose)
+    config = _load(config_path, source=source, output=output, fetch_enabled=fetch)
+    try:
+        report = build(config, offline=offline)
+    except SourceError as e:
+        raise UsageProblem(str(e)) from e
+    except FeedsError as e:
+        raise click.ClickException(str(e)) from e
+    if not quiet:
+        click.echo(summary_line(report, config))
+    if strict and report.skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+def summary_line(report: BuildReport, config: Config) -> str:
+    line = (
+        f"{report.posts_read} posts read, {report.skipped} skipped, "
+        f"{report.feeds_written} feeds written, {report.feeds_unchanged} unchanged"
+    )
+    if config.fetch.enabled:
+        line += (
+            f", thumbnails: {report.thumbnails_fetched} fetched, {report.thumbnails_cached} cached, "
+            f"{report.thumbnails_failed} failed"
+        )
+    return f"{line}, {report.total_seconds:.2f} s"
+
+
+@main.command("convert")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["rss", "atom"]), default="atom", show_default=True)
+@click.option("--url", default="https://example.com/", show_default=True, help="The site's base URL.")
+@click.option("--title", default=None, help="Feed title (default: the first path's folder name).")
+@click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
+def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | None, output: str) -> None:
+    """Convert a few posts into one feed, with no config file.
+
+    \b
+    Example:
+        feeds convert source/_posts/hello.md --format rss --url https://me.example -o feed.xml
+    """
+    _setup_logging()
+    first = paths[0].resolve()
+    default_title = first.name if first.is_dir() else first.parent.name
+    config = _load(None, site_url=url, site_title=title or default_title or "feeds")
+    data, errors = convert(config, paths, fmt)
+    for error in errors:
+        click.echo(str(error), err=True)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        try:
+            write_atomic(Path(output), data)
+        except FeedsError as e:
+            raise click.ClickException(str(e)) from e
+
+
+@main.command("categories")
+@_config_option
+def categories_command(config_path: Path) -> None:
+    """List every category with its post count, slug path and feed files.
+
+    \b
+    Example:
+        feeds categories --config config.yaml
+    """
+    _setup_logging()
+    config = _load(config_path)
+    try:
+        listing, errors = list_categories(config)
+    except SourceError as e:
+        raise UsageProblem(str(e)) from e
+    for error in errors:
+        click.echo(str(error), err=True)
+    for item in listing:
+        click.echo(f"{item.label}\t{item.count}\t{item.slug_path}\t{'  '.join(item.files)}")

@@ -1,0 +1,254 @@
+"""Read ``config.yaml`` once into a typed, frozen :class:`Config`.
+
+Everything downstream receives this object; nothing reads the YAML again and
+nothing keeps settings in globals.  Validation happens here, at the edge, so an
+unknown key or a wrong type is reported with its dotted name (and, for a typo,
+the nearest known key) before any work starts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .errors import ConfigError
+
+DEFAULT_REMOVE = (
+    "#recommend_bottom",
+    "#article_bottom",
+    'p:-soup-contains("分享让更多人看到")',
+    'div:-soup-contains-own("分享让更多人看到")',
+)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "My site"
+    url: str = "https://example.com/"
+    description: str = ""
+    language: str = "en"
+    author: str = ""
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    formats: tuple[str, ...] = ("rss", "atom")
+    limit: int = 20
+    summary_length: int = 140
+    content: str = "full"  # full | summary | none
+
+
+@dataclass(frozen=True)
+class CategoriesConfig:
+    map: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ContentConfig:
+    remove: tuple[str, ...] = DEFAULT_REMOVE
+    iframe_hosts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    enabled: bool = False
+    ttl: float = 7 * 86400.0  # seconds; the YAML may say "7d", "12h", "30m" or a number
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    budget: float = 60.0  # seconds for all fetching in one build
+    concurrency: int = 8
+    per_host: int = 2
+    retries: int = 2
+    allow_private: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteConfig = SiteConfig()
+    source: Path = Path("source/_posts")
+    output: Path = Path("public")
+    cache: Path = Path(".feeds-cache")
+    permalink: str = ":year/:month/:day/:title/"
+    feeds: FeedsConfig = FeedsConfig()
+    categories: CategoriesConfig = CategoriesConfig()
+    content: ContentConfig = ContentConfig()
+    fetch: FetchConfig = FetchConfig()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site.timezone)
+
+
+_SECTIONS = {
+    "site": SiteConfig,
+    "feeds": FeedsConfig,
+    "categories": CategoriesConfig,
+    "content": ContentConfig,
+    "fetch": FetchConfig,
+}
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "Path": (str,),
+}
+_TYPE_WORDS = {
+    "str": "a string",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "Path": "a path",
+}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
+    """Load and validate a config file; relative paths resolve against its folder.
+
+    ``path=None`` gives the defaults relative to the current folder, which is
+    what ``feeds convert`` uses.  ``overrides`` are dotted keys set from the CLI.
+    """
+    raw: Any = {}
+    base = Path.cwd()
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise ConfigError(f"cannot read config: {e.strerror or e}", path=path) from e
+        except UnicodeDecodeError as e:
+            raise ConfigError("config is not UTF-8", path=path) from e
+        try:
+            raw = yaml.safe_load(text) or {}
+        except yaml.YAMLError as e:
+            raise ConfigError(f"not valid YAML: {e}", path=path) from e
+        base = path.resolve().parent
+    if not isinstance(raw, dict):
+        raise ConfigError("the config must be a mapping of keys to values", path=path)
+    try:
+        config = _build(Config, raw, "")
+        config = _resolve_paths(config, base)
+        validate(config)
+    except ConfigError as e:
+        raise ConfigError(e.reason, key=e.key, path=path) from None
+    return config
+
+
+def _build(cls: Any, raw: dict[str, Any], prefix: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        dotted = f"{prefix}{key}"
+        if not isinstance(key, str) or key not in known:
+            near = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean '{prefix}{near[0]}'?)" if near else ""
+            raise ConfigError(f"unknown key{hint}; known keys: {', '.join(sorted(known))}", key=dotted)
+        values[key] = _convert(known[key], value, dotted)
+    return cls(**values)
+
+
+def _convert(f: Any, value: Any, dotted: str) -> Any:
+    type_name = f.type if isinstance(f.type, str) else f.type.__name__
+    if f.name in _SECTIONS and not type_name.startswith(("str", "Path")):
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise ConfigError("expected a mapping of keys to values", key=dotted)
+        return _build(_SECTIONS[f.name], value, dotted + ".")
+    if type_name.startswith("tuple"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError("expected a list of strings", key=dotted)
+        return tuple(value)
+    if type_name.startswith("dict"):
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(isinstance(v, str | int) for v in value.values()):
+            raise ConfigError("expected a mapping of names to strings", key=dotted)
+        return {str(k): str(v) for k, v in value.items()}
+    if f.name == "ttl":
+        return _duration(value, dotted)
+    expected = _TYPES[type_name]
+    ok = isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
+    if not ok:
+        raise ConfigError(f"expected {_TYPE_WORDS[type_name]}, got {value!r}", key=dotted)
+    if type_name == "Path":
+        return Path(value)
+    if type_name == "float":
+        return float(value)
+    return value
+
+
+def _duration(value: Any, dotted: str) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    m = _DURATION.match(str(value)) if isinstance(value, str) else None
+    if not m:
+        raise ConfigError(f"expected a duration such as 7d, 12h, 30m or seconds, got {value!r}", key=dotted)
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    return replace(
+        config,
+        source=base / config.source,
+        output=base / config.output,
+        cache=base / config.cache,
+    )
+
+
+def validate(config: Config) -> None:
+    """Rules on values, beyond their types."""
+    if not re.match(r"^https?://[^/\s]+", config.site.url):
+        raise ConfigError("must be an absolute http(s) URL such as https://example.com/", key="site.url")
+    try:
+        ZoneInfo(config.site.timezone)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise ConfigError(f"unknown time zone {config.site.timezone!r}", key="site.timezone") from e
+    for fmt in config.feeds.formats:
+        if fmt not in ("rss", "atom"):
+            raise ConfigError(f"unknown format {fmt!r}: use rss and/or atom", key="feeds.formats")
+    if not config.feeds.formats:
+        raise ConfigError("name at least one of rss, atom", key="feeds.formats")
+    if config.feeds.content not in ("full", "summary", "none"):
+        raise ConfigError("expected one of full, summary, none", key="feeds.content")
+    positive = {
+        "feeds.limit": config.feeds.limit,
+        "feeds.summary_length": config.feeds.summary_length,
+        "fetch.concurrency": config.fetch.concurrency,
+        "fetch.per_host": config.fetch.per_host,
+    }
+    for key, value in positive.items():
+        if value < 1:
+            raise ConfigError(f"must be at least 1, got {value}", key=key)
+    if not config.site.title.strip():
+        raise ConfigError("must not be empty", key="site.title")
+
+
+def with_overrides(config: Config, **changes: Any) -> Config:
+    """A validated copy with CLI flags applied: top-level keys, or ``site_*``/``fetch_*`` for sections."""
+    sections: dict[str, dict[str, Any]] = {"site": {}, "fetch": {}}
+    top: dict[str, Any] = {}
+    for key, value in changes.items():
+        if value is None:
+            continue
+        section, _, name = key.partition("_")
+        if section in sections and name:
+            sections[section][name] = value
+        else:
+            top[key] = value
+    for section, values in sections.items():
+        if values:
+            top[section] = replace(getattr(config, section), **values)
+    result = replace(config, **top)
+    validate(result)
+    return result

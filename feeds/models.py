@@ -1,0 +1,68 @@
+"""Plain frozen data passed between the pipeline's stages.
+
+A :class:`Post` carries only metadata, never the body: an archive of 100,000
+posts must fit in memory, and bodies are read again (see ``posts.read_body``)
+only for the few posts that end up in some feed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+CategoryPath = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Post:
+    """What the front matter says about one file, normalised."""
+
+    path: Path  # absolute path of the source file
+    rel: str  # path under the source root, '/'-separated, with the .md suffix
+    title: str
+    date: datetime  # aware
+    updated: datetime  # aware; equals date when the post never said
+    permalink: str
+    id: str  # stable entry id / guid, the same in every feed
+    categories: tuple[CategoryPath, ...] = ()
+    tags: tuple[str, ...] = ()
+    author: str | None = None
+    author_email: str | None = None
+    thumbnail: str | None = None
+    description: str | None = None  # front matter description/excerpt, raw
+    body_format: str | None = None  # front matter "format", if any
+    title_from_body: bool = False  # title was blank: fill it from the body text
+
+
+@dataclass(frozen=True)
+class Content:
+    """A post's body as it goes into feeds, already cleaned and made safe."""
+
+    html: str
+    summary: str  # plain text
+    first_text: str = ""  # start of the body's text, for untitled posts
+
+
+@dataclass(frozen=True)
+class Image:
+    """A thumbnail as the fetcher resolved it; fields the server did not give are None."""
+
+    url: str  # the final URL after redirects
+    type: str | None = None
+    length: int | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class Category:
+    """One node of the category tree; its feed holds its own and its descendants' posts."""
+
+    path: CategoryPath  # display names, parent first
+    slugs: tuple[str, ...]  # one file-system-safe slug per level
+    posts: tuple[Post, ...] = field(default=(), compare=False)
+
+    @property
+    def label(self) -> str:
+        return " / ".join(self.path)

@@ -1,0 +1,257 @@
+"""Read a folder of Hexo posts into :class:`Post` metadata.
+
+Only front matter is kept; the body is read again by :func:`read_body` for the
+posts that land in a feed.  One unusable file never stops the others: it
+becomes a :class:`PostError` in the result, and the caller reports it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from .config import Config
+from .dates import parse_date
+from .errors import PostError, SourceError
+from .models import CategoryPath, Post
+from .text import plain_title
+from .urls import absolute, clean_url, permalink
+
+log = logging.getLogger(__name__)
+
+_HANDLER = YAMLHandler()
+_LIST_MARKER = re.compile(r"^(?:[—–\-|•·]\s+)+")
+_THUMBNAIL_KEYS = ("thumbnail", "headimg", "cover", "image")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    posts: tuple[Post, ...]
+    errors: tuple[PostError, ...]
+    drafts: int
+
+
+def find_posts(source: Path) -> Iterator[Path]:
+    """Every ``*.md`` under ``source``, sorted, skipping hidden entries and links that leave it."""
+    if not source.is_dir():
+        raise SourceError(
+            "source folder does not exist" if not source.exists() else "not a folder", path=source
+        )
+    root = source.resolve()
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(source, onerror=None, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            # A file named just ".md" is a post whose title was sanitised away, not a hidden file.
+            if (name.startswith(".") and name != ".md") or not name.endswith(".md"):
+                continue
+            path = Path(folder, name)
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                log.warning("%s: symbolic link to outside the source folder, skipped", path)
+                continue
+            found.append(path)
+    return iter(sorted(found))
+
+
+def read_posts(config: Config, paths: list[Path] | None = None, source: Path | None = None) -> ReadResult:
+    """Every post under the source (or just ``paths``, relative to ``source``); drafts are counted."""
+    posts: list[Post] = []
+    errors: list[PostError] = []
+    drafts = 0
+    for path in paths if paths is not None else find_posts(config.source):
+        try:
+            post = read_post(path, config, source)
+        except PostError as e:
+            errors.append(e)
+            continue
+        if post is None:
+            drafts += 1
+        else:
+            posts.append(post)
+    return ReadResult(tuple(posts), tuple(errors), drafts)
+
+
+def load_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise PostError(f"cannot read: {e.strerror or e}", path=path) from e
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise PostError(f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})", path=path) from e
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def split(text: str) -> tuple[str | None, str]:
+    """(front matter, body); a file with no front matter is all body."""
+    if not _HANDLER.detect(text):
+        return None, text
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        return None, text
+    return fm, body.strip()
+
+
+def read_body(post: Post) -> str:
+    """The body of a post read earlier; parses no YAML."""
+    return split(load_text(post.path))[1]
+
+
+def read_post(path: Path, config: Config, source: Path | None = None) -> Post | None:
+    """One post's metadata, None for a draft; PostError when the file cannot be used."""
+    fm, body = split(load_text(path))
+    meta: Any = {}
+    if fm is not None:
+        try:
+            meta = _HANDLER.load(fm)
+        except yaml.YAMLError as e:
+            raise PostError(f"front matter is not valid YAML: {_yaml_reason(e)}", path=path) from e
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise PostError(f"front matter is a {type(meta).__name__}, not a mapping of keys", path=path)
+    if meta.get("draft") is True or meta.get("published") is False:
+        return None
+    return _make_post(path, meta, body, config, source or config.source)
+
+
+def _yaml_reason(e: yaml.YAMLError) -> str:
+    mark = getattr(e, "problem_mark", None)
+    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+    return f"{problem} (front matter line {mark.line + 1})" if mark else str(problem)
+
+
+def _make_post(path: Path, meta: dict[Any, Any], body: str, config: Config, source: Path) -> Post:
+    tz = config.tz
+    rel = path.relative_to(source).as_posix() if path.is_relative_to(source) else path.name
+    date = parse_date(meta.get("date"), tz)
+    updated = parse_date(meta.get("updated"), tz)
+    if date is None:
+        date = updated or _mtime(path)
+        said = "missing" if meta.get("date") in (None, "") else f"{meta.get('date')!r} is not a date"
+        fallback = "its 'updated' date" if updated else "the file's modification time"
+        log.warning("%s: date %s; using %s", path, said, fallback)
+    categories = _categories(meta.get("categories", meta.get("category")))
+    title = plain_title(meta.get("title"))
+    if not title:
+        log.warning("%s: title is blank; using the start of the body's text", path)
+    link = permalink(
+        config.permalink,
+        base=config.site.url,
+        rel=_stem(rel),
+        date=date.astimezone(tz),
+        categories=categories,
+    )
+    author, email = _author(meta.get("author"))
+    description = meta.get("description", meta.get("excerpt"))
+    return Post(
+        path=path,
+        rel=rel,
+        title=title,
+        date=date,
+        updated=max(updated, date) if updated else date,
+        permalink=link,
+        id=_entry_id(meta, link),
+        categories=categories,
+        tags=_tags(meta.get("tags", meta.get("tag"))),
+        author=author,
+        author_email=email,
+        thumbnail=_thumbnail(meta, link),
+        description=str(description) if description not in (None, "") else None,
+        body_format=str(meta["format"]).lower() if meta.get("format") else None,
+        title_from_body=not title,
+    )
+
+
+def _mtime(path: Path) -> datetime:
+    """Hexo's fallback for an undated post: stable as long as the file is not touched."""
+    return datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
+
+
+def _stem(rel: str) -> str:
+    """The path without ``.md``; an empty file name (``.md``) becomes ``_`` so the URL keeps a segment."""
+    stem = rel.removesuffix(".md")
+    return stem + "_" if stem == "" or stem.endswith("/") else stem
+
+
+def _name(value: object) -> str:
+    return _LIST_MARKER.sub("", plain_title(value)).strip()
+
+
+def _categories(raw: object) -> tuple[CategoryPath, ...]:
+    """Hexo: a string is one category; a list is a hierarchy; a list holding lists is several."""
+    if raw is None or raw == "":
+        return ()
+    if not isinstance(raw, list):
+        raw = [raw]
+    hierarchies: list[list[object]]
+    lists = [item for item in raw if isinstance(item, list)]
+    if len(lists) < len(raw) and all(len(item) == 1 for item in lists):
+        # `- - child` is a list marker the scraper left, as `— child` is: one hierarchy.
+        hierarchies = [[item[0] if isinstance(item, list) else item for item in raw]]
+    else:
+        hierarchies = [item if isinstance(item, list) else [item] for item in raw]
+    result: list[CategoryPath] = []
+    for levels in hierarchies:
+        path = tuple(n for n in (_name(level) for level in levels if level is not None) if n)
+        if path and path not in result:
+            result.append(path)
+    return tuple(result)
+
+
+def _tags(raw: object) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    seen: dict[str, None] = {}
+    for item in items:
+        name = _name(item)
+        if name:
+            seen.setdefault(name, None)
+    return tuple(seen)
+
+
+def _author(raw: object) -> tuple[str | None, str | None]:
+    if isinstance(raw, dict):
+        name = plain_title(raw.get("name") or raw.get("nick") or "") or None
+        email = str(raw["email"]).strip() if raw.get("email") else None
+        return name, email
+    name = plain_title(raw) if raw is not None else ""
+    return name or None, None
+
+
+def _thumbnail(meta: dict[Any, Any], link: str) -> str | None:
+    for key in _THUMBNAIL_KEYS:
+        value = meta.get(key)
+        if isinstance(value, dict):
+            value = value.get("url") or value.get("src")
+        if isinstance(value, str) and value.strip():
+            return absolute(value, link)
+    return None
+
+
+def _entry_id(meta: dict[Any, Any], link: str) -> str:
+    """The front matter's own id when it gives one, else the permalink."""
+    for key in ("id", "guid", "uuid"):
+        value = meta.get(key)
+        if value is None or str(value).strip() == "":
+            continue
+        text = str(value).strip()
+        if _UUID.match(text):
+            return f"urn:uuid:{text.lower()}"
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", text):
+            return clean_url(text)
+        return f"{link}#{clean_url(text).replace('/', '%2F')}"
+    return link

@@ -1,0 +1,50 @@
+"""Plain-text helpers shared by titles, summaries and every string put into a feed."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# XML 1.0 allows tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD and the astral planes.
+_XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = "。！？!?."
+ELLIPSIS = "…"
+
+
+def xml_safe(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/F)."""
+    return _XML_ILLEGAL.sub("", text)
+
+
+def collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def plain_title(raw: object) -> str:
+    """A title as plain text: tags stripped, entities decoded, whitespace collapsed."""
+    text = "" if raw is None else str(raw)
+    return collapse(xml_safe(html.unescape(_TAG.sub("", text))))
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a sentence end when one falls inside, else at the limit.
+
+    Works on code points, so a cut never splits a surrogate pair or an entity
+    (the text is already decoded); CJK has no spaces to cut at, hence the
+    preference for sentence ends (。！？) over word boundaries.
+    """
+    text = collapse(text)
+    if len(text) <= limit:
+        return text
+    room = text[: max(limit - 1, 1)]
+    cut = max(room.rfind(ch) for ch in _SENTENCE_END)
+    if cut >= limit // 3:
+        return room[: cut + 1]
+    return room.rstrip() + ELLIPSIS
+
+
+def summary_html(summary: str) -> str:
+    """A plain-text summary as the HTML content of a ``feeds.content: summary`` entry."""
+    return f"<p>{html.escape(summary)}</p>" if summary else ""

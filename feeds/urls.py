@@ -1,0 +1,91 @@
+"""Permalinks and URL hygiene.
+
+Hexo builds a post's address from a pattern such as ``:year/:month/:day/:title/``
+where ``:title`` is the file's path under the source folder.  Names here are
+Unicode (Chinese titles, emoji), so each path segment is percent-encoded: feed
+readers and the W3C validator want URIs, not IRIs, in RSS.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+
+from .models import CategoryPath
+
+_TOKEN = re.compile(r":(year|month|day|i_month|i_day|hour|minute|second|title|name|post_title|category|id)\b")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Characters RFC 3986 allows in a URI as they are; everything else gets escaped.
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
+
+
+def quote_segment(text: str) -> str:
+    """Percent-encode one path segment (a '/' inside it is data, not a separator)."""
+    return quote(text, safe="")
+
+
+def quote_path(path: str) -> str:
+    return "/".join(quote_segment(part) for part in path.split("/"))
+
+
+def permalink(
+    pattern: str, *, base: str, rel: str, date: datetime, categories: tuple[CategoryPath, ...]
+) -> str:
+    """The post's absolute URL; ``rel`` is its source path with '/' separators and no suffix."""
+    name = rel.rsplit("/", 1)[-1]
+    values = {
+        "year": f"{date.year:04d}",
+        "month": f"{date.month:02d}",
+        "day": f"{date.day:02d}",
+        "i_month": str(date.month),
+        "i_day": str(date.day),
+        "hour": f"{date.hour:02d}",
+        "minute": f"{date.minute:02d}",
+        "second": f"{date.second:02d}",
+        "title": quote_path(rel),
+        "post_title": quote_path(rel),
+        "name": quote_segment(name),
+        "id": quote_segment(name),
+        "category": quote_path("/".join(categories[0])) if categories else "uncategorized",
+    }
+    path = _TOKEN.sub(lambda m: values[m.group(1)], pattern).lstrip("/")
+    return urljoin(site_root(base), path)
+
+
+def site_root(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def clean_url(url: str) -> str:
+    """Make a URL from front matter or a body valid as a URI: escape spaces, Unicode, stray '%'."""
+    url = _BAD_PERCENT.sub("%25", url.strip())
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if netloc and not netloc.isascii():
+        try:
+            netloc = netloc.encode("idna").decode("ascii")
+        except UnicodeError:
+            netloc = quote(netloc, safe=":@[]")
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            quote(parts.path, safe=_URI_SAFE),
+            quote(parts.query, safe=_URI_SAFE),
+            quote(parts.fragment, safe=_URI_SAFE),
+        )
+    )
+
+
+def absolute(url: str, base: str) -> str:
+    """Resolve against ``base``; protocol-relative ``//host/x`` becomes https."""
+    url = url.strip()
+    if url.startswith("//"):
+        return clean_url("https:" + url)
+    return clean_url(urljoin(base, url))
+
+
+def is_http(url: str) -> bool:
+    scheme = urlsplit(url).scheme.lower()
+    return scheme in ("http", "https") and bool(urlsplit(url).netloc)

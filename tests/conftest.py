@@ -1,0 +1,74 @@
+"""Shared fixtures: the corpus copy, a config factory, and validators every feed must pass."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+import yaml
+from lxml import etree
+
+DATA = Path(__file__).parent / "data"
+CORPUS = DATA / "corpus"
+EXAMPLES = Path(__file__).parent.parent / "examples" / "posts"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="session")
+def atom_schema() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(DATA / "atom.rng")))
+
+
+def check_feed(path: Path, schema: etree.RelaxNG) -> feedparser.FeedParserDict:
+    """Well-formed XML, RFC 4287 for Atom, no bozo, and title/link/id/date on every entry."""
+    data = path.read_bytes()
+    doc = etree.fromstring(data)
+    if doc.tag == f"{ATOM}feed":
+        assert schema.validate(doc), f"{path}: {schema.error_log}"
+    parsed = feedparser.parse(data)
+    assert not parsed.bozo, f"{path}: {parsed.get('bozo_exception')}"
+    count = len(doc.findall(f"{ATOM}entry")) + len(doc.findall("channel/item"))
+    assert len(parsed.entries) == count
+    for entry in parsed.entries:
+        for key in ("title", "link", "id"):
+            assert entry.get(key), f"{path}: entry without {key}: {entry.get('link')}"
+        assert entry.get("published_parsed") or entry.get("updated_parsed"), f"{path}: entry without date"
+    return parsed
+
+
+@pytest.fixture
+def make_config(tmp_path: Path) -> Callable[..., Path]:
+    """Write a config.yaml in tmp_path; keyword arguments become top-level keys."""
+
+    def make(**overrides: Any) -> Path:
+        config: dict[str, Any] = {
+            "site": {
+                "title": "Test site",
+                "url": "https://blog.example.org/",
+                "language": "zh-CN",
+                "timezone": "Asia/Shanghai",
+            },
+            "source": str(CORPUS),
+            "output": str(tmp_path / "public"),
+            "cache": str(tmp_path / "cache"),
+        }
+        for key, value in overrides.items():
+            if isinstance(value, dict) and isinstance(config.get(key), dict):
+                config[key] = {**config[key], **value}
+            else:
+                config[key] = value
+        path = tmp_path / "config.yaml"
+        path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        return path
+
+    return make
+
+
+def write_post(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return path

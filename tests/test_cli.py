@@ -1,0 +1,109 @@
+"""The commands as a person and a cron job use them: output, exit codes, help."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from feeds.cli import main
+
+from .conftest import EXAMPLES, write_post
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_build_prints_one_summary_line(runner: CliRunner, make_config: Callable[..., Path]) -> None:
+    config = make_config(source=str(EXAMPLES))
+    result = runner.invoke(main, ["build", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("12 posts read, 0 skipped, ") and "feeds written" in lines[0]
+    again = runner.invoke(main, ["build", "--config", str(config)])
+    assert "0 feeds written" in again.stdout and "unchanged" in again.stdout
+
+
+def test_quiet_is_silent_on_success(
+    runner: CliRunner, make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    write_post(src, "a.md", "---\ntitle: A\ndate: 2021-01-01\ncategories: [X]\n---\nhi")
+    result = runner.invoke(main, ["build", "--config", str(make_config(source=str(src))), "--quiet"])
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_strict_exits_1_when_a_post_is_skipped(
+    runner: CliRunner, make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    write_post(src, "good.md", "---\ntitle: A\ndate: 2021-01-01\n---\nhi")
+    write_post(src, "bad.md", "---\ntitle: [oops\n---\nhi")
+    config = str(make_config(source=str(src)))
+    lenient = runner.invoke(main, ["build", "--config", config])
+    assert lenient.exit_code == 0
+    assert f"{src / 'bad.md'}: front matter is not valid YAML" in lenient.stderr
+    assert "1 posts read, 1 skipped" in lenient.stdout
+    strict = runner.invoke(main, ["build", "--config", config, "--strict"])
+    assert strict.exit_code == 1
+
+
+def test_bad_config_and_missing_source_exit_2(
+    runner: CliRunner, make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("feeds:\n  limt: 3\n", encoding="utf-8")
+    result = runner.invoke(main, ["build", "--config", str(bad)])
+    assert result.exit_code == 2 and "feeds.limt" in result.stderr and "feeds.limit" in result.stderr
+    missing = runner.invoke(main, ["build", "--config", str(make_config(source=str(tmp_path / "nope")))])
+    assert missing.exit_code == 2 and str(tmp_path / "nope") in missing.stderr
+    no_config = runner.invoke(main, ["build", "--config", str(tmp_path / "absent.yaml")])
+    assert no_config.exit_code == 2 and "absent.yaml" in no_config.stderr
+
+
+def test_convert_to_stdout_and_file(runner: CliRunner, tmp_path: Path) -> None:
+    post = EXAMPLES / "新媒体/ZAKER/source/进一步提升为群众办实事的质量水平.md"
+    result = runner.invoke(main, ["convert", str(post), "--format", "rss", "--url", "https://me.example/"])
+    assert result.exit_code == 0, result.stderr
+    parsed = feedparser.parse(result.stdout_bytes)
+    assert not parsed.bozo and parsed.version == "rss20"
+    assert [e.title for e in parsed.entries] == ["进一步提升为群众办实事的质量水平"]
+    assert parsed.entries[0].link.startswith("https://me.example/2021/10/11/")
+    out = tmp_path / "all.atom"
+    result = runner.invoke(main, ["convert", str(EXAMPLES), "-o", str(out), "--title", "All"])
+    assert result.exit_code == 0
+    parsed = feedparser.parse(out.read_bytes())
+    assert parsed.feed.title == "All" and len(parsed.entries) == 12
+
+
+def test_categories_lists_counts_slugs_files(runner: CliRunner, make_config: Callable[..., Path]) -> None:
+    result = runner.invoke(main, ["categories", "--config", str(make_config(source=str(EXAMPLES)))])
+    assert result.exit_code == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    by_label = {row[0]: row for row in rows}
+    zaker = by_label["新媒体 / ZAKER / source"]
+    assert zaker[1] == "2" and zaker[2] == "新媒体/ZAKER/source"
+    assert zaker[3] == "categories/新媒体/ZAKER/source/rss.xml  categories/新媒体/ZAKER/source/atom.xml"
+    assert int(by_label["新媒体"][1]) == 3
+
+
+@pytest.mark.parametrize("command", ["build", "convert", "categories"])
+def test_help_has_summary_and_example(runner: CliRunner, command: str) -> None:
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and f"feeds {command}" in result.output
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "feeds", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and "build" in done.stdout

@@ -1,0 +1,72 @@
+"""config.yaml: typed, validated on load, errors that name the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feeds.config import load_config
+from feeds.errors import ConfigError
+
+
+def load_text(tmp_path: Path, text: str):
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+def test_defaults_and_relative_paths(tmp_path: Path) -> None:
+    config = load_text(tmp_path, "source: posts\noutput: out\n")
+    assert config.source == tmp_path / "posts"
+    assert config.output == tmp_path / "out"
+    assert config.cache == tmp_path / ".feeds-cache"
+    assert config.feeds.limit == 20 and config.feeds.formats == ("rss", "atom")
+    assert config.permalink == ":year/:month/:day/:title/"
+
+
+def test_full_config(tmp_path: Path) -> None:
+    config = load_text(
+        tmp_path,
+        "site: {title: T, url: 'https://x.example', timezone: Europe/Paris, language: fr}\n"
+        "feeds: {formats: atom, limit: 5, content: summary}\ncategories: {map: {新媒体: media}}\n"
+        "fetch: {ttl: 12h, enabled: true}\n",
+    )
+    assert config.feeds.formats == ("atom",) and config.feeds.limit == 5
+    assert config.categories.map == {"新媒体": "media"}
+    assert config.fetch.ttl == 12 * 3600 and config.fetch.enabled
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        ("site:\n  titel: x\n", "site.titel", "did you mean 'site.title'"),
+        ("feeds:\n  limt: 3\n", "feeds.limt", "did you mean 'feeds.limit'"),
+        ("sourse: x\n", "sourse", "did you mean 'source'"),
+        ("feeds:\n  limit: many\n", "feeds.limit", "expected a whole number"),
+        ("feeds:\n  limit: 0\n", "feeds.limit", "at least 1"),
+        ("site:\n  url: example.com\n", "site.url", "absolute http(s) URL"),
+        ("site:\n  timezone: Mars/Base\n", "site.timezone", "unknown time zone"),
+        ("feeds:\n  formats: [rss, json]\n", "feeds.formats", "unknown format"),
+        ("feeds:\n  content: all\n", "feeds.content", "full, summary, none"),
+        ("fetch:\n  enabled: 'yes'\n", "fetch.enabled", "true or false"),
+        ("fetch:\n  ttl: soon\n", "fetch.ttl", "duration"),
+        ("site: [a]\n", "site", "mapping"),
+        ("content:\n  remove: 3\n", "content.remove", "list of strings"),
+    ],
+)
+def test_errors_name_the_key(tmp_path: Path, text: str, key: str, words: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_text(tmp_path, text)
+    assert info.value.key == key
+    assert words in str(info.value)
+    assert str(tmp_path / "config.yaml") in str(info.value)
+
+
+def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config"):
+        load_config(tmp_path / "missing.yaml")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_text(tmp_path, "site: [unclosed\n")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_text(tmp_path, "- a\n")
