@@ -101,11 +101,11 @@ class Cleaner:
         if is_md:
             parts = markdown.to_html(head), markdown.to_html(body)
         soup = self._clean(parts[1], post.permalink)
-        text = collapse(" ".join(_text(soup)))
+        text = collapse("".join(_text(soup)))
         if post.description:
-            summary_source = collapse(" ".join(_text(BeautifulSoup(post.description, "lxml"))))
+            summary_source = collapse("".join(_text(BeautifulSoup(post.description, "lxml"))))
         elif has_more:
-            summary_source = collapse(" ".join(_text(self._clean(parts[0], post.permalink))))
+            summary_source = collapse("".join(_text(self._clean(parts[0], post.permalink))))
         else:
             summary_source = text
         return Content(

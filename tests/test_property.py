@@ -1,0 +1,54 @@
+"""No input can break a feed: arbitrary text in every field still gives valid, parseable feeds."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import feedparser
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from feeds.build import build
+from feeds.config import Config, with_overrides
+
+from .conftest import check_feed
+
+NASTY = st.sampled_from(
+    ["\x00", "\x01", "\x0b", "\ufffe", "\uffff", "]]>", "<![CDATA[", "<b>", "</div>", "&", "&#0;", "&#xD800;",
+     "\u202e", "\u200f", "<script>alert(1)</script>", "<!--", "\r\n", "'", '"', "—", "😀", "..", "/", "\\"]
+)  # fmt: skip
+TEXT = st.lists(st.one_of(st.text(max_size=40), NASTY), max_size=8).map("".join)
+LONG = st.builds(lambda t, n: t * n, st.text(min_size=1, max_size=5), st.integers(0, 3000))
+
+SCHEMA = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "data" / "atom.rng")))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    title=TEXT,
+    body=st.one_of(TEXT, LONG),
+    author=TEXT,
+    categories=st.lists(TEXT, min_size=0, max_size=3),
+    tags=st.lists(TEXT, max_size=3),
+)
+def test_arbitrary_fields_give_valid_feeds(
+    title: str, body: str, author: str, categories: list[str], tags: list[str]
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        meta = {"title": title, "author": author, "categories": categories, "tags": tags, "date": "2021-01-01"}
+        front = yaml.safe_dump(meta, allow_unicode=False)
+        (root / "src").mkdir()
+        (root / "src" / "post.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")
+        config = with_overrides(Config(), source=root / "src", output=root / "out")
+        report = build(config)
+        assert report.posts_read == 1 and report.skipped == 0
+        files = sorted((root / "out").rglob("*.xml"))
+        assert len(files) >= 2
+        for path in files:
+            assert path.resolve().is_relative_to((root / "out").resolve())
+            check_feed(path, SCHEMA)
+            assert len(feedparser.parse(path.read_bytes()).entries) == 1
