@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from .models import CategoryPath
 
@@ -22,7 +22,7 @@ _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 def quote_segment(text: str) -> str:
     """Percent-encode one path segment (a '/' inside it is data, not a separator)."""
-    return quote(text, safe="")
+    return quote(unquote(text), safe="")
 
 
 def quote_path(path: str) -> str:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -100,7 +101,9 @@ def _add(fg: FeedGenerator, entry: Entry, *, rss: bool) -> None:
     terms = list(dict.fromkeys([name for path in post.categories for name in path] + list(post.tags)))
     if terms:
         fe.category([{"term": t, "label": t} for t in terms])
-    if content.summary:
+    if content.summary and rss:  # an RSS description is HTML: escape the plain text
+        fe.description(html.escape(content.summary, quote=False), isSummary=True)
+    elif content.summary:
         fe.summary(content.summary)
     body = _body(entry)
     if body:

@@ -209,3 +209,17 @@ def test_content_modes(make_config: Callable[..., Path], tmp_path: Path, mode: s
             assert entry.content[0].value == "<p>First. Second bold.</p>"
     atom = etree.parse(str(config.output / "atom.xml")).getroot()
     assert atom.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary") is not None
+
+
+def test_rss_description_is_escaped_html_atom_summary_is_text(
+    make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    write_post(src, "a.md", "---\ntitle: A\ndate: 2021-01-01\n---\n<p>if a &lt; b &amp;&amp; c</p>")
+    config = load_config(make_config(source=str(src)))
+    build(config)
+    rss = etree.parse(str(config.output / "rss.xml")).getroot()
+    assert rss.findtext("channel/item/description") == "if a &lt; b &amp;&amp; c"
+    atom = etree.parse(str(config.output / "atom.xml")).getroot()
+    summary = atom.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
+    assert summary is not None and summary.text == "if a < b && c" and summary.get("type") in (None, "text")

@@ -186,3 +186,8 @@ def test_permalink_pattern(tmp_path: Path) -> None:
     config = with_overrides(Config(), source=tmp_path, permalink="posts/:category/:name.html")
     write_post(tmp_path, "x/Hello.md", FM.format(extra="categories: [A, B]\n"))
     assert read_posts(config).posts[0].permalink == "https://example.com/posts/A/B/Hello.html"
+
+
+def test_percent_in_file_name_is_not_double_encoded(config: Config) -> None:
+    post = one(config, FM.format(extra=""), name="x/%E7%BB%A7 100%.md")
+    assert post.permalink == "https://b.example/2021/10/11/x/%E7%BB%A7%20100%25/"
