@@ -22,8 +22,7 @@ from .errors import ConfigError
 DEFAULT_REMOVE = (
     "#recommend_bottom",
     "#article_bottom",
-    'p:-soup-contains("分享让更多人看到")',
-    'div:-soup-contains-own("分享让更多人看到")',
+    'p:contains("分享让更多人看到")',
 )
 
 
