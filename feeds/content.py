@@ -32,11 +32,38 @@ from .text import collapse, truncate, xml_safe
 from .urls import absolute, is_http
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-_DROP = {"script", "style", "noscript", "template", "head", "meta", "link", "title", "object", "embed", "form"}
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "meta",
+    "link",
+    "title",
+    "object",
+    "embed",
+    "form",
+}
 _LAZY = ("data-src", "data-original", "data-actualsrc", "data-lazy-src")
 _URL_ATTRS = ("href", "src", "poster", "cite")
 _MEDIA = {"img", "video", "audio", "iframe", "picture", "source", "hr", "table", "svg", "math"}
-_WRAPPERS = {"div", "p", "span", "section", "article", "font", "center", "a", "b", "strong", "i", "em", "li", "ul"}
+_WRAPPERS = {
+    "div",
+    "p",
+    "span",
+    "section",
+    "article",
+    "font",
+    "center",
+    "a",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "li",
+    "ul",
+}
 _BLOCKS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
     "blockquote", "pre", "section", "article", "figure", "figcaption", "dd", "dt", "hr", "img",
@@ -97,7 +124,9 @@ class Cleaner:
         tree = _parse(MORE.sub("", markup))
         doomed = [el for el in tree.iter() if not isinstance(el.tag, str) or el.tag in _DROP]
         for selector in self.remove:
-            doomed.extend(selector(tree))
+            found = selector(tree)
+            if isinstance(found, list):
+                doomed.extend(el for el in found if isinstance(el, lxml.html.HtmlElement))
         for el in doomed:
             if el.getparent() is not None:
                 el.drop_tree()
