@@ -39,7 +39,9 @@ def main() -> None:
     per_post.sort()
     p95 = per_post[int(len(per_post) * 0.95) - 1]
     print(f"posts: {len(per_post)}, rounds: {args.rounds}")
-    print(f"cleaning ms/post: median {statistics.median(per_post):.3f}, p95 {p95:.3f}, max {per_post[-1]:.3f}")
+    print(
+        f"cleaning ms/post: median {statistics.median(per_post):.3f}, p95 {p95:.3f}, max {per_post[-1]:.3f}"
+    )
     print(f"total for the corpus once: {sum(per_post):.1f} ms")
 
 

@@ -1,30 +1,41 @@
-"""The pipeline: read posts → group into categories → render the entries that show → write feeds.
+"""The pipeline: read posts → plan feeds → render the entries that show → write what changed.
 
-Each stage is a plain function of the :class:`Config` and the previous
-stage's output; :func:`build` strings them together and reports what happened.
+Each stage is a plain function of the :class:`Config` and the previous stage's
+output.  What makes it cheap to run from cron is that each stage skips what
+the last run already did: unchanged files are not parsed (the post cache),
+feeds whose inputs did not change are not rendered (the manifest's
+fingerprints), and files whose bytes would not change are not touched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from .atomic import write_if_changed
+from . import output
+from .cache import BuildCache, PostRecord
 from .categories import build_tree
 from .config import Config
-from .content import Cleaner
 from .errors import OutputError, PostError
+from .lock import BuildLock
 from .models import Category, Content, Image, Post
-from .posts import find_posts, read_body, read_posts
+from .parallel import run_all
+from .posts import SourceFile, find_posts, read_posts, scan
+from .progress import NO_PROGRESS, Progress
+from .reading import read_sources
+from .rendering import FeedJob, clean_posts, render_jobs
 from .urls import quote_segment, site_root
 from .writers import Entry, FeedInfo, render
 
 log = logging.getLogger(__name__)
 
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml"}
+PARALLEL_MIN = 300  # below this many items, forking costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,7 @@ class BuildReport:
     posts_read: int = 0
     skipped: int = 0
     drafts: int = 0
+    changed: int = 0
     feeds_written: int = 0
     feeds_unchanged: int = 0
     feeds_removed: int = 0
@@ -53,33 +65,86 @@ class BuildReport:
 
     @property
     def total_seconds(self) -> float:
-        return sum(self.seconds.values())
+        return round(sum(self.seconds.values()), 4)
 
 
-def build(config: Config, *, offline: bool = False) -> BuildReport:
+def build(
+    config: Config, *, offline: bool = False, wait: float = 0.0, progress: Progress = NO_PROGRESS
+) -> BuildReport:
     """Write every feed for ``config``; one bad post is reported and skipped, never fatal."""
     report = BuildReport()
     clock = _Clock(report)
-    with clock("read"):
-        result = read_posts(config)
-    report.posts_read, report.drafts = len(result.posts), result.drafts
-    report.errors.extend(result.errors)
-    for error in result.errors:
-        log.error("%s", error)
-    with clock("plan"):
-        plans = plan_feeds(config, result.posts)
-    selected = _selected(plans)
-    with clock("content"):
-        contents = render_contents(config, selected, report)
-    with clock("thumbnails"):
-        images = _resolve_images(config, selected, offline, report) if config.fetch.enabled else {}
-    with clock("write"):
-        _write_all(config, plans, contents, images, report)
-    report.skipped = len(report.errors)
+    with clock("lock"), BuildLock(config.output, wait) as lock:
+        clock.stop()
+        _build_locked(config, offline, progress, report, clock)
+        del lock
     return report
 
 
+def _build_locked(
+    config: Config, offline: bool, progress: Progress, report: BuildReport, clock: _Clock
+) -> None:
+    cache = BuildCache(config)
+    root = config.output.resolve()
+    with clock("scan"):
+        files = scan(config.source)
+        manifest = output.load_manifest(root)
+        token = inputs_token(cache.key, files)
+        if _nothing_to_do(config, root, manifest, token):
+            _report_unchanged(config, manifest, report)
+            return
+    with clock("read"):
+        records, changed = read_sources(config, files, cache, progress, parallel_min=PARALLEL_MIN)
+    posts = [r.post for r in records.values() if r.post is not None]
+    report.posts_read, report.changed = len(posts), changed
+    report.drafts = sum(1 for r in records.values() if r.post is None and r.error is None)
+    for rel, record in records.items():
+        if record.error is not None:
+            error = PostError(record.error, path=config.source / rel)
+            log.error("%s", error)
+            report.errors.append(error)
+    with clock("plan"):
+        plans = plan_feeds(config, posts)
+        selected = _selected(plans)
+    with clock("thumbnails"):
+        images = _resolve_images(config, selected, offline, progress, report) if config.fetch.enabled else {}
+    state = output.State(
+        token, report.posts_read, report.drafts, tuple((str(e.path), e.reason) for e in report.errors)
+    )
+    _write_feeds(config, cache, plans, selected, records, images, report, clock, manifest, state)
+    report.skipped = len(report.errors)
+
+
+def inputs_token(key: str, files: Sequence[SourceFile]) -> str:
+    """Changes when the config, the package, or any source file's path, size or mtime does."""
+    listing = "\n".join(f"{f.rel}\t{f.size}\t{f.mtime_ns}" for f in files)
+    return hashlib.sha256(f"{key}\n{listing}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _nothing_to_do(config: Config, root: Path, manifest: output.Manifest, token: str) -> bool:
+    """Same inputs as the last complete build and its files untouched: no post needs even a look.
+
+    Not with the fetcher on, whose cached answers age and are worth a look each run.
+    """
+    if config.fetch.enabled or not manifest.files or manifest.state.inputs != token:
+        return False
+    return output.all_current(root, manifest.files)
+
+
+def _report_unchanged(config: Config, manifest: output.Manifest, report: BuildReport) -> None:
+    state = manifest.state
+    report.posts_read, report.drafts = state.posts, state.drafts
+    report.feeds_unchanged = len(manifest.files)
+    for path, reason in state.errors:
+        error = PostError(reason, path=Path(path))
+        log.error("%s", error)
+        report.errors.append(error)
+    report.skipped = len(report.errors)
+
+
 class _Clock:
+    """Seconds per phase, for the summary and ``--json``."""
+
     def __init__(self, report: BuildReport):
         self.report = report
         self.phase = ""
@@ -93,7 +158,12 @@ class _Clock:
         self.start = time.perf_counter()
 
     def __exit__(self, *exc: object) -> None:
-        self.report.seconds[self.phase] = round(time.perf_counter() - self.start, 4)
+        self.stop()
+
+    def stop(self) -> None:
+        if self.phase:
+            self.report.seconds[self.phase] = round(time.perf_counter() - self.start, 4)
+            self.phase = ""
 
 
 def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
@@ -101,7 +171,7 @@ def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
     limit = config.feeds.limit
     newest = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
     plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
-    for category in build_tree(posts, config.categories.map):
+    for category in build_tree(newest, config.categories.map):
         plans.append(_category_plan(config, category, limit))
     return plans
 
@@ -116,30 +186,15 @@ def _category_plan(config: Config, category: Category, limit: int) -> FeedPlan:
 
 
 def _selected(plans: Iterable[FeedPlan]) -> list[Post]:
-    seen: dict[Path, Post] = {}
+    seen: dict[str, Post] = {}
     for plan in plans:
         for post in plan.posts:
-            seen.setdefault(post.path, post)
+            seen.setdefault(post.rel, post)
     return list(seen.values())
 
 
-def render_contents(config: Config, posts: Iterable[Post], report: BuildReport) -> dict[Path, Content]:
-    """Clean the bodies of the posts that show in some feed, each once."""
-    cleaner = Cleaner(config.content, config.feeds)
-    contents: dict[Path, Content] = {}
-    for post in posts:
-        try:
-            body = read_body(post)
-        except PostError as e:  # changed or vanished since it was read
-            log.error("%s", e)
-            report.errors.append(e)
-            continue
-        contents[post.path] = cleaner.render(post, body)
-    return contents
-
-
 def _resolve_images(
-    config: Config, posts: Sequence[Post], offline: bool, report: BuildReport
+    config: Config, posts: Sequence[Post], offline: bool, progress: Progress, report: BuildReport
 ) -> dict[str, Image]:
     """Resolve the thumbnails of the posts that show; a failure is a warning naming post and URL."""
     from .thumbnails import resolve_thumbnails  # requests is imported only when fetching is on
@@ -148,7 +203,10 @@ def _resolve_images(
     for post in posts:
         if post.thumbnail:
             by_url.setdefault(post.thumbnail, []).append(post)
-    fetched = resolve_thumbnails(by_url, config.fetch, config.cache / "thumbnails.json", offline=offline)
+    with progress.phase("thumbnails", len(by_url)) as advance:
+        fetched = resolve_thumbnails(
+            by_url, config.fetch, config.cache / "thumbnails.json", offline=offline, progress=advance
+        )
     report.thumbnails_fetched = fetched.fetched
     report.thumbnails_cached = fetched.cached
     report.thumbnails_failed = fetched.failed
@@ -159,20 +217,22 @@ def _resolve_images(
 
 
 def feed_url(config: Config, folder: tuple[str, ...], name: str) -> str:
-    return site_root(config.site.url) + "".join(quote_segment(s) + "/" for s in folder) + name
+    return page_url(config, folder) + name
 
 
 def page_url(config: Config, folder: tuple[str, ...]) -> str:
     return site_root(config.site.url) + "".join(quote_segment(s) + "/" for s in folder)
 
 
+def feed_name(folder: tuple[str, ...], fmt: str) -> str:
+    """The feed's path relative to the output folder; refuses anything that could leave it."""
+    if any(s in ("", ".", "..") or "/" in s or "\\" in s or "\x00" in s for s in folder):
+        raise OutputError(f"refusing a feed folder outside the output ({'/'.join(folder)!r})", path=Path("."))
+    return "/".join((*folder, FILE_NAMES[fmt]))
+
+
 def feed_path(config: Config, folder: tuple[str, ...], fmt: str) -> Path:
-    """Where a feed goes; refuses any path that would leave the output folder."""
-    root = config.output.resolve()
-    path = root.joinpath(*folder, FILE_NAMES[fmt])
-    if not path.resolve().is_relative_to(root) or any(s in ("", ".", "..") for s in folder):
-        raise OutputError(f"refusing to write outside the output folder ({'/'.join(folder)})", path=root)
-    return path
+    return config.output.resolve() / feed_name(folder, fmt)
 
 
 def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
@@ -191,26 +251,135 @@ def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
     )
 
 
-def _write_all(
+def _write_feeds(
     config: Config,
+    cache: BuildCache,
     plans: Sequence[FeedPlan],
-    contents: dict[Path, Content],
+    selected: Sequence[Post],
+    records: dict[str, PostRecord],
     images: dict[str, Image],
     report: BuildReport,
+    clock: _Clock,
+    manifest: output.Manifest,
+    state: output.State,
 ) -> None:
-    include = config.feeds.content
+    root = config.output.resolve()
+    old = manifest.files
+    with clock("compare"):
+        output.clean_temporaries(root, set(old))
+        jobs = _jobs(config, cache.key, plans, records, images)
+        todo = [
+            job for job in jobs if not output.is_current(root / job.name, old.get(job.name), job.fingerprint)
+        ]
+    report.feeds_unchanged = len(jobs) - len(todo)
+    kept = {job.name: old[job.name] for job in jobs if job.name in old}
+    if todo:
+        # Track every planned file before writing any, so a killed build's new files are known.
+        pending = {**old, **{j.name: output.Record("", 0, 0) for j in todo}, **kept}
+        output.save_manifest(root, output.Manifest(pending, output.State()))
+        with clock("content"):
+            contents = _contents(config, cache, selected, {rel for job in todo for rel in job.posts}, records)
+        with clock("write"):
+            by_rel = {p.rel: p for p in selected}
+            for name, record, was_written in _render_all(config, root, todo, by_rel, contents, images):
+                kept[name] = record
+                report.feeds_written += was_written
+                report.feeds_unchanged += not was_written
+    report.feeds_removed = output.remove_stale(root, old, {job.name for job in jobs})
+    final = output.Manifest(kept, state)
+    if final != manifest:
+        output.save_manifest(root, final)
+
+
+def _jobs(
+    config: Config,
+    key: str,
+    plans: Sequence[FeedPlan],
+    records: dict[str, PostRecord],
+    images: dict[str, Image],
+) -> list[FeedJob]:
+    jobs = []
     for plan in plans:
-        entries = [
-            Entry(post, contents[post.path], images.get(post.thumbnail or ""), include)
-            for post in plan.posts
-            if post.path in contents
+        inputs = [
+            (
+                p.rel,
+                records[p.rel].digest.hex(),
+                p.date.isoformat(),
+                p.updated.isoformat(),
+                images.get(p.thumbnail or ""),
+            )
+            for p in plan.posts
         ]
         for fmt in config.feeds.formats:
-            data = render(fmt, feed_info(config, plan, fmt), entries)
-            if write_if_changed(feed_path(config, plan.folder, fmt), data):
-                report.feeds_written += 1
-            else:
-                report.feeds_unchanged += 1
+            info = feed_info(config, plan, fmt)
+            fingerprint = hashlib.sha256(
+                repr((key, fmt, info, config.feeds.content, inputs)).encode()
+            ).hexdigest()
+            jobs.append(
+                FeedJob(feed_name(plan.folder, fmt), fmt, info, tuple(p.rel for p in plan.posts), fingerprint)
+            )
+    return jobs
+
+
+def _contents(
+    config: Config,
+    cache: BuildCache,
+    selected: Sequence[Post],
+    needed: set[str],
+    records: dict[str, PostRecord],
+) -> dict[str, Content]:
+    """Cleaned content for the posts in feeds about to be written: from the cache, else cleaned now."""
+    stored = cache.load_contents()
+    contents: dict[str, Content] = {}
+    missing: list[Post] = []
+    for post in selected:
+        if post.rel not in needed:
+            continue
+        hit = stored.get(post.rel)
+        if hit is not None and hit[0] == records[post.rel].digest:
+            contents[post.rel] = hit[1]
+        else:
+            missing.append(post)
+    parts = [partial(clean_posts, config, chunk) for chunk in _chunked(missing)]
+    for cleaned in run_all(parts, parallel=len(missing) >= PARALLEL_MIN):
+        for rel, content, error in cleaned:
+            if content is not None:
+                contents[rel] = content
+                stored[rel] = (records[rel].digest, content)
+            elif error is not None:
+                log.error("%s", error)
+    keep = {p.rel for p in selected}
+    if missing or len(stored) != len(keep):
+        cache.content_store.save({rel: v for rel, v in stored.items() if rel in keep})
+    return contents
+
+
+def _chunked(items: Sequence[Post]) -> list[Sequence[Post]]:
+    from .parallel import chunks, workers
+
+    return chunks(items, workers() * 2) if items else []
+
+
+def _render_all(
+    config: Config,
+    root: Path,
+    todo: Sequence[FeedJob],
+    by_rel: dict[str, Post],
+    contents: dict[str, Content],
+    images: dict[str, Image],
+) -> list[tuple[str, output.Record, bool]]:
+    """Render and write, one worker per format when there is enough to share."""
+    by_format: dict[str, list[FeedJob]] = {}
+    for job in todo:
+        by_format.setdefault(job.fmt, []).append(job)
+    entries = sum(len(job.posts) for job in todo)
+    tasks = [
+        partial(render_jobs, config, root, jobs, by_rel, contents, images) for jobs in by_format.values()
+    ]
+    results: list[tuple[str, output.Record, bool]] = []
+    for part in run_all(tasks, parallel=entries >= PARALLEL_MIN):
+        results.extend(part)
+    return results
 
 
 def convert(config: Config, paths: Sequence[Path], fmt: str) -> tuple[bytes, list[PostError]]:
@@ -219,15 +388,18 @@ def convert(config: Config, paths: Sequence[Path], fmt: str) -> tuple[bytes, lis
     posts: list[Post] = []
     for given in paths:
         root = given if given.is_dir() else given.parent
-        result = read_posts(config, list(find_posts(given)) if given.is_dir() else [given], source=root)
+        result = read_posts(config, find_posts(given) if given.is_dir() else [given], source=root)
         posts.extend(result.posts)
         errors.extend(result.errors)
-    report = BuildReport()
     ordered = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
-    contents = render_contents(config, ordered, report)
-    errors.extend(report.errors)
+    cleaned = clean_posts(config, ordered)
+    entries = []
+    for post, (_, content, error) in zip(ordered, cleaned, strict=True):
+        if content is not None:
+            entries.append(Entry(post, content, None, config.feeds.content))
+        elif error is not None:
+            errors.append(error)
     plan = FeedPlan((), config.site.title, "", tuple(ordered))
-    entries = [Entry(p, contents[p.path], None, config.feeds.content) for p in ordered if p.path in contents]
     return render(fmt, feed_info(config, plan, fmt), entries), errors
 
 
@@ -243,9 +415,8 @@ def list_categories(config: Config) -> tuple[list[CategoryListing], tuple[PostEr
     """Every category node with its post count and feed files: ``feeds categories``."""
     result = read_posts(config)
     listing = []
-    root = config.output.resolve()
     for category in build_tree(result.posts, config.categories.map):
         folder = ("categories", *category.slugs)
-        files = tuple(feed_path(config, folder, f).relative_to(root).as_posix() for f in config.feeds.formats)
+        files = tuple(feed_name(folder, f) for f in config.feeds.formats)
         listing.append(CategoryListing(category.label, len(category.posts), "/".join(category.slugs), files))
     return listing, result.errors

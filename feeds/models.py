@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
 CategoryPath = tuple[str, ...]
 
@@ -18,7 +17,7 @@ CategoryPath = tuple[str, ...]
 class Post:
     """What the front matter says about one file, normalised."""
 
-    path: Path  # absolute path of the source file
+    path: str  # the source file (a str: 100,000 Path objects are slow to unpickle)
     rel: str  # path under the source root, '/'-separated, with the .md suffix
     title: str
     date: datetime  # aware
@@ -33,6 +32,7 @@ class Post:
     description: str | None = None  # front matter description/excerpt, raw
     body_format: str | None = None  # front matter "format", if any
     title_from_body: bool = False  # title was blank: fill it from the body text
+    dated_by_mtime: bool = False  # no usable date: the file's mtime stands in
 
 
 @dataclass(frozen=True)

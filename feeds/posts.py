@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,26 +40,62 @@ class ReadResult:
     drafts: int
 
 
-def find_posts(source: Path) -> Iterator[Path]:
+@dataclass(frozen=True)
+class SourceFile:
+    """A post file as the walk saw it; size and mtime decide whether a cached parse still holds."""
+
+    path: str
+    rel: str  # path under the source root, '/'-separated
+    size: int
+    mtime_ns: int
+
+
+def scan(source: Path) -> list[SourceFile]:
     """Every ``*.md`` under ``source``, sorted, skipping hidden entries and links that leave it."""
     if not source.is_dir():
         raise SourceError(
             "source folder does not exist" if not source.exists() else "not a folder", path=source
         )
-    root = source.resolve()
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(source, onerror=None, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
+    root = os.path.realpath(source)
+    found: list[SourceFile] = []
+    stack = [(str(source), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as e:
+            log.warning("%s: cannot read folder: %s", folder, e.strerror or e)
+            continue
+        for entry in entries:
+            name = entry.name
             # A file named just ".md" is a post whose title was sanitised away, not a hidden file.
-            if (name.startswith(".") and name != ".md") or not name.endswith(".md"):
+            if name.startswith(".") and name != ".md":
                 continue
-            path = Path(folder, name)
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                log.warning("%s: symbolic link to outside the source folder, skipped", path)
-                continue
-            found.append(path)
-    return iter(sorted(found))
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{prefix}{name}/"))
+            elif name.endswith(".md"):
+                _add_file(entry, f"{prefix}{name}", root, found)
+    found.sort(key=lambda f: f.rel)
+    return found
+
+
+def _add_file(entry: os.DirEntry[str], rel: str, root: str, found: list[SourceFile]) -> None:
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        if os.path.commonpath([root, target]) != root:
+            log.warning("%s: symbolic link to outside the source folder, skipped", entry.path)
+            return
+    try:
+        stat = entry.stat()
+    except OSError as e:
+        log.warning("%s: cannot read: %s", entry.path, e.strerror or e)
+        return
+    if entry.is_file():
+        found.append(SourceFile(entry.path, rel, stat.st_size, stat.st_mtime_ns))
+
+
+def find_posts(source: Path) -> list[Path]:
+    return [Path(f.path) for f in scan(source)]
 
 
 def read_posts(config: Config, paths: list[Path] | None = None, source: Path | None = None) -> ReadResult:
@@ -86,6 +121,11 @@ def load_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as e:
         raise PostError(f"cannot read: {e.strerror or e}", path=path) from e
+    return decode(data, path)
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 text with any BOM dropped and line ends made LF."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -106,12 +146,29 @@ def split(text: str) -> tuple[str | None, str]:
 
 def read_body(post: Post) -> str:
     """The body of a post read earlier; parses no YAML."""
-    return split(load_text(post.path))[1]
+    return split(load_text(Path(post.path)))[1]
 
 
-def read_post(path: Path, config: Config, source: Path | None = None) -> Post | None:
-    """One post's metadata, None for a draft; PostError when the file cannot be used."""
-    fm, body = split(load_text(path))
+def read_post(
+    path: Path, config: Config, source: Path | None = None, notes: list[str] | None = None
+) -> Post | None:
+    """One post's metadata, None for a draft; PostError when the file cannot be used.
+
+    Warnings go to ``notes`` when given (a worker process hands them back to be
+    logged in order), else straight to the log.
+    """
+    return parse_text(path, load_text(path), config, source, notes)
+
+
+def parse_text(
+    path: Path,
+    text: str,
+    config: Config,
+    source: Path | None = None,
+    notes: list[str] | None = None,
+    rel: str | None = None,
+) -> Post | None:
+    fm, body = split(text)
     meta: Any = {}
     if fm is not None:
         try:
@@ -124,7 +181,10 @@ def read_post(path: Path, config: Config, source: Path | None = None) -> Post | 
         raise PostError(f"front matter is a {type(meta).__name__}, not a mapping of keys", path=path)
     if meta.get("draft") is True or meta.get("published") is False:
         return None
-    return _make_post(path, meta, body, config, source or config.source)
+    if rel is None:
+        base = source or config.source
+        rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+    return _make_post(path, rel, meta, body, config, notes)
 
 
 def _yaml_reason(e: yaml.YAMLError) -> str:
@@ -133,20 +193,29 @@ def _yaml_reason(e: yaml.YAMLError) -> str:
     return f"{problem} (front matter line {mark.line + 1})" if mark else str(problem)
 
 
-def _make_post(path: Path, meta: dict[Any, Any], body: str, config: Config, source: Path) -> Post:
+def _warn(notes: list[str] | None, message: str) -> None:
+    if notes is None:
+        log.warning("%s", message)
+    else:
+        notes.append(message)
+
+
+def _make_post(
+    path: Path, rel: str, meta: dict[Any, Any], body: str, config: Config, notes: list[str] | None
+) -> Post:
     tz = config.tz
-    rel = path.relative_to(source).as_posix() if path.is_relative_to(source) else path.name
     date = parse_date(meta.get("date"), tz)
     updated = parse_date(meta.get("updated"), tz)
+    date_from_mtime = date is None and updated is None
     if date is None:
         date = updated or _mtime(path)
         said = "missing" if meta.get("date") in (None, "") else f"{meta.get('date')!r} is not a date"
         fallback = "its 'updated' date" if updated else "the file's modification time"
-        log.warning("%s: date %s; using %s", path, said, fallback)
+        _warn(notes, f"{path}: date {said}; using {fallback}")
     categories = _categories(meta.get("categories", meta.get("category")))
     title = plain_title(meta.get("title"))
     if not title:
-        log.warning("%s: title is blank; using the start of the body's text", path)
+        _warn(notes, f"{path}: title is blank; using the start of the body's text")
     link = permalink(
         config.permalink,
         base=config.site.url,
@@ -157,7 +226,7 @@ def _make_post(path: Path, meta: dict[Any, Any], body: str, config: Config, sour
     author, email = _author(meta.get("author"))
     description = meta.get("description", meta.get("excerpt"))
     return Post(
-        path=path,
+        path=str(path),
         rel=rel,
         title=title,
         date=date,
@@ -172,6 +241,7 @@ def _make_post(path: Path, meta: dict[Any, Any], body: str, config: Config, sour
         description=str(description) if description not in (None, "") else None,
         body_format=str(meta["format"]).lower() if meta.get("format") else None,
         title_from_body=not title,
+        dated_by_mtime=date_from_mtime,
     )
 
 

@@ -22,9 +22,16 @@ def collapse(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_PLAIN = re.compile(
+    r"^[^<&\s\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+(?: [^<&\s\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+)*$"
+)
+
+
 def plain_title(raw: object) -> str:
     """A title as plain text: tags stripped, entities decoded, whitespace collapsed."""
-    text = "" if raw is None else str(raw)
+    text = "" if raw is None else raw if isinstance(raw, str) else str(raw)
+    if _PLAIN.match(text):
+        return text  # nearly every name: nothing to strip, decode or collapse
     return collapse(xml_safe(html.unescape(_TAG.sub("", text))))
 
 

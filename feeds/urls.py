@@ -9,24 +9,38 @@ readers and the W3C validator want URIs, not IRIs, in RSS.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from .models import CategoryPath
 
 _TOKEN = re.compile(r":(year|month|day|i_month|i_day|hour|minute|second|title|name|post_title|category|id)\b")
+_PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Characters RFC 3986 allows in a URI as they are; everything else gets escaped.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
 def quote_segment(text: str) -> str:
-    """Percent-encode one path segment (a '/' inside it is data, not a separator)."""
+    """Percent-encode one path segment (a '/' inside it is data, not a separator).
+
+    Escapes already in the name are decoded first, as Hexo's encodeURL does,
+    so a file named ``%E7%BB%A7.md`` links to the page Hexo actually made.
+    """
     return quote(unquote(text), safe="")
 
 
+@lru_cache(maxsize=4096)
+def _quote_folder(folder: str) -> str:
+    return "/".join(quote_segment(part) for part in folder.split("/"))
+
+
 def quote_path(path: str) -> str:
-    return "/".join(quote_segment(part) for part in path.split("/"))
+    """Percent-encode a '/'-separated path; folders repeat across posts, so theirs are cached."""
+    folder, _, name = path.rpartition("/")
+    return f"{_quote_folder(folder)}/{quote_segment(name)}" if folder else quote_segment(name)
 
 
 def permalink(
@@ -34,23 +48,23 @@ def permalink(
 ) -> str:
     """The post's absolute URL; ``rel`` is its source path with '/' separators and no suffix."""
     name = rel.rsplit("/", 1)[-1]
-    values = {
-        "year": f"{date.year:04d}",
-        "month": f"{date.month:02d}",
-        "day": f"{date.day:02d}",
-        "i_month": str(date.month),
-        "i_day": str(date.day),
-        "hour": f"{date.hour:02d}",
-        "minute": f"{date.minute:02d}",
-        "second": f"{date.second:02d}",
-        "title": quote_path(rel),
-        "post_title": quote_path(rel),
-        "name": quote_segment(name),
-        "id": quote_segment(name),
-        "category": quote_path("/".join(categories[0])) if categories else "uncategorized",
+    fields: dict[str, Callable[[], str]] = {
+        "year": lambda: f"{date.year:04d}",
+        "month": lambda: f"{date.month:02d}",
+        "day": lambda: f"{date.day:02d}",
+        "i_month": lambda: str(date.month),
+        "i_day": lambda: str(date.day),
+        "hour": lambda: f"{date.hour:02d}",
+        "minute": lambda: f"{date.minute:02d}",
+        "second": lambda: f"{date.second:02d}",
+        "title": lambda: quote_path(rel),
+        "post_title": lambda: quote_path(rel),
+        "name": lambda: quote_segment(name),
+        "id": lambda: quote_segment(name),
+        "category": lambda: quote_path("/".join(categories[0])) if categories else "uncategorized",
     }
-    path = _TOKEN.sub(lambda m: values[m.group(1)], pattern).lstrip("/")
-    return urljoin(site_root(base), path)
+    path = _TOKEN.sub(lambda m: fields[m.group(1)](), pattern).lstrip("/")
+    return site_root(base) + path
 
 
 def site_root(url: str) -> str:
@@ -59,7 +73,10 @@ def site_root(url: str) -> str:
 
 def clean_url(url: str) -> str:
     """Make a URL from front matter or a body valid as a URI: escape spaces, Unicode, stray '%'."""
-    url = _BAD_PERCENT.sub("%25", url.strip())
+    url = url.strip()
+    if _PLAIN_URL.match(url) and not _BAD_PERCENT.search(url):
+        return url  # the common case, already a valid URI
+    url = _BAD_PERCENT.sub("%25", url)
     parts = urlsplit(url)
     netloc = parts.netloc
     if netloc and not netloc.isascii():
@@ -81,6 +98,8 @@ def clean_url(url: str) -> str:
 def absolute(url: str, base: str) -> str:
     """Resolve against ``base``; protocol-relative ``//host/x`` becomes https."""
     url = url.strip()
+    if url.startswith(("http://", "https://")):
+        return clean_url(url)
     if url.startswith("//"):
         return clean_url("https:" + url)
     return clean_url(urljoin(base, url))

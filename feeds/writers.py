@@ -55,22 +55,64 @@ class Entry:
 
 def render(fmt: str, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     """The bytes of one feed; ``fmt`` is 'rss' or 'atom'."""
-    fg = _feed(info, entries, rss=fmt == "rss")
+    fg = _feed(info, newest(entries), rss=fmt == "rss")
     for entry in entries:
         _add(fg, entry, rss=fmt == "rss")
+    return _serialize(fg, fmt)
+
+
+def newest(entries: Sequence[Entry]) -> datetime:
+    return max((e.post.updated for e in entries), default=EPOCH)
+
+
+# A large build puts one post in several feeds (its category, each ancestor, the
+# site feed) and in both formats.  Rather than have feedgen build the same entry
+# again for every feed, each entry is serialised once, inside one document that
+# holds them all, and cut out of it; a feed is then its own head with those
+# pieces spliced in.  Entries hold no raw '<' in text or attributes (lxml escapes
+# it), so the tags found below can only be element boundaries, and the pieces
+# are byte for byte what feedgen would write in place (a test holds us to that).
+_ITEM = {"rss": (b"    <item>\n", b"  </channel>\n"), "atom": (b"  <entry>\n", b"</feed>\n")}
+
+
+def render_fragments(fmt: str, entries: Sequence[Entry]) -> list[bytes]:
+    """Each entry's serialised element, in order, as it appears inside a feed of this format."""
+    if not entries:
+        return []
+    info = FeedInfo("x", "https://x.invalid/", "https://x.invalid/feed", "", "en", "x")
+    fg = _feed(info, EPOCH, rss=fmt == "rss")
+    for entry in entries:
+        _add(fg, entry, rss=fmt == "rss")
+    data = _serialize(fg, fmt)
+    start_tag, closing = _ITEM[fmt]
+    body = data[data.index(start_tag) : data.rindex(closing)]
+    pieces = [start_tag + piece for piece in body.split(start_tag)[1:]]
+    if len(pieces) != len(entries):
+        raise AssertionError(f"cut {len(pieces)} {fmt} entries out of {len(entries)}")
+    return pieces
+
+
+def assemble(fmt: str, info: FeedInfo, updated: datetime, fragments: Sequence[bytes]) -> bytes:
+    """A feed from its head and entries made by :func:`render_fragments`."""
+    head = _serialize(_feed(info, updated, rss=fmt == "rss"), fmt)
+    closing = _ITEM[fmt][1]
+    cut = head.rindex(closing)
+    return b"".join([head[:cut], *fragments, head[cut:]])
+
+
+def _serialize(fg: FeedGenerator, fmt: str) -> bytes:
     if fmt == "rss":
         return bytes(fg.rss_str(pretty=True))
     return bytes(fg.atom_str(pretty=True))
 
 
-def _feed(info: FeedInfo, entries: Sequence[Entry], *, rss: bool) -> FeedGenerator:
+def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("media", atom=True, rss=True)
     if rss:
         fg.load_extension("dc", atom=False, rss=True)
     else:
         fg.register_extension("feeds", _FeedExtension, _EntryExtension, atom=True, rss=False)
-    newest = max((e.post.updated for e in entries), default=EPOCH)
     fg.id(info.link)
     fg.title(xml_safe(info.title))
     fg.link(href=info.link, rel="alternate", type="text/html")
@@ -78,8 +120,8 @@ def _feed(info: FeedInfo, entries: Sequence[Entry], *, rss: bool) -> FeedGenerat
     fg.description(xml_safe(info.description) or xml_safe(info.title))
     fg.language(info.language)
     fg.author({"name": xml_safe(info.author)})
-    fg.updated(newest)
-    fg.lastBuildDate(newest)
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
     fg.generator("feeds", uri=PROJECT_URL)
     return fg
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import feedparser
-import pytest
 import lxml.html
+import pytest
 from lxml import etree
 
 from feeds.build import build
@@ -23,12 +23,12 @@ from feeds.text import plain_title, truncate
 from .conftest import CORPUS, check_feed, write_post
 
 LINK = "http://blog.example.org/2021/01/01/a/post/"
-NOW = datetime(2021, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2021, 1, 1, tzinfo=UTC)
 
 
 def render(body: str, *, description: str | None = None, fmt: str | None = None, **content: object):
     cleaner = Cleaner(ContentConfig(**content), FeedsConfig())  # type: ignore[arg-type]
-    post = Post(Path("a.md"), "a.md", "T", NOW, NOW, LINK, LINK, description=description, body_format=fmt)
+    post = Post("a.md", "a.md", "T", NOW, NOW, LINK, LINK, description=description, body_format=fmt)
     return cleaner.render(post, body)
 
 
@@ -126,8 +126,12 @@ def test_iframes_become_links_unless_allowed() -> None:
 
 
 def test_empty_wrappers_and_blank_paragraphs_go() -> None:
-    out = render("<div><div> <span>\u3000</span></div><p>&nbsp;</p><p><br></p><p>kept</p><p><img src=a.png></p></div>")
-    assert out.html == '<div><p>kept</p><p><img src="http://blog.example.org/2021/01/01/a/post/a.png"></p></div>'
+    out = render(
+        "<div><div> <span>\u3000</span></div><p>&nbsp;</p><p><br></p><p>kept</p><p><img src=a.png></p></div>"
+    )
+    assert (
+        out.html == '<div><p>kept</p><p><img src="http://blog.example.org/2021/01/01/a/post/a.png"></p></div>'
+    )
 
 
 def test_rich_structures_survive() -> None:
@@ -145,12 +149,15 @@ def test_rich_structures_survive() -> None:
 def test_custom_remove_selectors_and_invalid_selector() -> None:
     out = render("<p>keep</p><div class='ad'>buy</div>", remove=(".ad",))
     assert out.html == "<p>keep</p>"
-    with pytest.raises(ConfigError, match="content.remove"):
+    with pytest.raises(ConfigError, match=r"content\.remove"):
         render("x", remove=("p[",))
 
 
 def test_markdown_bodies() -> None:
-    body = "# Head\n\nSome *text* and ~~gone~~.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<div onclick='x'>raw</div>\n"
+    body = (
+        "# Head\n\nSome *text* and ~~gone~~.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "<div onclick='x'>raw</div>\n"
+    )
     out = render(body)
     assert "<h1>Head</h1>" in out.html and "<em>text</em>" in out.html and "<s>gone</s>" in out.html
     assert "<table>" in out.html and "<td>1</td>" in out.html
@@ -194,7 +201,9 @@ def test_titles_are_plain_text() -> None:
 
 
 @pytest.mark.parametrize("mode", ["summary", "none"])
-def test_content_modes(make_config: Callable[..., Path], tmp_path: Path, mode: str, atom_schema: object) -> None:
+def test_content_modes(
+    make_config: Callable[..., Path], tmp_path: Path, mode: str, atom_schema: object
+) -> None:
     src = tmp_path / "src"
     write_post(src, "a.md", "---\ntitle: A\ndate: 2021-01-01\n---\n<p>First. Second <b>bold</b>.</p>")
     config = load_config(make_config(source=str(src), feeds={"content": mode}))

@@ -177,7 +177,7 @@ def test_permalink_and_ids(config: Config) -> None:
     post = one(config, FM.format(extra=""), name="新媒体/a b.md")
     assert post.permalink == "https://b.example/2021/10/11/%E6%96%B0%E5%AA%92%E4%BD%93/a%20b/"
     assert post.id == post.permalink
-    post.path.unlink()
+    Path(post.path).unlink()
     uuid = one(config, FM.format(extra="uuid: 0F8FAD5B-D9CB-469F-A165-70867728950E\n"), name="u/x.md")
     assert uuid.id == "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e"
 

@@ -39,7 +39,13 @@ def test_arbitrary_fields_give_valid_feeds(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        meta = {"title": title, "author": author, "categories": categories, "tags": tags, "date": "2021-01-01"}
+        meta = {
+            "title": title,
+            "author": author,
+            "categories": categories,
+            "tags": tags,
+            "date": "2021-01-01",
+        }
         front = yaml.safe_dump(meta, allow_unicode=False)
         (root / "src").mkdir()
         (root / "src" / "post.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")

@@ -1,0 +1,145 @@
+"""The output folder: which files this tool wrote, and tidying what it no longer writes.
+
+The manifest (``.feeds-manifest.json``) lists every feed file the last build
+wrote, with the fingerprint of what went into it and the file's size and
+mtime.  It lets a build skip a feed whose inputs did not change without
+rendering it, and lets it remove feeds of categories that are gone, while
+never deleting anything it did not write itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .atomic import write_atomic
+
+log = logging.getLogger(__name__)
+
+MANIFEST = ".feeds-manifest.json"
+_VERSION = 1
+_TEMP = re.compile(r"^\.(?:rss|atom)\.xml\..+\.tmp$")
+
+
+@dataclass(frozen=True)
+class Record:
+    fingerprint: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class State:
+    """What the last complete build saw, so a run over the very same inputs can stop early."""
+
+    inputs: str = ""  # token of the config and every source file's path, size and mtime
+    posts: int = 0
+    drafts: int = 0
+    errors: tuple[tuple[str, str], ...] = ()  # (source path, reason) of posts skipped
+
+
+@dataclass(frozen=True)
+class Manifest:
+    files: dict[str, Record]
+    state: State = State()
+
+
+def load_manifest(output: Path) -> Manifest:
+    path = output / MANIFEST
+    try:
+        raw = json.loads(path.read_bytes())
+        if raw.get("version") != _VERSION:
+            return Manifest({})
+        files = {name: Record(*value) for name, value in raw["files"].items()}
+        state = raw.get("state") or {}
+        errors = tuple((str(p), str(r)) for p, r in state.get("errors", []))
+        return Manifest(
+            files, State(state.get("inputs", ""), state.get("posts", 0), state.get("drafts", 0), errors)
+        )
+    except FileNotFoundError:
+        return Manifest({})
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+        log.warning("%s: unreadable manifest (%s); feeds will be rewritten, none removed", path, e)
+        return Manifest({})
+
+
+def save_manifest(output: Path, manifest: Manifest) -> None:
+    files: dict[str, Any] = {
+        name: [r.fingerprint, r.size, r.mtime_ns] for name, r in sorted(manifest.files.items())
+    }
+    state = manifest.state
+    raw = {
+        "version": _VERSION,
+        "state": {
+            "inputs": state.inputs,
+            "posts": state.posts,
+            "drafts": state.drafts,
+            "errors": state.errors,
+        },
+        "files": files,
+    }
+    write_atomic(output / MANIFEST, json.dumps(raw, ensure_ascii=False, indent=0).encode("utf-8"))
+
+
+def all_current(output: Path, files: dict[str, Record]) -> bool:
+    """Every file the manifest lists is still exactly as this tool left it."""
+    return all(is_current(output / name, record, record.fingerprint) for name, record in files.items())
+
+
+def is_current(path: Path, record: Record | None, fingerprint: str) -> bool:
+    """The file is what the manifest says we wrote from these very inputs."""
+    if record is None or record.fingerprint != fingerprint:
+        return False
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns
+
+
+def record_for(path: Path, fingerprint: str) -> Record:
+    stat = path.stat()
+    return Record(fingerprint, stat.st_size, stat.st_mtime_ns)
+
+
+def remove_stale(output: Path, old: dict[str, Record], keep: set[str]) -> int:
+    """Delete feeds listed in the old manifest that this build did not plan; then empty folders."""
+    removed = 0
+    for name in sorted(set(old) - keep):
+        path = output / name
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed += 1
+            log.info("%s: removed (its category is gone)", path)
+        _prune(path.parent, output)
+    return removed
+
+
+def _prune(folder: Path, output: Path) -> None:
+    """Remove folders left empty, up to but not including the output folder."""
+    while folder != output and folder.is_relative_to(output):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def clean_temporaries(output: Path, names: set[str]) -> None:
+    """Remove temporary files a killed build left beside the feeds it was writing."""
+    for folder in {(output / name).parent for name in names} | {output}:
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if _TEMP.match(entry.name):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)

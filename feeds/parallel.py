@@ -1,0 +1,93 @@
+"""Run independent pieces of a build on every core, in forked children.
+
+Forking (rather than spawning) means a child starts with the parent's memory:
+the parsed posts and cleaned bodies are there without being pickled across,
+and a task can be any callable, closures included.  Only each task's result
+travels back, pickled through a pipe.  Where fork is not available, or the
+machine has one core, tasks simply run in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+from .errors import FeedsError
+
+T = TypeVar("T")
+
+
+def workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_all(tasks: Sequence[Callable[[], T]], *, parallel: bool = True) -> list[T]:
+    """Each task's result, in order; at most :func:`workers` children at a time."""
+    if not parallel or len(tasks) < 2 or workers() < 2 or not can_fork():
+        return [task() for task in tasks]
+    context = multiprocessing.get_context("fork")
+    results: list[Any] = [None] * len(tasks)
+    running: dict[Connection, tuple[int, Any]] = {}
+    pending = list(enumerate(tasks))
+    while pending or running:
+        while pending and len(running) < workers():
+            index, task = pending.pop(0)
+            receiver, sender = context.Pipe(duplex=False)
+            child = context.Process(target=_child, args=(task, sender), daemon=True)
+            child.start()
+            sender.close()
+            running[receiver] = (index, child)
+        for ready in wait(list(running)):
+            assert isinstance(ready, Connection)
+            index, child = running.pop(ready)
+            results[index] = _receive(ready, child)
+    return results
+
+
+def _child(task: Callable[[], Any], sender: Connection) -> None:
+    try:
+        outcome: tuple[str, Any] = ("ok", task())
+    except FeedsError as e:
+        outcome = ("feeds", str(e))
+    except BaseException:  # reported in the parent, which decides
+        outcome = ("crash", traceback.format_exc())
+    sender.send(outcome)
+    sender.close()
+
+
+def _receive(receiver: Connection, child: Any) -> Any:
+    try:
+        kind, value = receiver.recv()
+    except EOFError:
+        kind, value = "crash", "the worker process died"
+    finally:
+        receiver.close()
+        child.join()
+    if kind == "ok":
+        return value
+    if kind == "feeds":
+        raise FeedsError(value)
+    raise RuntimeError(f"a worker process failed:\n{value}")
+
+
+def chunks(items: Sequence[T], parts: int) -> list[Sequence[T]]:
+    """``items`` in ``parts`` contiguous slices of near-equal size (none empty)."""
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    out, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        out.append(items[start:end])
+        start = end
+    return out
