@@ -58,7 +58,8 @@ def make(n: int, out: Path) -> int:
             new["title"] = f"{meta.get('title', '')} #{cycle}"
             new["date"] = shifted(meta.get("date"), 3 * cycle)
             new["categories"] = folder
-            target = out.joinpath(*folder, f"{rel.stem[:150]} #{cycle}.md")
+            stem = rel.name.removesuffix(".md")[:150]  # ".md" itself has an empty stem
+            target = out.joinpath(*folder, f"{stem} #{cycle}.md")
             target.parent.mkdir(parents=True, exist_ok=True)
             front = yaml.safe_dump(new, allow_unicode=True, sort_keys=False)
             target.write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")

@@ -23,14 +23,12 @@ from .categories import build_tree
 from .config import Config
 from .errors import OutputError, PostError
 from .lock import BuildLock
-from .models import Category, Content, Image, Post
+from .models import Category, Content, FeedInfo, FeedJob, Image, Post
 from .parallel import run_all
 from .posts import SourceFile, find_posts, read_posts, scan
 from .progress import NO_PROGRESS, Progress
 from .reading import read_sources
-from .rendering import FeedJob, clean_posts, render_jobs
 from .urls import quote_segment, site_root
-from .writers import Entry, FeedInfo, render
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +169,7 @@ def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
     limit = config.feeds.limit
     newest = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
     plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
-    for category in build_tree(newest, config.categories.map):
+    for category in build_tree(newest, config.categories.map, ordered=True):
         plans.append(_category_plan(config, category, limit))
     return plans
 
@@ -266,7 +264,8 @@ def _write_feeds(
     root = config.output.resolve()
     old = manifest.files
     with clock("compare"):
-        output.clean_temporaries(root, set(old))
+        if old and not manifest.state.inputs:  # the last build stopped part way: tidy what it left
+            output.clean_temporaries(root, set(old))
         jobs = _jobs(config, cache.key, plans, records, images)
         todo = [
             job for job in jobs if not output.is_current(root / job.name, old.get(job.name), job.fingerprint)
@@ -298,26 +297,26 @@ def _jobs(
     records: dict[str, PostRecord],
     images: dict[str, Image],
 ) -> list[FeedJob]:
+    """Every file to write, each with a fingerprint of everything that goes into it."""
+    stamps: dict[str, bytes] = {}  # per post: its bytes' digest, dates and image, computed once
+
+    def stamp(post: Post) -> bytes:
+        found = stamps.get(post.rel)
+        if found is None:
+            image = images.get(post.thumbnail or "")
+            extra = f"{post.rel}\0{post.date.isoformat()}\0{post.updated.isoformat()}\0{image!r}\0"
+            found = stamps[post.rel] = records[post.rel].digest + extra.encode("utf-8", "surrogateescape")
+        return found
+
     jobs = []
     for plan in plans:
-        inputs = [
-            (
-                p.rel,
-                records[p.rel].digest.hex(),
-                p.date.isoformat(),
-                p.updated.isoformat(),
-                images.get(p.thumbnail or ""),
-            )
-            for p in plan.posts
-        ]
+        entries = b"".join(stamp(p) for p in plan.posts)
+        rels = tuple(p.rel for p in plan.posts)
         for fmt in config.feeds.formats:
             info = feed_info(config, plan, fmt)
-            fingerprint = hashlib.sha256(
-                repr((key, fmt, info, config.feeds.content, inputs)).encode()
-            ).hexdigest()
-            jobs.append(
-                FeedJob(feed_name(plan.folder, fmt), fmt, info, tuple(p.rel for p in plan.posts), fingerprint)
-            )
+            head = repr((key, fmt, info, config.feeds.content)).encode("utf-8", "surrogateescape")
+            fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
+            jobs.append(FeedJob(feed_name(plan.folder, fmt), fmt, info, rels, fingerprint))
     return jobs
 
 
@@ -329,6 +328,8 @@ def _contents(
     records: dict[str, PostRecord],
 ) -> dict[str, Content]:
     """Cleaned content for the posts in feeds about to be written: from the cache, else cleaned now."""
+    from .rendering import clean_posts  # lxml, nh3 and feedgen load only when something is rendered
+
     stored = cache.load_contents()
     contents: dict[str, Content] = {}
     missing: list[Post] = []
@@ -369,6 +370,8 @@ def _render_all(
     images: dict[str, Image],
 ) -> list[tuple[str, output.Record, bool]]:
     """Render and write, one worker per format when there is enough to share."""
+    from .rendering import render_jobs
+
     by_format: dict[str, list[FeedJob]] = {}
     for job in todo:
         by_format.setdefault(job.fmt, []).append(job)
@@ -384,6 +387,9 @@ def _render_all(
 
 def convert(config: Config, paths: Sequence[Path], fmt: str) -> tuple[bytes, list[PostError]]:
     """One feed of the posts in ``paths`` (files or folders), newest first, no limit: ``feeds convert``."""
+    from .rendering import clean_posts
+    from .writers import Entry, render
+
     errors: list[PostError] = []
     posts: list[Post] = []
     for given in paths:

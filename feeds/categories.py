@@ -47,33 +47,48 @@ def _truncate_utf8(text: str, limit: int) -> str:
     return data[:limit].decode("utf-8", errors="ignore")
 
 
-def build_tree(posts: Iterable[Post], mapping: Mapping[str, str]) -> list[Category]:
+def build_tree(posts: Iterable[Post], mapping: Mapping[str, str], *, ordered: bool = False) -> list[Category]:
     """Every category node with its posts (a parent holds its descendants'), newest first.
 
     Nodes are keyed by their case-folded slug path, so names that would land in
-    one folder share one feed rather than overwrite each other.
+    one folder share one feed rather than overwrite each other.  Pass
+    ``ordered=True`` when ``posts`` are already newest first.
     """
-    members: dict[tuple[str, ...], set[int]] = defaultdict(set)
+    members: dict[tuple[str, ...], dict[int, None]] = defaultdict(dict)
     names: dict[tuple[str, ...], CategoryPath] = {}
     slugs: dict[tuple[str, ...], tuple[str, ...]] = {}
-    ordered = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
-    slug_cache: dict[str, str] = {}
+    newest = list(posts) if ordered else sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
+    nodes: dict[CategoryPath, list[tuple[str, ...]]] = {}  # a category path -> the keys of its levels
     warned: set[tuple[CategoryPath, CategoryPath]] = set()
-    for index, post in enumerate(ordered):
+    for index, post in enumerate(newest):
         for path in post.categories:
-            slug_path: tuple[str, ...] = ()
-            for depth, name in enumerate(path, 1):
-                slug = slug_cache.get(name)
-                if slug is None:
-                    slug = slug_cache[name] = slugify(name, mapping)
-                slug_path += (slug,)
-                key = tuple(s.casefold() for s in slug_path)
-                _note_name(key, path[:depth], slug_path, names, slugs, warned)
-                members[key].add(index)
+            keys = nodes.get(path)
+            if keys is None:
+                keys = nodes[path] = _levels(path, mapping, names, slugs, warned)
+            for key in keys:
+                members[key][index] = None
     return [
-        Category(path=names[key], slugs=slugs[key], posts=tuple(ordered[i] for i in sorted(idx)))
+        Category(path=names[key], slugs=slugs[key], posts=tuple(newest[i] for i in idx))
         for key, idx in sorted(members.items(), key=lambda item: item[0])
     ]
+
+
+def _levels(
+    path: CategoryPath,
+    mapping: Mapping[str, str],
+    names: dict[tuple[str, ...], CategoryPath],
+    slugs: dict[tuple[str, ...], tuple[str, ...]],
+    warned: set[tuple[CategoryPath, CategoryPath]],
+) -> list[tuple[str, ...]]:
+    """The node keys of each level of one category path, noting names and slugs on first sight."""
+    keys = []
+    slug_path: tuple[str, ...] = ()
+    for depth, name in enumerate(path, 1):
+        slug_path += (slugify(name, mapping),)
+        key = tuple(s.casefold() for s in slug_path)
+        _note_name(key, path[:depth], slug_path, names, slugs, warned)
+        keys.append(key)
+    return keys
 
 
 def _note_name(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +16,12 @@ from . import __version__
 from .atomic import write_atomic
 from .build import BuildReport, build, convert, list_categories
 from .config import Config, load_config, with_overrides
-from .errors import ConfigError, FeedsError, SourceError
+from .errors import ConfigError, FeedsError, LockError, SourceError
+from .progress import NO_PROGRESS, Advance, Progress
 
 EXIT_SKIPPED = 1
 EXIT_USAGE = 2
+EXIT_TEMPFAIL = 75  # sysexits.h EX_TEMPFAIL: another build holds the output; try again later
 
 
 class UsageProblem(click.ClickException):
@@ -68,7 +73,16 @@ def main() -> None:
 @click.option("--output", type=click.Path(path_type=Path), help="Output folder (overrides the config).")
 @click.option("--fetch/--no-fetch", "fetch", default=None, help="Resolve thumbnails over HTTP.")
 @click.option("--offline", is_flag=True, help="Use only cached thumbnail data; make no request.")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another build on the same output to finish.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary instead of the line.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any post was skipped.")
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
 def build_command(
@@ -77,28 +91,75 @@ def build_command(
     output: Path | None,
     fetch: bool | None,
     offline: bool,
+    wait: float,
     quiet: bool,
+    as_json: bool,
     strict: bool,
     verbose: int,
 ) -> None:
     """Build the site feed and one feed per category.
 
+    Exit status: 0 done; 1 a post was skipped under --strict; 2 bad config or
+    source; 75 another build holds the output folder (try again later).
+
     \b
     Example:
         feeds build --config config.yaml --output public
+        feeds build --quiet --wait 60          # from cron
     """
     _setup_logging(verbose)
     config = _load(config_path, source=source, output=output, fetch_enabled=fetch)
+    bars: Progress = NO_PROGRESS if quiet or as_json or not sys.stderr.isatty() else _Bars()
     try:
-        report = build(config, offline=offline)
+        report = build(config, offline=offline, wait=wait, progress=bars)
     except SourceError as e:
         raise UsageProblem(str(e)) from e
+    except LockError as e:
+        click.echo(f"feeds: {e}", err=True)
+        sys.exit(EXIT_TEMPFAIL)
     except FeedsError as e:
         raise click.ClickException(str(e)) from e
-    if not quiet:
+    if as_json:
+        click.echo(json.dumps(summary_json(report), ensure_ascii=False))
+    elif not quiet:
         click.echo(summary_line(report, config))
     if strict and report.skipped:
         sys.exit(EXIT_SKIPPED)
+
+
+class _Bars:
+    """Progress bars on a terminal (stderr, so stdout stays one summary line)."""
+
+    @contextmanager
+    def phase(self, label: str, total: int) -> Iterator[Advance]:
+        if total < 50:
+            yield lambda n: None
+            return
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            yield bar.update
+
+
+def summary_json(report: BuildReport) -> dict[str, Any]:
+    return {
+        "posts": {
+            "read": report.posts_read,
+            "skipped": report.skipped,
+            "changed": report.changed,
+            "drafts": report.drafts,
+        },
+        "feeds": {
+            "written": report.feeds_written,
+            "unchanged": report.feeds_unchanged,
+            "removed": report.feeds_removed,
+        },
+        "thumbnails": {
+            "fetched": report.thumbnails_fetched,
+            "cached": report.thumbnails_cached,
+            "failed": report.thumbnails_failed,
+        },
+        "seconds": {**report.seconds, "total": report.total_seconds},
+        "errors": [str(e) for e in report.errors],
+    }
 
 
 def summary_line(report: BuildReport, config: Config) -> str:
@@ -106,6 +167,8 @@ def summary_line(report: BuildReport, config: Config) -> str:
         f"{report.posts_read} posts read, {report.skipped} skipped, "
         f"{report.feeds_written} feeds written, {report.feeds_unchanged} unchanged"
     )
+    if report.feeds_removed:
+        line += f", {report.feeds_removed} removed"
     if config.fetch.enabled:
         line += (
             f", thumbnails: {report.thumbnails_fetched} fetched, {report.thumbnails_cached} cached, "

@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
 
-from dateutil import parser as dateparser
-
 _DEFAULTS = (datetime(2001, 2, 3), datetime(2002, 3, 4))
 _UNPARSEABLE = {"", "invalid date", "nan", "null", "none", "undefined"}
 
@@ -68,6 +66,8 @@ def _parse_text(text: str) -> datetime | None:
             pass
         else:  # RFC 5322 "-0000" means UTC with no local zone known
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    from dateutil import parser as dateparser  # only the rare formats the standard library cannot read
+
     try:
         first, second = (dateparser.parse(text, default=d) for d in _DEFAULTS)
     except (ValueError, OverflowError):

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _HTML_START = re.compile(r"^\s*<(?:!--|!doctype|[A-Za-z][A-Za-z0-9-]*[\s/>])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # most sites' bodies are HTML: load it only when needed
+
     return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["table", "strikethrough"])
 
 

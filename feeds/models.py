@@ -66,3 +66,26 @@ class Category:
     @property
     def label(self) -> str:
         return " / ".join(self.path)
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What a feed says about itself."""
+
+    title: str
+    link: str  # the HTML page the feed belongs to
+    self_url: str  # this very file's URL
+    description: str
+    language: str
+    author: str
+
+
+@dataclass(frozen=True)
+class FeedJob:
+    """One file to write: its name under the output folder, format, header, posts and fingerprint."""
+
+    name: str
+    fmt: str
+    info: FeedInfo
+    posts: tuple[str, ...]  # rels, newest first
+    fingerprint: str

@@ -8,28 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from .atomic import write_if_changed
 from .config import Config
 from .content import Cleaner
 from .errors import PostError
-from .models import Content, Image, Post
+from .models import Content, FeedJob, Image, Post
 from .output import Record, record_for
 from .posts import read_body
-from .writers import Entry, FeedInfo, assemble, newest, render_fragments
-
-
-@dataclass(frozen=True)
-class FeedJob:
-    """One file to write: its name under the output folder, format, header, posts and fingerprint."""
-
-    name: str
-    fmt: str
-    info: FeedInfo
-    posts: tuple[str, ...]  # rels, newest first
-    fingerprint: str
+from .writers import Entry, assemble, newest, render_fragments
 
 
 def clean_posts(config: Config, posts: Sequence[Post]) -> list[tuple[str, Content | None, PostError | None]]:

@@ -23,22 +23,10 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from . import PROJECT_URL
-from .models import Content, Image, Post
+from .models import Content, FeedInfo, Image, Post
 from .text import summary_html, xml_safe
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class FeedInfo:
-    """What a feed says about itself."""
-
-    title: str
-    link: str  # the HTML page the feed belongs to
-    self_url: str  # this very file's URL
-    description: str
-    language: str
-    author: str
 
 
 @dataclass(frozen=True)

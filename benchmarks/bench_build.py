@@ -1,0 +1,100 @@
+"""Build times and peak memory for an N-post corpus made from the real posts in tests/data/corpus.
+
+Usage: python benchmarks/bench_build.py [N ...] [--rounds R] [--keep DIR]
+
+For each N it makes a corpus with make_corpus.py, then runs ``feeds build``
+(the installed command, as cron would) R times in each of three states and
+prints medians: a cold build (no output, no cache), a build with nothing
+changed, and a build with one post changed (the body of the newest post,
+which shows in the site feed and in each level of its category).  Peak memory
+is the largest resident set of the build process or any worker it forked
+(``ru_maxrss`` from wait4), as /usr/bin/time reports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from make_corpus import make  # noqa: E402
+
+CONFIG = """site:
+  title: Mirror
+  url: https://mirror.example.org/
+  timezone: Asia/Shanghai
+source: posts
+output: public
+cache: cache
+feeds:
+  formats: [rss, atom]
+  limit: 20
+  content: full
+"""
+
+
+def run(config: Path) -> tuple[float, float]:
+    """Wall seconds and peak MB of one ``feeds build``."""
+    feeds = shutil.which("feeds") or "feeds"
+    start = time.perf_counter()
+    child = subprocess.Popen([feeds, "build", "--config", str(config), "--quiet"], stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"feeds build failed with status {status}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def newest_post(posts: Path) -> Path:
+    """The post with the latest date: cycle 0's newest dated post."""
+    return max(
+        (p for p in posts.rglob("* #0.md") if "Invalid Date" not in p.read_text(encoding="utf-8")[:600]),
+        key=lambda p: p.stat().st_size,
+    )
+
+
+def bench(n: int, rounds: int, root: Path) -> dict[str, tuple[float, float]]:
+    posts = root / "posts"
+    make(n, posts)
+    config = root / "config.yaml"
+    config.write_text(CONFIG, encoding="utf-8")
+    target = newest_post(posts)
+    results: dict[str, list[tuple[float, float]]] = {"cold": [], "nothing changed": [], "one post changed": []}
+    for i in range(rounds):
+        shutil.rmtree(root / "public", ignore_errors=True)
+        shutil.rmtree(root / "cache", ignore_errors=True)
+        results["cold"].append(run(config))
+        results["nothing changed"].append(run(config))
+        with target.open("a", encoding="utf-8") as f:
+            f.write(f"\n<p>edit {i}</p>\n")
+        results["one post changed"].append(run(config))
+    return {
+        state: (statistics.median(t for t, _ in runs), max(m for _, m in runs)) for state, runs in results.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    args = parser.parse_args()
+    print(f"cores: {len(os.sched_getaffinity(0))}, rounds: {args.rounds}")
+    print(f"{'posts':>8}  {'state':<17} {'median s':>9} {'peak MB':>8}")
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = args.keep / str(n) if args.keep else Path(tmp)
+            root.mkdir(parents=True, exist_ok=True)
+            for state, (seconds, peak) in bench(n, args.rounds, root).items():
+                print(f"{n:>8}  {state:<17} {seconds:>9.2f} {peak:>8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
