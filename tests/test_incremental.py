@@ -1,0 +1,210 @@
+"""Cron-grade builds: incremental work, stale feeds removed, caches that may break, atomic files."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+import feeds.content
+import feeds.reading
+from feeds.build import build
+from feeds.config import load_config
+
+from .conftest import CORPUS, check_feed, write_post
+
+POST = "---\ntitle: {title}\ndate: 2021-01-{day:02d} 10:00:00\ncategories: [{cats}]\n---\n<p>{body}</p>\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path, make_config: Callable[..., Path]) -> tuple[Path, Path]:
+    src = tmp_path / "src"
+    write_post(src, "a/one.md", POST.format(title="One", day=1, cats="A, B", body="first"))
+    write_post(src, "a/two.md", POST.format(title="Two", day=2, cats="A, C", body="second"))
+    write_post(src, "d/three.md", POST.format(title="Three", day=3, cats="D", body="third"))
+    return src, make_config(source=str(src))
+
+
+class Counter:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.parsed: list[str] = []
+        self.cleaned: list[str] = []
+        parse, render = feeds.reading.parse_text, feeds.content.Cleaner.render
+
+        def counting_parse(path, text, config, source=None, notes=None, rel=None):  # type: ignore[no-untyped-def]
+            self.parsed.append(rel)
+            return parse(path, text, config, source, notes, rel)
+
+        def counting_render(cleaner, post, body):  # type: ignore[no-untyped-def]
+            self.cleaned.append(post.rel)
+            return render(cleaner, post, body)
+
+        monkeypatch.setattr(feeds.reading, "parse_text", counting_parse)
+        monkeypatch.setattr(feeds.content.Cleaner, "render", counting_render)
+
+    def reset(self) -> None:
+        self.parsed.clear()
+        self.cleaned.clear()
+
+
+def titles(path: Path) -> list[str]:
+    return [e.title for e in feedparser.parse(path.read_bytes()).entries]
+
+
+def test_nothing_changed_parses_and_cleans_nothing(
+    site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src, config_path = site
+    config = load_config(config_path)
+    count = Counter(monkeypatch)
+    first = build(config)
+    assert sorted(count.parsed) == ["a/one.md", "a/two.md", "d/three.md"]
+    assert sorted(count.cleaned) == ["a/one.md", "a/two.md", "d/three.md"]
+    count.reset()
+    second = build(config)
+    assert count.parsed == [] and count.cleaned == []
+    assert second.feeds_written == 0 and second.feeds_unchanged == first.feeds_written
+    assert second.posts_read == 3 and second.changed == 0
+
+
+def test_touched_file_is_hashed_not_parsed(site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    src, config_path = site
+    config = load_config(config_path)
+    count = Counter(monkeypatch)
+    build(config)
+    count.reset()
+    os.utime(src / "a/one.md", ns=(2_000_000_000_000_000_000, 2_000_000_000_000_000_000))
+    report = build(config)
+    assert count.parsed == [] and count.cleaned == [] and report.feeds_written == 0
+
+
+def test_one_edit_rereads_that_post_only(site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    src, config_path = site
+    config = load_config(config_path)
+    count = Counter(monkeypatch)
+    build(config)
+    out = config.output
+    untouched = out / "categories/D/atom.xml"
+    before = untouched.stat().st_mtime_ns
+    count.reset()
+    write_post(src, "a/one.md", POST.format(title="One edited", day=1, cats="A, B", body="first, edited"))
+    report = build(config)
+    assert count.parsed == ["a/one.md"] and count.cleaned == ["a/one.md"]
+    assert report.changed == 1
+    assert "One edited" in titles(out / "categories/A/B/rss.xml")
+    assert "One edited" in titles(out / "atom.xml")
+    assert untouched.stat().st_mtime_ns == before  # a feed the edit does not reach is not touched
+    # site, A, A/B in two formats
+    assert report.feeds_written == 6
+
+
+def test_add_delete_and_move(site: tuple[Path, Path], atom_schema: etree.RelaxNG) -> None:
+    src, config_path = site
+    config = load_config(config_path)
+    out = config.output
+    build(config)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "categories/A/B/extra.xml").write_text("<x/>", encoding="utf-8")
+    write_post(src, "e/four.md", POST.format(title="Four", day=4, cats="E", body="fourth"))
+    (src / "a/two.md").unlink()
+    write_post(src, "a/one.md", POST.format(title="One", day=1, cats="D, F", body="moved"))  # A/B -> D/F
+    report = build(config)
+    assert titles(out / "categories/E/rss.xml") == ["Four"]
+    assert titles(out / "categories/D/atom.xml") == ["Three", "One"]
+    assert titles(out / "categories/D/F/atom.xml") == ["One"]
+    assert not (out / "categories/A/C").exists()  # category gone: its feeds and empty folder removed
+    assert not (out / "categories/A/rss.xml").exists()
+    assert (out / "categories/A/B/extra.xml").exists() and (out / "notes.txt").exists()  # not ours
+    assert report.feeds_removed == 6  # A, A/B, A/C in two formats
+    assert titles(out / "rss.xml") == ["Four", "Three", "One"]
+    for path in out.rglob("*.xml"):
+        if path.name != "extra.xml":
+            check_feed(path, atom_schema)
+
+
+def test_only_posts_that_show_are_cleaned(
+    tmp_path: Path, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = load_config(make_config(source=str(CORPUS), feeds={"limit": 1}))
+    count = Counter(monkeypatch)
+    build(config)
+    shown = {
+        e.link
+        for path in config.output.rglob("atom.xml")
+        for e in feedparser.parse(path.read_bytes()).entries
+    }
+    assert len(count.parsed) == 132
+    assert len(count.cleaned) == len(shown) < 60
+
+
+def test_config_change_starts_afresh(site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    src, config_path = site
+    build(load_config(config_path))
+    text = config_path.read_text(encoding="utf-8").replace("Test site", "Renamed site")
+    config_path.write_text(text, encoding="utf-8")
+    count = Counter(monkeypatch)
+    config = load_config(config_path)
+    report = build(config)
+    assert len(count.parsed) == 3 and report.feeds_written == 10
+    assert feedparser.parse((config.output / "rss.xml").read_bytes()).feed.title == "Renamed site"
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\x80\x04not a pickle", b"x" * 100])
+def test_corrupt_caches_are_discarded_with_a_warning(
+    site: tuple[Path, Path], caplog: pytest.LogCaptureFixture, garbage: bytes, atom_schema: etree.RelaxNG
+) -> None:
+    src, config_path = site
+    config = load_config(config_path)
+    build(config)
+    caches = [p for p in config.cache.iterdir() if p.is_file()]
+    assert caches
+    for path in caches:
+        path.write_bytes(garbage)
+    write_post(src, "a/one.md", POST.format(title="One again", day=1, cats="A, B", body="x"))
+    with caplog.at_level(logging.WARNING):
+        report = build(config)
+    assert report.posts_read == 3 and report.skipped == 0
+    assert "One again" in titles(config.output / "rss.xml")
+    if garbage:
+        assert "cache unreadable" in caplog.text
+    check_feed(config.output / "atom.xml", atom_schema)
+
+
+def test_corrupt_manifest_rewrites_and_removes_nothing(site: tuple[Path, Path]) -> None:
+    src, config_path = site
+    config = load_config(config_path)
+    build(config)
+    (config.output / ".feeds-manifest.json").write_text("{not json", encoding="utf-8")
+    report = build(config)
+    assert report.feeds_removed == 0 and report.feeds_written + report.feeds_unchanged == 10
+
+
+def test_big_corpus_in_parallel_matches_serial(tmp_path: Path, make_config: Callable[..., Path]) -> None:
+    """Enough posts to use the worker processes: output must equal a one-process build's."""
+    src = tmp_path / "many"
+    for i in range(3):
+        shutil.copytree(CORPUS, src / f"copy{i}")
+    config = load_config(make_config(source=str(src)))
+    report = build(config)
+    assert report.posts_read == 3 * 132
+    parallel = {p.relative_to(config.output): p.read_bytes() for p in config.output.rglob("*.xml")}
+    import feeds.build
+
+    serial_out = tmp_path / "serial"
+    serial_config = load_config(
+        make_config(source=str(src), output=str(serial_out), cache=str(tmp_path / "c2"))
+    )
+    original = feeds.build.PARALLEL_MIN
+    feeds.build.PARALLEL_MIN = 10**9
+    try:
+        build(serial_config)
+    finally:
+        feeds.build.PARALLEL_MIN = original
+    serial = {p.relative_to(serial_out): p.read_bytes() for p in serial_out.rglob("*.xml")}
+    assert parallel == serial
