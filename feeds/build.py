@@ -264,8 +264,9 @@ def _write_feeds(
     root = config.output.resolve()
     old = manifest.files
     with clock("compare"):
-        if old and not manifest.state.inputs:  # the last build stopped part way: tidy what it left
-            output.clean_temporaries(root, set(old))
+        # A build that stopped part way leaves a manifest with no state: tidy every folder it
+        # listed; otherwise only the top folder, where the manifest itself is written.
+        output.clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
         jobs = _jobs(config, cache.key, plans, records, images)
         todo = [
             job for job in jobs if not output.is_current(root / job.name, old.get(job.name), job.fingerprint)

@@ -73,6 +73,7 @@ class Store:
         return data
 
     def save(self, data: dict[str, Any]) -> None:
+        _remove_temporaries(self.path)
         write_atomic(self.path, pickle.dumps((_MAGIC, self.key, data), protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -93,3 +94,10 @@ class BuildCache:
         self.posts_store.save(posts)
         if contents is not None:
             self.content_store.save(contents)
+
+
+def _remove_temporaries(path: Path) -> None:
+    """Temporary copies of ``path`` that a killed build left (``write_atomic`` names them)."""
+    with contextlib.suppress(OSError):
+        for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+            leftover.unlink()

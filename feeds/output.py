@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = ".feeds-manifest.json"
 _VERSION = 1
-_TEMP = re.compile(r"^\.(?:rss|atom)\.xml\..+\.tmp$")
+_TEMP = re.compile(r"^\.(?:rss\.xml|atom\.xml|\.feeds-manifest\.json)\..+\.tmp$")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def _prune(folder: Path, output: Path) -> None:
 
 
 def clean_temporaries(output: Path, names: set[str]) -> None:
-    """Remove temporary files a killed build left beside the feeds it was writing."""
+    """Remove temporary files a killed build left beside the feeds (``names``) and manifest it was writing."""
     for folder in {(output / name).parent for name in names} | {output}:
         try:
             entries = os.scandir(folder)

@@ -60,7 +60,7 @@ def titles(path: Path) -> list[str]:
 def test_nothing_changed_parses_and_cleans_nothing(
     site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    src, config_path = site
+    _, config_path = site
     config = load_config(config_path)
     count = Counter(monkeypatch)
     first = build(config)
@@ -144,7 +144,7 @@ def test_only_posts_that_show_are_cleaned(
 
 
 def test_config_change_starts_afresh(site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    src, config_path = site
+    _, config_path = site
     build(load_config(config_path))
     text = config_path.read_text(encoding="utf-8").replace("Test site", "Renamed site")
     config_path.write_text(text, encoding="utf-8")
@@ -177,7 +177,7 @@ def test_corrupt_caches_are_discarded_with_a_warning(
 
 
 def test_corrupt_manifest_rewrites_and_removes_nothing(site: tuple[Path, Path]) -> None:
-    src, config_path = site
+    _, config_path = site
     config = load_config(config_path)
     build(config)
     (config.output / ".feeds-manifest.json").write_text("{not json", encoding="utf-8")
