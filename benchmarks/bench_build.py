@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_corpus import make  # noqa: E402
+from make_corpus import make
 
 CONFIG = """site:
   title: Mirror
