@@ -66,7 +66,8 @@ def bench(n: int, rounds: int, root: Path) -> dict[str, tuple[float, float]]:
     config = root / "config.yaml"
     config.write_text(CONFIG, encoding="utf-8")
     target = newest_post(posts)
-    results: dict[str, list[tuple[float, float]]] = {"cold": [], "nothing changed": [], "one post changed": []}
+    states = ("cold", "nothing changed", "one post changed")
+    results: dict[str, list[tuple[float, float]]] = {state: [] for state in states}
     for i in range(rounds):
         shutil.rmtree(root / "public", ignore_errors=True)
         shutil.rmtree(root / "cache", ignore_errors=True)
@@ -75,9 +76,7 @@ def bench(n: int, rounds: int, root: Path) -> dict[str, tuple[float, float]]:
         with target.open("a", encoding="utf-8") as f:
             f.write(f"\n<p>edit {i}</p>\n")
         results["one post changed"].append(run(config))
-    return {
-        state: (statistics.median(t for t, _ in runs), max(m for _, m in runs)) for state, runs in results.items()
-    }
+    return {state: (statistics.median(t for t, _ in r), max(m for _, m in r)) for state, r in results.items()}
 
 
 def main() -> None:

@@ -52,7 +52,8 @@ def site(tmp_path: Path, server: HTTPServer, make_config: Callable[..., Path]) -
     src = tmp_path / "src"
     posts = [("a.md", "/random", 3), ("b.md", "/missing.jpg", 2), ("c.md", "/img/a.jpg", 1)]
     for name, thumb, day in posts:
-        text = f"---\ntitle: {name}\ndate: 2021-01-0{day}\ncategories: [X]\nthumbnail: '{server.url_for(thumb)}'\n---\nhi"
+        url = server.url_for(thumb)
+        text = f"---\ntitle: {name}\ndate: 2021-01-0{day}\ncategories: [X]\nthumbnail: '{url}'\n---\nhi"
         write_post(src, name, text)
     return make_config(source=str(src), fetch={"enabled": True, "allow_private": True, "budget": 10})
 
