@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -23,8 +24,8 @@ from .categories import build_tree
 from .config import Config
 from .errors import OutputError, PostError
 from .lock import BuildLock
-from .models import Category, Content, FeedInfo, FeedJob, Image, Post
-from .parallel import run_all
+from .models import Category, FeedInfo, FeedJob, Image, Post
+from .parallel import chunks, run_all, workers
 from .posts import SourceFile, find_posts, read_posts, scan
 from .progress import NO_PROGRESS, Progress
 from .reading import read_sources
@@ -277,11 +278,12 @@ def _write_feeds(
         # Track every planned file before writing any, so a killed build's new files are known.
         pending = {**old, **{j.name: output.Record("", 0, 0) for j in todo}, **kept}
         output.save_manifest(root, output.Manifest(pending, output.State()))
-        with clock("content"):
-            contents = _contents(config, cache, selected, {rel for job in todo for rel in job.posts}, records)
+        with clock("render"):
+            needed = {rel for job in todo for rel in job.posts}
+            pieces = _prepare(config, cache, selected, needed, records, images)
         with clock("write"):
-            by_rel = {p.rel: p for p in selected}
-            for name, record, was_written in _render_all(config, root, todo, by_rel, contents, images):
+            updated = {p.rel: p.updated for p in selected}
+            for name, record, was_written in _write_all(root, todo, pieces, updated):
                 kept[name] = record
                 report.feeds_written += was_written
                 report.feeds_unchanged += not was_written
@@ -321,67 +323,53 @@ def _jobs(
     return jobs
 
 
-def _contents(
+def _prepare(
     config: Config,
     cache: BuildCache,
     selected: Sequence[Post],
     needed: set[str],
     records: dict[str, PostRecord],
-) -> dict[str, Content]:
-    """Cleaned content for the posts in feeds about to be written: from the cache, else cleaned now."""
-    from .rendering import clean_posts  # lxml, nh3 and feedgen load only when something is rendered
+    images: dict[str, Image],
+) -> dict[str, dict[str, bytes]]:
+    """Each needed post's entry in every format: content from the cache or cleaned now, in workers."""
+    from .rendering import prepare  # lxml, nh3 and feedgen load only when something is rendered
 
     stored = cache.load_contents()
-    contents: dict[str, Content] = {}
-    missing: list[Post] = []
-    for post in selected:
-        if post.rel not in needed:
-            continue
-        hit = stored.get(post.rel)
-        if hit is not None and hit[0] == records[post.rel].digest:
-            contents[post.rel] = hit[1]
-        else:
-            missing.append(post)
-    parts = [partial(clean_posts, config, chunk) for chunk in _chunked(missing)]
-    for cleaned in run_all(parts, parallel=len(missing) >= PARALLEL_MIN):
-        for rel, content, error in cleaned:
-            if content is not None:
-                contents[rel] = content
-                stored[rel] = (records[rel].digest, content)
-            elif error is not None:
-                log.error("%s", error)
+    cached = {
+        p.rel: stored[p.rel][1]
+        for p in selected
+        if p.rel in needed and p.rel in stored and stored[p.rel][0] == records[p.rel].digest
+    }
+    posts = [p for p in selected if p.rel in needed]
+    fresh = len(posts) - len(cached)
+    shares = chunks(posts, workers() * 2) if posts else []
+    tasks = [partial(prepare, config, share, cached, images) for share in shares]
+    pieces: dict[str, dict[str, bytes]] = {}
+    for part in run_all(tasks, parallel=fresh >= PARALLEL_MIN):
+        for item in part:
+            if item.content is None:
+                if item.error is not None:
+                    log.error("%s", item.error)
+                continue
+            pieces[item.rel] = item.pieces
+            if item.fresh:
+                stored[item.rel] = (records[item.rel].digest, item.content)
     keep = {p.rel for p in selected}
-    if missing or len(stored) != len(keep):
+    if fresh or len(stored) != len(keep):
         cache.content_store.save({rel: v for rel, v in stored.items() if rel in keep})
-    return contents
+    return pieces
 
 
-def _chunked(items: Sequence[Post]) -> list[Sequence[Post]]:
-    from .parallel import chunks, workers
-
-    return chunks(items, workers() * 2) if items else []
-
-
-def _render_all(
-    config: Config,
-    root: Path,
-    todo: Sequence[FeedJob],
-    by_rel: dict[str, Post],
-    contents: dict[str, Content],
-    images: dict[str, Image],
+def _write_all(
+    root: Path, todo: Sequence[FeedJob], pieces: dict[str, dict[str, bytes]], updated: dict[str, datetime]
 ) -> list[tuple[str, output.Record, bool]]:
-    """Render and write, one worker per format when there is enough to share."""
-    from .rendering import render_jobs
+    """Build and write the files, shared among workers when there are many."""
+    from .rendering import write_jobs
 
-    by_format: dict[str, list[FeedJob]] = {}
-    for job in todo:
-        by_format.setdefault(job.fmt, []).append(job)
-    entries = sum(len(job.posts) for job in todo)
-    tasks = [
-        partial(render_jobs, config, root, jobs, by_rel, contents, images) for jobs in by_format.values()
-    ]
+    shares = chunks(todo, workers()) if todo else []
+    tasks = [partial(write_jobs, root, share, pieces, updated) for share in shares]
     results: list[tuple[str, output.Record, bool]] = []
-    for part in run_all(tasks, parallel=entries >= PARALLEL_MIN):
+    for part in run_all(tasks, parallel=len(todo) >= PARALLEL_MIN // 3):
         results.extend(part)
     return results
 

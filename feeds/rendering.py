@@ -1,13 +1,18 @@
-"""Turn posts into feed files: clean their bodies, render entries once, splice and write feeds.
+"""Turn posts into feed files: clean their bodies, render each entry once, splice and write feeds.
 
-These functions run in worker processes during a large build, so they take
-everything they need as arguments and hand back only small results.
+The work comes in two rounds, each split across worker processes on a large
+build: :func:`prepare` cleans a share of the posts and serialises their
+entries in every format; :func:`write_jobs` then builds a share of the feed
+files from those pieces.  Everything is passed in and only small or flat
+results (bytes, frozen records) come back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from .atomic import write_if_changed
@@ -17,7 +22,18 @@ from .errors import PostError
 from .models import Content, FeedJob, Image, Post
 from .output import Record, record_for
 from .posts import read_body
-from .writers import Entry, assemble, newest, render_fragments
+from .writers import EPOCH, Entry, assemble, render_fragments
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One post made ready for every feed it is in."""
+
+    rel: str
+    content: Content | None  # None when the body could not be read
+    fresh: bool  # cleaned now, not taken from the cache
+    pieces: dict[str, bytes]  # format -> the serialised entry
+    error: PostError | None = None
 
 
 def clean_posts(config: Config, posts: Sequence[Post]) -> list[tuple[str, Content | None, PostError | None]]:
@@ -32,30 +48,37 @@ def clean_posts(config: Config, posts: Sequence[Post]) -> list[tuple[str, Conten
     return out
 
 
-def render_jobs(
-    config: Config,
-    root: Path,
-    jobs: Sequence[FeedJob],
-    posts: dict[str, Post],
-    contents: dict[str, Content],
-    images: dict[str, Image],
+def prepare(
+    config: Config, posts: Sequence[Post], cached: dict[str, Content], images: dict[str, Image]
+) -> list[Prepared]:
+    """Content (cached or cleaned now) and each format's entry for every post in ``posts``."""
+    cleaned = clean_posts(config, [p for p in posts if p.rel not in cached])
+    fresh = {rel: (content, error) for rel, content, error in cleaned}
+    ready: list[tuple[Post, Content]] = []
+    out: dict[str, Prepared] = {}
+    for post in posts:
+        content, error = (cached[post.rel], None) if post.rel in cached else fresh[post.rel]
+        if content is None:
+            out[post.rel] = Prepared(post.rel, None, False, {}, error)
+        else:
+            ready.append((post, content))
+    entries = [Entry(p, c, images.get(p.thumbnail or ""), config.feeds.content) for p, c in ready]
+    by_format = {fmt: render_fragments(fmt, entries) for fmt in config.feeds.formats}
+    for i, (post, content) in enumerate(ready):
+        pieces = {fmt: fragments[i] for fmt, fragments in by_format.items()}
+        out[post.rel] = Prepared(post.rel, content, post.rel not in cached, pieces)
+    return [out[p.rel] for p in posts]
+
+
+def write_jobs(
+    root: Path, jobs: Sequence[FeedJob], pieces: dict[str, dict[str, bytes]], updated: dict[str, datetime]
 ) -> list[tuple[str, Record, bool]]:
-    """Write every job (all of one format): (name, manifest record, whether the bytes changed)."""
-    if not jobs:
-        return []
-    fmt = jobs[0].fmt
-    wanted = list(dict.fromkeys(rel for job in jobs for rel in job.posts if rel in contents))
-    entries = {
-        rel: Entry(posts[rel], contents[rel], images.get(posts[rel].thumbnail or ""), config.feeds.content)
-        for rel in wanted
-    }
-    pieces = dict(zip(wanted, render_fragments(fmt, [entries[rel] for rel in wanted]), strict=True))
+    """Write each job's file from prepared pieces: (name, manifest record, whether the bytes changed)."""
 
     def write(job: FeedJob) -> tuple[str, Record, bool]:
         shown = [rel for rel in job.posts if rel in pieces]
-        data = assemble(
-            fmt, job.info, newest([entries[rel] for rel in shown]), [pieces[rel] for rel in shown]
-        )
+        newest = max((updated[rel] for rel in shown), default=EPOCH)
+        data = assemble(job.fmt, job.info, newest, [pieces[rel][job.fmt] for rel in shown])
         path = root / job.name
         changed = write_if_changed(path, data)
         return job.name, record_for(path, job.fingerprint), changed
