@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import OutputError
@@ -21,6 +22,17 @@ _counter = itertools.count()
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``: flushed and fsynced before the rename."""
+
+    def write(fd: int) -> None:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+
+    write_atomic_with(path, write)
+
+
+def write_atomic_with(path: Path, write: Callable[[int], None]) -> None:
+    """Like :func:`write_atomic`, with ``write(fd)`` producing the bytes (a large pickle, streamed)."""
     tmp = f"{path.parent}/.{path.name[:40]}.{os.getpid()}-{next(_counter)}.tmp"
     try:
         try:
@@ -29,9 +41,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            write(fd)
             os.fsync(fd)
         finally:
             os.close(fd)

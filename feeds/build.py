@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import resource
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ def _build_locked(
             return
     with clock("read"):
         records, changed = read_sources(config, files, cache, progress, parallel_min=PARALLEL_MIN)
+        del files  # a large archive's listing is not needed again
     posts = [r.post for r in records.values() if r.post is not None]
     report.posts_read, report.changed = len(posts), changed
     report.drafts = sum(1 for r in records.values() if r.post is None and r.error is None)
@@ -116,8 +118,10 @@ def _build_locked(
 
 def inputs_token(key: str, files: Sequence[SourceFile]) -> str:
     """Changes when the config, the package, or any source file's path, size or mtime does."""
-    listing = "\n".join(f"{f.rel}\t{f.size}\t{f.mtime_ns}" for f in files)
-    return hashlib.sha256(f"{key}\n{listing}".encode("utf-8", "surrogateescape")).hexdigest()
+    token = hashlib.sha256(key.encode())
+    for f in files:
+        token.update(f"\n{f.rel}\t{f.size}\t{f.mtime_ns}".encode("utf-8", "surrogateescape"))
+    return token.hexdigest()
 
 
 def _nothing_to_do(config: Config, root: Path, manifest: output.Manifest, token: str) -> bool:
@@ -161,7 +165,10 @@ class _Clock:
 
     def stop(self) -> None:
         if self.phase:
-            self.report.seconds[self.phase] = round(time.perf_counter() - self.start, 4)
+            seconds = self.report.seconds[self.phase] = round(time.perf_counter() - self.start, 4)
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+            log.debug("%s: %.3f s; peak memory %d MB here, %d MB in a worker", self.phase, seconds, peak, workers)
             self.phase = ""
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .atomic import write_atomic
+from .atomic import write_atomic_with
 from .config import Config
 from .models import Content, Post
 
@@ -74,7 +74,12 @@ class Store:
 
     def save(self, data: dict[str, Any]) -> None:
         _remove_temporaries(self.path)
-        write_atomic(self.path, pickle.dumps((_MAGIC, self.key, data), protocol=pickle.HIGHEST_PROTOCOL))
+
+        def dump(fd: int) -> None:  # streamed: no second copy of a large cache in memory
+            with open(fd, "wb", closefd=False, buffering=1 << 20) as f:
+                pickle.dump((_MAGIC, self.key, data), f, protocol=pickle.HIGHEST_PROTOCOL)
+
+        write_atomic_with(self.path, dump)
 
 
 class BuildCache:
