@@ -13,7 +13,7 @@ import hashlib
 import logging
 import resource
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -21,31 +21,19 @@ from pathlib import Path
 
 from . import output
 from .cache import BuildCache, PostRecord
-from .categories import build_tree
 from .config import Config
-from .errors import OutputError, PostError
+from .errors import PostError
 from .lock import BuildLock
-from .models import Category, FeedInfo, FeedJob, Image, Post
+from .models import FeedJob, Image, Post
 from .parallel import chunks, run_all, workers
-from .posts import SourceFile, find_posts, read_posts, scan
+from .planning import FeedPlan, make_jobs, plan_feeds, selected_posts
+from .posts import SourceFile, scan
 from .progress import NO_PROGRESS, Progress
 from .reading import read_sources
-from .urls import quote_segment, site_root
 
 log = logging.getLogger(__name__)
 
-FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml"}
 PARALLEL_MIN = 300  # below this many items, forking costs more than it saves
-
-
-@dataclass(frozen=True)
-class FeedPlan:
-    """One feed to write: where, what it says about itself, and which posts, newest first."""
-
-    folder: tuple[str, ...]  # slugs under the output root; () for the site feed
-    info_title: str
-    label: str
-    posts: tuple[Post, ...]
 
 
 @dataclass
@@ -106,7 +94,7 @@ def _build_locked(
             report.errors.append(error)
     with clock("plan"):
         plans = plan_feeds(config, posts)
-        selected = _selected(plans)
+        selected = selected_posts(plans)
     with clock("thumbnails"):
         images = _resolve_images(config, selected, offline, progress, report) if config.fetch.enabled else {}
     state = output.State(
@@ -168,35 +156,10 @@ class _Clock:
             seconds = self.report.seconds[self.phase] = round(time.perf_counter() - self.start, 4)
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
             workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-            log.debug("%s: %.3f s; peak memory %d MB here, %d MB in a worker", self.phase, seconds, peak, workers)
+            log.debug(
+                "%s: %.3f s; peak memory %d MB here, %d MB in a worker", self.phase, seconds, peak, workers
+            )
             self.phase = ""
-
-
-def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
-    """The site feed and one per category node, each with its newest ``feeds.limit`` posts."""
-    limit = config.feeds.limit
-    newest = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
-    plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
-    for category in build_tree(newest, config.categories.map, ordered=True):
-        plans.append(_category_plan(config, category, limit))
-    return plans
-
-
-def _category_plan(config: Config, category: Category, limit: int) -> FeedPlan:
-    return FeedPlan(
-        folder=("categories", *category.slugs),
-        info_title=f"{config.site.title} · {category.label}",
-        label=category.label,
-        posts=category.posts[:limit],
-    )
-
-
-def _selected(plans: Iterable[FeedPlan]) -> list[Post]:
-    seen: dict[str, Post] = {}
-    for plan in plans:
-        for post in plan.posts:
-            seen.setdefault(post.rel, post)
-    return list(seen.values())
 
 
 def _resolve_images(
@@ -222,41 +185,6 @@ def _resolve_images(
     return dict(fetched.images)
 
 
-def feed_url(config: Config, folder: tuple[str, ...], name: str) -> str:
-    return page_url(config, folder) + name
-
-
-def page_url(config: Config, folder: tuple[str, ...]) -> str:
-    return site_root(config.site.url) + "".join(quote_segment(s) + "/" for s in folder)
-
-
-def feed_name(folder: tuple[str, ...], fmt: str) -> str:
-    """The feed's path relative to the output folder; refuses anything that could leave it."""
-    if any(s in ("", ".", "..") or "/" in s or "\\" in s or "\x00" in s for s in folder):
-        raise OutputError(f"refusing a feed folder outside the output ({'/'.join(folder)!r})", path=Path("."))
-    return "/".join((*folder, FILE_NAMES[fmt]))
-
-
-def feed_path(config: Config, folder: tuple[str, ...], fmt: str) -> Path:
-    return config.output.resolve() / feed_name(folder, fmt)
-
-
-def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
-    site = config.site
-    if plan.label:
-        description = f"{plan.label} — {site.description or site.title}"
-    else:
-        description = site.description or site.title
-    return FeedInfo(
-        title=plan.info_title,
-        link=page_url(config, plan.folder),
-        self_url=feed_url(config, plan.folder, FILE_NAMES[fmt]),
-        description=description,
-        language=site.language,
-        author=site.author or site.title,
-    )
-
-
 def _write_feeds(
     config: Config,
     cache: BuildCache,
@@ -275,7 +203,7 @@ def _write_feeds(
         # A build that stopped part way leaves a manifest with no state: tidy every folder it
         # listed; otherwise only the top folder, where the manifest itself is written.
         output.clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
-        jobs = _jobs(config, cache.key, plans, records, images)
+        jobs = make_jobs(config, cache.key, plans, records, images)
         todo = [
             job for job in jobs if not output.is_current(root / job.name, old.get(job.name), job.fingerprint)
         ]
@@ -298,36 +226,6 @@ def _write_feeds(
     final = output.Manifest(kept, state)
     if final != manifest:
         output.save_manifest(root, final)
-
-
-def _jobs(
-    config: Config,
-    key: str,
-    plans: Sequence[FeedPlan],
-    records: dict[str, PostRecord],
-    images: dict[str, Image],
-) -> list[FeedJob]:
-    """Every file to write, each with a fingerprint of everything that goes into it."""
-    stamps: dict[str, bytes] = {}  # per post: its bytes' digest, dates and image, computed once
-
-    def stamp(post: Post) -> bytes:
-        found = stamps.get(post.rel)
-        if found is None:
-            image = images.get(post.thumbnail or "")
-            extra = f"{post.rel}\0{post.date.isoformat()}\0{post.updated.isoformat()}\0{image!r}\0"
-            found = stamps[post.rel] = records[post.rel].digest + extra.encode("utf-8", "surrogateescape")
-        return found
-
-    jobs = []
-    for plan in plans:
-        entries = b"".join(stamp(p) for p in plan.posts)
-        rels = tuple(p.rel for p in plan.posts)
-        for fmt in config.feeds.formats:
-            info = feed_info(config, plan, fmt)
-            head = repr((key, fmt, info, config.feeds.content)).encode("utf-8", "surrogateescape")
-            fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
-            jobs.append(FeedJob(feed_name(plan.folder, fmt), fmt, info, rels, fingerprint))
-    return jobs
 
 
 def _prepare(
@@ -379,46 +277,3 @@ def _write_all(
     for part in run_all(tasks, parallel=len(todo) >= PARALLEL_MIN // 3):
         results.extend(part)
     return results
-
-
-def convert(config: Config, paths: Sequence[Path], fmt: str) -> tuple[bytes, list[PostError]]:
-    """One feed of the posts in ``paths`` (files or folders), newest first, no limit: ``feeds convert``."""
-    from .rendering import clean_posts
-    from .writers import Entry, render
-
-    errors: list[PostError] = []
-    posts: list[Post] = []
-    for given in paths:
-        root = given if given.is_dir() else given.parent
-        result = read_posts(config, find_posts(given) if given.is_dir() else [given], source=root)
-        posts.extend(result.posts)
-        errors.extend(result.errors)
-    ordered = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
-    cleaned = clean_posts(config, ordered)
-    entries = []
-    for post, (_, content, error) in zip(ordered, cleaned, strict=True):
-        if content is not None:
-            entries.append(Entry(post, content, None, config.feeds.content))
-        elif error is not None:
-            errors.append(error)
-    plan = FeedPlan((), config.site.title, "", tuple(ordered))
-    return render(fmt, feed_info(config, plan, fmt), entries), errors
-
-
-@dataclass(frozen=True)
-class CategoryListing:
-    label: str
-    count: int
-    slug_path: str
-    files: tuple[str, ...]  # relative to the output folder
-
-
-def list_categories(config: Config) -> tuple[list[CategoryListing], tuple[PostError, ...]]:
-    """Every category node with its post count and feed files: ``feeds categories``."""
-    result = read_posts(config)
-    listing = []
-    for category in build_tree(result.posts, config.categories.map):
-        folder = ("categories", *category.slugs)
-        files = tuple(feed_name(folder, f) for f in config.feeds.formats)
-        listing.append(CategoryListing(category.label, len(category.posts), "/".join(category.slugs), files))
-    return listing, result.errors

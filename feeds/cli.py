@@ -14,9 +14,10 @@ import click
 
 from . import __version__
 from .atomic import write_atomic
-from .build import BuildReport, build, convert, list_categories
+from .build import BuildReport, build
 from .config import Config, load_config, with_overrides
 from .errors import ConfigError, FeedsError, LockError, SourceError
+from .oneoff import convert, list_categories
 from .progress import NO_PROGRESS, Advance, Progress
 
 EXIT_SKIPPED = 1

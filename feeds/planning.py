@@ -1,0 +1,124 @@
+"""Which feeds to write, where they go, what they say about themselves, and what goes into each.
+
+A plan is the site feed plus one feed per category node, each with its newest
+posts; a job is one file of a plan in one format, with a fingerprint of every
+input, so a later build can tell without rendering whether the file would change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import PostRecord
+from .categories import build_tree
+from .config import Config
+from .errors import OutputError
+from .models import Category, FeedInfo, FeedJob, Image, Post
+from .urls import quote_segment, site_root
+
+FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml"}
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    """One feed to write: where, what it says about itself, and which posts, newest first."""
+
+    folder: tuple[str, ...]  # slugs under the output root; () for the site feed
+    info_title: str
+    label: str
+    posts: tuple[Post, ...]
+
+
+def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
+    """The site feed and one per category node, each with its newest ``feeds.limit`` posts."""
+    limit = config.feeds.limit
+    newest = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
+    plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
+    for category in build_tree(newest, config.categories.map, ordered=True):
+        plans.append(_category_plan(config, category, limit))
+    return plans
+
+
+def _category_plan(config: Config, category: Category, limit: int) -> FeedPlan:
+    return FeedPlan(
+        folder=("categories", *category.slugs),
+        info_title=f"{config.site.title} · {category.label}",
+        label=category.label,
+        posts=category.posts[:limit],
+    )
+
+
+def selected_posts(plans: Iterable[FeedPlan]) -> list[Post]:
+    seen: dict[str, Post] = {}
+    for plan in plans:
+        for post in plan.posts:
+            seen.setdefault(post.rel, post)
+    return list(seen.values())
+
+
+def feed_url(config: Config, folder: tuple[str, ...], name: str) -> str:
+    return page_url(config, folder) + name
+
+
+def page_url(config: Config, folder: tuple[str, ...]) -> str:
+    return site_root(config.site.url) + "".join(quote_segment(s) + "/" for s in folder)
+
+
+def feed_name(folder: tuple[str, ...], fmt: str) -> str:
+    """The feed's path relative to the output folder; refuses anything that could leave it."""
+    if any(s in ("", ".", "..") or "/" in s or "\\" in s or "\x00" in s for s in folder):
+        raise OutputError(f"refusing a feed folder outside the output ({'/'.join(folder)!r})", path=Path("."))
+    return "/".join((*folder, FILE_NAMES[fmt]))
+
+
+def feed_path(config: Config, folder: tuple[str, ...], fmt: str) -> Path:
+    return config.output.resolve() / feed_name(folder, fmt)
+
+
+def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
+    site = config.site
+    if plan.label:
+        description = f"{plan.label} — {site.description or site.title}"
+    else:
+        description = site.description or site.title
+    return FeedInfo(
+        title=plan.info_title,
+        link=page_url(config, plan.folder),
+        self_url=feed_url(config, plan.folder, FILE_NAMES[fmt]),
+        description=description,
+        language=site.language,
+        author=site.author or site.title,
+    )
+
+
+def make_jobs(
+    config: Config,
+    key: str,
+    plans: Sequence[FeedPlan],
+    records: dict[str, PostRecord],
+    images: dict[str, Image],
+) -> list[FeedJob]:
+    """Every file to write, each with a fingerprint of everything that goes into it."""
+    stamps: dict[str, bytes] = {}  # per post: its bytes' digest, dates and image, computed once
+
+    def stamp(post: Post) -> bytes:
+        found = stamps.get(post.rel)
+        if found is None:
+            image = images.get(post.thumbnail or "")
+            extra = f"{post.rel}\0{post.date.isoformat()}\0{post.updated.isoformat()}\0{image!r}\0"
+            found = stamps[post.rel] = records[post.rel].digest + extra.encode("utf-8", "surrogateescape")
+        return found
+
+    jobs = []
+    for plan in plans:
+        entries = b"".join(stamp(p) for p in plan.posts)
+        rels = tuple(p.rel for p in plan.posts)
+        for fmt in config.feeds.formats:
+            info = feed_info(config, plan, fmt)
+            head = repr((key, fmt, info, config.feeds.content)).encode("utf-8", "surrogateescape")
+            fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
+            jobs.append(FeedJob(feed_name(plan.folder, fmt), fmt, info, rels, fingerprint))
+    return jobs
