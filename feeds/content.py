@@ -16,7 +16,6 @@ takes seconds or minutes.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -68,6 +67,11 @@ _BLOCKS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
     "blockquote", "pre", "section", "article", "figure", "figcaption", "dd", "dt", "hr", "img",
 }  # fmt: skip
+# Elements whose attributes or kind need work; found by libxml2, so the rest are never visited.
+_NEEDS_FIXING = etree.XPath(
+    "descendant::*[@href or @src or @poster or @cite or @srcset or @data-srcset or @data-src"
+    " or @data-original or @data-actualsrc or @data-lazy-src or self::iframe]"
+)
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b]*$")
 
 _TAGS = (set(nh3.ALLOWED_TAGS) | {"video", "audio", "source", "track", "picture", "iframe"}) - {"area", "map"}
@@ -107,30 +111,29 @@ class Cleaner:
         if markdown.is_markdown(body, post.body_format):
             head, body = markdown.to_html(head) if has_more else "", markdown.to_html(body)
         tree = self._clean(body, post.permalink)
-        text = collapse("".join(_text(tree)))
+        html = self._sanitize(tree)  # before _text, which pads blocks with spaces
+        text = _text(tree)
         if post.description:
-            summary_source = collapse("".join(_text(_parse(post.description))))
+            summary_source = _text(_parse(post.description))
         elif has_more:
-            summary_source = collapse("".join(_text(self._clean(head, post.permalink))))
+            summary_source = _text(self._clean(head, post.permalink))
         else:
             summary_source = text
         return Content(
-            html=self._sanitize(tree),
+            html=html,
             summary=truncate(summary_source, self.summary_length),
             first_text=truncate(text, min(80, self.summary_length)),
         )
 
     def _clean(self, markup: str, base: str) -> lxml.html.HtmlElement:
         tree = _parse(MORE.sub("", markup))
-        doomed = [el for el in tree.iter() if not isinstance(el.tag, str) or el.tag in _DROP]
+        doomed = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP))
         for selector in self.remove:
-            found = selector(tree)
-            if isinstance(found, list):
-                doomed.extend(el for el in found if isinstance(el, lxml.html.HtmlElement))
+            doomed.extend(_elements(selector, tree))
         for el in doomed:
             if el.getparent() is not None:
                 el.drop_tree()
-        for el in list(tree.iter()):
+        for el in _elements(_NEEDS_FIXING, tree):
             self._fix_element(el, base)
         _drop_empty(tree)
         return tree
@@ -182,6 +185,11 @@ class Cleaner:
             generic_attribute_prefixes=set(),
             link_rel="noopener noreferrer",
         ).strip()
+
+
+def _elements(xpath: etree.XPath, tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    found = xpath(tree)
+    return [el for el in found if isinstance(el, lxml.html.HtmlElement)] if isinstance(found, list) else []
 
 
 def _parse(markup: str) -> lxml.html.HtmlElement:
@@ -240,13 +248,14 @@ def _drop_empty(tree: lxml.html.HtmlElement) -> None:
             el.drop_tree()
 
 
-def _text(tree: lxml.html.HtmlElement) -> Iterator[str]:
-    """Text in document order, with a break where a block starts (CJK text has no spaces to lose)."""
-    for event, el in etree.iterwalk(tree, events=("start", "end")):
-        if event == "start":
-            if el.tag in _BLOCKS:
-                yield " "
-            if el.text:
-                yield el.text
-        elif el.tail and el is not tree:
-            yield el.tail
+def _text(tree: lxml.html.HtmlElement) -> str:
+    """The tree's text, whitespace collapsed, with a break where a block starts or ends.
+
+    CJK text has no spaces to lose, but Latin text would run words together
+    across paragraphs; padding each block with spaces (this tree is not
+    serialised again) lets lxml's own text iteration do the rest.
+    """
+    for el in tree.iter(*_BLOCKS):
+        el.text = " " + (el.text or "")
+        el.tail = " " + (el.tail or "")
+    return collapse("".join(tree.itertext(with_tail=True)))

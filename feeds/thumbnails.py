@@ -11,49 +11,43 @@ The fetch runs against servers nobody here controls, hence the bounds:
 timeouts, a total budget per build, a cap on threads and on requests per host, and
 no request to loopback or private addresses unless the config allows it.  A
 thumbnail that cannot be resolved is a returned failure, never an exception.
+Which URLs and addresses may be asked is ``netguard``'s business; sending one
+request and reading its answer is ``httpreply``'s.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
-from http.cookiejar import DefaultCookiePolicy
 from itertools import zip_longest
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import requests
-import urllib3
 
-from . import USER_AGENT, thumbcache
+from . import httpreply, netguard, thumbcache
 from .config import FetchConfig
 from .errors import FetchError
+from .httpreply import RANGE, Reply, Retryable
 from .imagesize import sniff
 from .models import Image
+from .netguard import MAX_REDIRECTS, Refused, check_url
 from .thumbcache import Entry
 
 logger = logging.getLogger(__name__)
 
-MAX_BYTES = 64 * 1024  # the most read of any one image
-MAX_REDIRECTS = 5
 MAX_WAIT = 5.0  # longest single Retry-After pause within a build; a longer one carries over to later builds
 FIRST_RETRY_WAIT = 0.25  # pause before the first retry when the server gave no Retry-After; doubles after
-_RANGE = {"Range": f"bytes=0-{MAX_BYTES - 1}"}
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _GET_REFUSED = frozenset({405, 501})
-_CONTENT_RANGE = re.compile(r"bytes\s+([0-9]+)-[0-9]+/([0-9]+|\*)", re.IGNORECASE)
-_DIGITS = re.compile(r"[0-9]+")
-_ADDRESS_KINDS = ("loopback", "link_local", "multicast", "unspecified", "reserved", "private")
 
 _now: Callable[[], float] = time.time  # wall clock for cache stamps; tests move it
+_addresses = netguard.addresses  # the DNS lookup, passed to every address check; tests fake it here
+_forbidden = netguard.forbidden  # tests reach the address classifier here
 
 
 @dataclass(frozen=True)
@@ -204,31 +198,12 @@ class _OutOfTime(Exception):
     """The budget ran out before this URL was settled: it is left for the next build, not cached."""
 
 
-class _Refused(FetchError):
-    """Refused without asking any server (scheme, address): not cached, since config may change."""
-
-
 class _Throttled(FetchError):
     """The server asked us to come back later than a build waits; the cache honours it."""
 
     def __init__(self, message: str, *, url: str, retry_after: float | None):
         super().__init__(message, url=url)
         self.retry_after = retry_after
-
-
-class _Retryable(FetchError):
-    """A connection failure, worth another try within the build."""
-
-
-@dataclass(frozen=True)
-class _Reply:
-    """One HTTP response, already closed; ``body`` holds at most MAX_BYTES of a GET's 200 or 206."""
-
-    url: str
-    status: int
-    headers: Mapping[str, str]
-    body: bytes = b""
-    complete: bool = False  # body is the whole entity (EOF seen before the cap)
 
 
 class _Fetcher:
@@ -251,7 +226,7 @@ class _Fetcher:
             return _Result("fetched", self._resolve(url, old))
         except _OutOfTime:
             return _Result("skipped")
-        except _Refused as e:
+        except Refused as e:
             return _Result("failed", None, e.reason)
         except FetchError as e:
             retry_after = e.retry_after if isinstance(e, _Throttled) else None
@@ -269,9 +244,9 @@ class _Fetcher:
             session.close()
 
     def _resolve(self, url: str, old: Entry | None) -> Entry:
-        _check_url(url)
+        check_url(url)
         if old is not None and old.ok and old.url is not None and (old.etag or old.last_modified):
-            reply = self._follow("GET", old.url, {**_RANGE, **_conditional(old)})
+            reply = self._follow("GET", old.url, {**RANGE, **_conditional(old)})
             if reply.status == 304:
                 return old.refreshed(self._now)
             # A changed image is read from this reply; a vanished final URL is resolved afresh.
@@ -279,46 +254,38 @@ class _Fetcher:
                 return self._interpret(reply)
         return self._interpret(self._get_or_head(url))
 
-    def _get_or_head(self, url: str) -> _Reply:
-        reply = self._follow("GET", url, _RANGE)
+    def _get_or_head(self, url: str) -> Reply:
+        reply = self._follow("GET", url, RANGE)
         if reply.status in _GET_REFUSED:
             reply = self._follow("HEAD", url, {})
         return reply
 
-    def _follow(self, method: str, url: str, headers: Mapping[str, str]) -> _Reply:
+    def _follow(self, method: str, url: str, headers: Mapping[str, str]) -> Reply:
         """Follow redirects by hand, so the scheme and address of every hop are checked."""
         seen = {url}
         for hop in range(MAX_REDIRECTS + 1):
             try:
                 reply = self._send_retrying(method, url, headers)
-            except _Refused as e:
+            except Refused as e:
                 if hop == 0:
                     raise
                 raise FetchError(f"redirected to a {e.reason}", url=url) from e  # a server said so: cached
             location = reply.headers.get("Location")
             if reply.status not in _REDIRECT_CODES or not location:
                 return reply
-            target = urljoin(url, location.strip())
-            try:
-                _check_url(target)
-            except _Refused as e:
-                raise FetchError(f"redirected to {target}: {e.reason}", url=url) from e
-            if target in seen:
-                raise FetchError(f"redirect loop back to {target}", url=url)
-            if hop == MAX_REDIRECTS:
-                raise FetchError(f"more than {MAX_REDIRECTS} redirects", url=url)
+            target = netguard.redirect_target(url, location, seen, hop)
             seen.add(target)
             url = target
             headers = {k: v for k, v in headers.items() if not k.startswith("If-")}  # validators are per URL
         raise AssertionError("unreachable")
 
-    def _send_retrying(self, method: str, url: str, headers: Mapping[str, str]) -> _Reply:
+    def _send_retrying(self, method: str, url: str, headers: Mapping[str, str]) -> Reply:
         attempt = 0
         while True:
             last = attempt >= self._config.retries
             try:
                 reply = self._send(method, url, headers)
-            except _Retryable:
+            except Retryable:
                 if last:
                     raise
                 wait = FIRST_RETRY_WAIT * 2.0**attempt
@@ -332,72 +299,22 @@ class _Fetcher:
             self._pause(wait)
             attempt += 1
 
-    def _send(self, method: str, url: str, headers: Mapping[str, str]) -> _Reply:
+    def _send(self, method: str, url: str, headers: Mapping[str, str]) -> Reply:
         """One request: address checked, host slot held, at most MAX_BYTES read, response closed."""
-        parts = urlsplit(url)
-        host = parts.hostname or ""
         if not self._config.allow_private:
-            _check_address(url, host, parts.port or (443 if parts.scheme.lower() == "https" else 80))
-        slot = self._slot(host)
+            netguard.check_address(url, _addresses)
+        slot = self._slot(urlsplit(url).hostname or "")
         if not slot.acquire(timeout=max(0.0, self._remaining())):
             raise _OutOfTime
         try:
             timeout = self._timeouts()
             with self._lock:
                 self.requests += 1
-            return self._exchange(method, url, headers, timeout)
+            return httpreply.exchange(self._session(), method, url, headers, timeout, self._check_time)
         finally:
             slot.release()
 
-    def _exchange(
-        self, method: str, url: str, headers: Mapping[str, str], timeout: tuple[float, float]
-    ) -> _Reply:
-        """Where requests' exceptions enter; they leave as FetchError, or _OutOfTime if the budget did it."""
-        try:
-            with self._session().request(
-                method,
-                url,
-                headers=dict(headers),
-                stream=True,
-                allow_redirects=False,
-                timeout=timeout,
-                verify=True,
-            ) as response:
-                if method == "GET" and response.status_code in (200, 206):
-                    body, complete = self._read(response)
-                    return _Reply(url, response.status_code, response.headers, body, complete)
-                return _Reply(url, response.status_code, response.headers)
-        except requests.exceptions.SSLError as e:
-            raise FetchError(f"TLS failed: {_describe(e)}", url=url) from e
-        except requests.exceptions.ConnectionError as e:  # includes connect timeouts and stalls mid-body
-            self._check_time()
-            raise _Retryable(f"connection failed: {_describe(e)}", url=url) from e
-        except requests.exceptions.Timeout as e:  # a read timeout: not retried, it would be as slow again
-            self._check_time()
-            raise FetchError(f"no answer within {timeout[1]:g} s", url=url) from e
-        except requests.exceptions.RequestException as e:
-            raise FetchError(f"request failed: {_describe(e)}", url=url) from e
-
-    def _read(self, response: requests.Response) -> tuple[bytes, bool]:
-        """Up to MAX_BYTES, and whether that was all; the budget is checked after every read from the socket.
-
-        ``read1`` returns what one socket read gives, where ``iter_content``
-        waits for a whole chunk: a server dripping a byte at a time, each within
-        the read timeout, could otherwise hold a thread far past the budget.
-        """
-        buf = bytearray()
-        try:
-            while len(buf) < MAX_BYTES:
-                chunk = response.raw.read1(MAX_BYTES - len(buf), decode_content=True)
-                if not chunk:
-                    return bytes(buf), True  # EOF: urllib3 has returned the connection to the pool
-                buf += chunk
-                self._check_time()
-        except urllib3.exceptions.HTTPError as e:  # what requests' iter_content would have wrapped
-            raise requests.exceptions.ConnectionError(e) from e
-        return bytes(buf), False
-
-    def _interpret(self, reply: _Reply) -> Entry:
+    def _interpret(self, reply: Reply) -> Entry:
         """Turn a final answer into a cache entry, or a failure whose reason names what was wrong."""
         if reply.status not in (200, 206):
             reason = f"HTTP {reply.status}"
@@ -407,7 +324,7 @@ class _Fetcher:
                 )
             raise FetchError(reason, url=reply.url)
         start, total = (
-            _content_range(reply.headers.get("Content-Range")) if reply.status == 206 else (0, None)
+            httpreply.content_range(reply.headers.get("Content-Range")) if reply.status == 206 else (0, None)
         )
         sniffed, width, height = sniff(reply.body) if start == 0 else (None, None, None)
         header_type = (reply.headers.get("Content-Type") or "").split(";")[0].strip().lower()
@@ -416,7 +333,7 @@ class _Fetcher:
         return Entry(
             url=reply.url,
             type=header_type if header_type.startswith("image/") else sniffed,
-            length=total if reply.status == 206 else _content_length(reply),
+            length=total if reply.status == 206 else httpreply.content_length(reply),
             width=width,
             height=height,
             etag=reply.headers.get("ETag"),
@@ -434,11 +351,7 @@ class _Fetcher:
         """One session per worker thread: requests does not promise a shared one is thread-safe."""
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
-            session.headers.update({"User-Agent": USER_AGENT, "Accept": "image/*,*/*;q=0.8"})
-            # identity: so that Content-Range and the bytes read are the image's own, not a gzip of it
-            session.headers["Accept-Encoding"] = "identity"
-            session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # no state between URLs
+            session = httpreply.new_session()
             self._local.session = session
             with self._lock:
                 self._sessions.append(session)
@@ -463,48 +376,6 @@ class _Fetcher:
             raise _OutOfTime
 
 
-def _check_url(url: str) -> None:
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises on a port that is not a number
-    except ValueError as e:
-        raise _Refused(f"malformed URL ({e})", url=url) from e
-    if parts.scheme.lower() not in ("http", "https"):
-        raise _Refused(f"not an http(s) URL{f' ({parts.scheme}:)' if parts.scheme else ''}", url=url)
-    if not parts.hostname:
-        raise _Refused("no host in URL", url=url)
-
-
-def _check_address(url: str, host: str, port: int) -> None:
-    """Refuse a host with any non-public address, before connecting; a DNS failure is a plain failure."""
-    try:
-        addresses = _addresses(host, port)
-    except (OSError, UnicodeError) as e:
-        raise FetchError(f"cannot resolve {host}: {getattr(e, 'strerror', None) or e}", url=url) from e
-    for address in addresses:
-        kind = _forbidden(address)
-        if kind:
-            raise _Refused(f"{kind} address {address} refused", url=url)
-
-
-def _addresses(host: str, port: int) -> list[str]:
-    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
-
-
-def _forbidden(address: str) -> str | None:
-    """The kind of a non-public address ("loopback", "private", …), or None for a public one."""
-    try:
-        ip = ipaddress.ip_address(address.split("%")[0])
-    except ValueError:
-        return "unrecognised"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for kind in _ADDRESS_KINDS:
-        if getattr(ip, f"is_{kind}"):
-            return kind.replace("_", "-")
-    return None if ip.is_global else "non-public"
-
-
 def _conditional(entry: Entry) -> dict[str, str]:
     headers = {}
     if entry.etag:
@@ -519,43 +390,5 @@ def _worth_retrying(status: int) -> bool:
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or HTTP date); None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    if _DIGITS.fullmatch(value):
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - _now())
-
-
-def _content_range(value: str | None) -> tuple[int | None, int | None]:
-    """(first byte, total length) from ``bytes 0-65535/123456``; total None for ``*``."""
-    m = _CONTENT_RANGE.search(value or "")
-    if not m:
-        return None, None
-    return int(m.group(1)), int(m.group(2)) if m.group(2).isdigit() else None
-
-
-def _content_length(reply: _Reply) -> int | None:
-    """The entity's length on a 200: Content-Length, else what was read if it all was, else unknown."""
-    value = (reply.headers.get("Content-Length") or "").strip()
-    if _DIGITS.fullmatch(value):
-        return int(value)
-    return len(reply.body) if reply.complete else None
-
-
-def _describe(e: Exception) -> str:
-    """requests' messages nest urllib3's; keep the innermost, minus object reprs."""
-    inner: object = e
-    while isinstance(inner, Exception) and inner.args and isinstance(inner.args[0], Exception):
-        inner = inner.args[0]
-    reason = getattr(inner, "reason", None)
-    text = str(reason if isinstance(reason, Exception) else inner)
-    text = re.sub(r"<[^>]*>:?\s*|\b\w*Connection\(host=[^)]*\):\s*", "", text)  # object reprs say nothing
-    return text.strip() or type(e).__name__
+    """Seconds to wait from a Retry-After header; an HTTP date is counted from ``_now``."""
+    return httpreply.retry_after(value, lambda: _now())

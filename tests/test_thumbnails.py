@@ -37,20 +37,14 @@ T0 = 1_700_000_000.0
 Handler = Callable[[Request], Response]
 
 
-@pytest.fixture(scope="module")
-def _server() -> Iterator[HTTPServer]:
+@pytest.fixture
+def server() -> Iterator[HTTPServer]:
+    """A fresh server per test: a slow handler still running from one test cannot log into the next."""
     server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
     server.start()
     yield server
     server.clear()
     server.stop()
-
-
-@pytest.fixture
-def server(_server: HTTPServer) -> Iterator[HTTPServer]:
-    _server.clear()
-    yield _server
-    _server.clear()
 
 
 @pytest.fixture(autouse=True)
