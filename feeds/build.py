@@ -24,7 +24,7 @@ from .cache import BuildCache, PostRecord
 from .config import Config
 from .errors import PostError
 from .lock import BuildLock
-from .models import FeedJob, Image, Post
+from .models import Content, FeedJob, Image, Post
 from .parallel import chunks, run_all, workers
 from .planning import FeedPlan, make_jobs, plan_feeds, selected_posts
 from .posts import SourceFile, scan
@@ -239,17 +239,14 @@ def _prepare(
     """Each needed post's entry in every format: content from the cache or cleaned now, in workers."""
     from .rendering import prepare  # lxml, nh3 and feedgen load only when something is rendered
 
-    stored = cache.load_contents()
-    cached = {
-        p.rel: stored[p.rel][1]
-        for p in selected
-        if p.rel in needed and p.rel in stored and stored[p.rel][0] == records[p.rel].digest
-    }
     posts = [p for p in selected if p.rel in needed]
+    cached = cache.contents.get({p.rel: records[p.rel].digest for p in posts})
+    cache.contents.close()  # not carried into the forked workers
     fresh = len(posts) - len(cached)
     shares = chunks(posts, workers() * 2) if posts else []
     tasks = [partial(prepare, config, share, cached, images) for share in shares]
     pieces: dict[str, dict[str, bytes]] = {}
+    cleaned: list[tuple[str, bytes, Content]] = []
     for part in run_all(tasks, parallel=fresh >= PARALLEL_MIN):
         for item in part:
             if item.content is None:
@@ -258,10 +255,11 @@ def _prepare(
                 continue
             pieces[item.rel] = item.pieces
             if item.fresh:
-                stored[item.rel] = (records[item.rel].digest, item.content)
-    keep = {p.rel for p in selected}
-    if fresh or len(stored) != len(keep):
-        cache.content_store.save({rel: v for rel, v in stored.items() if rel in keep})
+                cleaned.append((item.rel, records[item.rel].digest, item.content))
+    try:
+        cache.contents.update(cleaned, {p.rel for p in selected})
+    finally:
+        cache.contents.close()
     return pieces
 
 

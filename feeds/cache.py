@@ -2,12 +2,17 @@
 
 A post is known by its path under the source; its size and mtime say whether
 the file changed, and a hash of its bytes settles it when only the mtime moved
-(a checkout, a copy).  Both files start afresh when the config or the package
-version changes, since either can change what a post parses or cleans to.
+(a checkout, a copy).  Everything starts afresh when the config or the
+package version changes, since either can change what a post parses or
+cleans to, and a cache that cannot be read is discarded with a warning.
 
-The metadata of every post is one pickle; cleaned content is a second one,
-kept only for posts that show in some feed and loaded only when a feed must
-be rendered, so a build with nothing to do never reads a body.
+- Post metadata is needed whole (to plan every feed), so it is one pickle,
+  read in one go.  A build that changed a few posts appends them to a small
+  journal instead of rewriting the whole pickle; the journal is folded back in
+  once it grows.
+- Cleaned content is needed piecemeal (only for the feeds being rewritten),
+  so it lives in SQLite, one row per post that shows in some feed: a build
+  reads and writes just the rows it needs.
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import os
 import pickle
+import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +35,8 @@ from .models import Content, Post
 
 log = logging.getLogger(__name__)
 
-_MAGIC = "feeds-cache-1"
+_MAGIC = "feeds-cache-2"
+_JOURNAL_SHARE = 10  # fold the journal in when it holds more than 1/10 of the posts (or 500)
 
 
 @dataclass(frozen=True)
@@ -50,8 +59,8 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-class Store:
-    """Load and save one pickled mapping, tagged with the config fingerprint."""
+class _Pickle:
+    """One pickled mapping tagged with the config fingerprint; unreadable means empty, with a warning."""
 
     def __init__(self, path: Path, key: str):
         self.path = path
@@ -65,44 +74,146 @@ class Store:
             return {}
         except Exception as e:  # a truncated or foreign pickle raises almost anything
             log.warning("%s: cache unreadable (%s: %s); starting afresh", self.path, type(e).__name__, e)
-            with contextlib.suppress(OSError):
-                self.path.unlink()
+            self.remove()
             return {}
         if magic != _MAGIC or key != self.key or not isinstance(data, dict):
             return {}  # another version or config: not an error, just stale
         return data
 
-    def save(self, data: dict[str, Any]) -> None:
+    def save(self, data: Mapping[str, Any]) -> None:
         _remove_temporaries(self.path)
 
         def dump(fd: int) -> None:  # streamed: no second copy of a large cache in memory
             with open(fd, "wb", closefd=False, buffering=1 << 20) as f:
-                pickle.dump((_MAGIC, self.key, data), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((_MAGIC, self.key, dict(data)), f, protocol=pickle.HIGHEST_PROTOCOL)
 
         write_atomic_with(self.path, dump)
+
+    def remove(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+class PostStore:
+    """Every post's record: a base pickle plus a journal of the records changed since."""
+
+    def __init__(self, folder: Path, key: str):
+        self.base = _Pickle(folder / "posts.pickle", key)
+        self.journal = _Pickle(folder / "posts.journal", key)
+        self.pending: dict[str, PostRecord | None] = {}
+
+    def load(self) -> dict[str, PostRecord]:
+        records: dict[str, PostRecord] = self.base.load()
+        self.pending = self.journal.load() if records else {}
+        for rel, record in self.pending.items():
+            if record is None:
+                records.pop(rel, None)
+            else:
+                records[rel] = record
+        return records
+
+    def save(self, records: Mapping[str, PostRecord], changed: Mapping[str, PostRecord | None]) -> None:
+        """Record ``changed`` (None: deleted); rewrite the base when the journal has grown."""
+        journal = {**self.pending, **changed}
+        if not self.base.path.exists() or len(journal) > max(500, len(records) // _JOURNAL_SHARE):
+            self.base.save(records)
+            self.journal.remove()
+            self.pending = {}
+        else:
+            self.journal.save(journal)
+            self.pending = journal
+
+
+class ContentStore:
+    """Cleaned content by post, in SQLite, so a build touches only the rows it needs."""
+
+    def __init__(self, path: Path, key: str):
+        self.path = path
+        self.key = key
+        self.db: sqlite3.Connection | None = None
+
+    def _open(self) -> sqlite3.Connection:
+        if self.db is None:
+            try:
+                self.db = self._connect()
+            except sqlite3.DatabaseError as e:
+                log.warning("%s: cache unreadable (%s); starting afresh", self.path, e)
+                for leftover in (self.path, Path(f"{self.path}-journal")):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
+                self.db = self._connect()
+        return self.db
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row is None or row[0] != self.key:
+                db.execute("DROP TABLE IF EXISTS content")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.key,))
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS content (rel TEXT PRIMARY KEY, digest BLOB, html TEXT,"
+                " summary TEXT, first_text TEXT)"
+            )
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def get(self, wanted: Mapping[str, bytes]) -> dict[str, Content]:
+        """Content of the posts in ``wanted`` (rel -> digest of their bytes) whose digest still matches."""
+        found: dict[str, Content] = {}
+        rels = list(wanted)
+        db = self._open()
+        for start in range(0, len(rels), 500):
+            part = rels[start : start + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT rel, digest, html, summary, first_text FROM content WHERE rel IN ({marks})"
+            for rel, key, html, summary, first_text in db.execute(query, part):
+                if key == wanted[rel]:
+                    found[rel] = Content(html, summary, first_text)
+        return found
+
+    def update(self, fresh: Iterable[tuple[str, bytes, Content]], keep: set[str]) -> None:
+        """Store newly cleaned content and forget posts that no longer show in any feed."""
+        db = self._open()
+        with _transaction(db):
+            db.executemany(
+                "INSERT OR REPLACE INTO content VALUES (?, ?, ?, ?, ?)",
+                ((rel, key, c.html, c.summary, c.first_text) for rel, key, c in fresh),
+            )
+            gone = [(rel,) for (rel,) in db.execute("SELECT rel FROM content") if rel not in keep]
+            db.executemany("DELETE FROM content WHERE rel = ?", gone)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Any:
+    db.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 class BuildCache:
     def __init__(self, config: Config):
-        key = fingerprint(config)
-        self.key = key
-        self.posts_store = Store(config.cache / "posts.pickle", key)
-        self.content_store = Store(config.cache / "content.pickle", key)
-
-    def load_posts(self) -> dict[str, PostRecord]:
-        return self.posts_store.load()
-
-    def load_contents(self) -> dict[str, tuple[bytes, Content]]:
-        return self.content_store.load()
-
-    def save(self, posts: dict[str, PostRecord], contents: dict[str, tuple[bytes, Content]] | None) -> None:
-        self.posts_store.save(posts)
-        if contents is not None:
-            self.content_store.save(contents)
+        self.key = fingerprint(config)
+        self.posts = PostStore(config.cache, self.key)
+        self.contents = ContentStore(config.cache / "content.sqlite", self.key)
 
 
 def _remove_temporaries(path: Path) -> None:
     """Temporary copies of ``path`` that a killed build left (``write_atomic`` names them)."""
     with contextlib.suppress(OSError):
         for leftover in path.parent.glob(f".{path.name}.*.tmp"):
-            leftover.unlink()
+            os.unlink(leftover)

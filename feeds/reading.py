@@ -30,7 +30,7 @@ def read_sources(
     config: Config, files: Sequence[SourceFile], cache: BuildCache, progress: Progress, *, parallel_min: int
 ) -> tuple[dict[str, PostRecord], int]:
     """Every source file's record, in path order, and how many changed (added, edited or gone)."""
-    old = cache.load_posts()
+    old = cache.posts.load()
     records: dict[str, PostRecord] = {}
     todo: list[Todo] = []
     for f in files:
@@ -41,20 +41,21 @@ def read_sources(
             todo.append((f, known))
             records[f.rel] = known  # type: ignore[assignment]  # a placeholder, keeps path order
     changed = 0
+    fresh: dict[str, PostRecord | None] = {}
     parts = chunks(todo, workers() * 4) if todo else []
     with progress.phase("reading posts", len(todo)) as advance:
         tasks = [partial(_parse_chunk, config, part) for part in parts]
         for result in run_all(tasks, parallel=len(todo) >= parallel_min):
             for rel, record, notes, reparsed in result:
-                records[rel] = record
+                records[rel] = fresh[rel] = record
                 changed += reparsed
                 for note in notes:
                     log.warning("%s", note)
             advance(len(result))
-    gone = len(set(old) - set(records))
-    if todo or gone:
-        cache.posts_store.save(records)
-    return records, changed + gone
+    gone = set(old) - set(records)
+    if fresh or gone:
+        cache.posts.save(records, {**fresh, **dict.fromkeys(gone)})
+    return records, changed + len(gone)
 
 
 def _parse_chunk(config: Config, todo: Sequence[Todo]) -> list[tuple[str, PostRecord, list[str], bool]]:

@@ -208,3 +208,19 @@ def test_big_corpus_in_parallel_matches_serial(tmp_path: Path, make_config: Call
         feeds.build.PARALLEL_MIN = original
     serial = {p.relative_to(serial_out): p.read_bytes() for p in serial_out.rglob("*.xml")}
     assert parallel == serial
+
+
+def test_small_changes_go_to_the_journal(site: tuple[Path, Path]) -> None:
+    src, config_path = site
+    config = load_config(config_path)
+    build(config)
+    base = config.cache / "posts.pickle"
+    stamp = base.stat().st_mtime_ns
+    write_post(src, "a/one.md", POST.format(title="One v2", day=1, cats="A, B", body="x"))
+    (src / "d/three.md").unlink()
+    build(config)
+    assert base.stat().st_mtime_ns == stamp and (config.cache / "posts.journal").exists()
+    os.utime(src / "a/two.md", ns=(1, 1))  # not the last build's inputs: base and journal are read back
+    report = build(config)
+    assert report.changed == 0 and report.posts_read == 2 and report.feeds_written == 0
+    assert titles(config.output / "rss.xml") == ["Two", "One v2"]
