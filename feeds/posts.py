@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -40,9 +40,11 @@ class ReadResult:
     drafts: int
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A post file as the walk saw it; size and mtime decide whether a cached parse still holds."""
+class SourceFile(NamedTuple):
+    """A post file as the walk saw it; size and mtime decide whether a cached parse still holds.
+
+    A named tuple, not a dataclass: an archive's walk makes 100,000 of them.
+    """
 
     path: str
     rel: str  # path under the source root, '/'-separated

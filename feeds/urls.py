@@ -23,6 +23,7 @@ _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
+@lru_cache(maxsize=65536)
 def quote_segment(text: str) -> str:
     """Percent-encode one path segment (a '/' inside it is data, not a separator).
 
