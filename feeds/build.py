@@ -25,7 +25,7 @@ from .config import Config
 from .errors import PostError
 from .lock import BuildLock
 from .models import Content, FeedJob, Image, Post
-from .parallel import chunks, run_all, workers
+from .parallel import chunks, collector_paused, run_all, workers
 from .planning import FeedPlan, make_jobs, plan_feeds, selected_posts
 from .posts import SourceFile, scan
 from .progress import NO_PROGRESS, Progress
@@ -62,10 +62,10 @@ def build(
     """Write every feed for ``config``; one bad post is reported and skipped, never fatal."""
     report = BuildReport()
     clock = _Clock(report)
-    with clock("lock"), BuildLock(config.output, wait) as lock:
+    with clock("lock"), BuildLock(config.output, wait):
         clock.stop()
-        _build_locked(config, offline, progress, report, clock)
-        del lock
+        with collector_paused():  # a build makes millions of objects and next to no cycles
+            _build_locked(config, offline, progress, report, clock)
     return report
 
 
