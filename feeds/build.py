@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from . import output
-from .cache import BuildCache, PostRecord
+from .cache import BuildCache
 from .config import Config
 from .errors import PostError
 from .lock import BuildLock
@@ -100,7 +100,9 @@ def _build_locked(
     state = output.State(
         token, report.posts_read, report.drafts, tuple((str(e.path), e.reason) for e in report.errors)
     )
-    _write_feeds(config, cache, plans, selected, records, images, report, clock, manifest, state)
+    digests = {p.rel: records[p.rel].digest for p in selected}
+    del records, posts  # from here on only the posts that show matter: let the rest go
+    _write_feeds(config, cache, plans, selected, digests, images, report, clock, manifest, state)
     report.skipped = len(report.errors)
 
 
@@ -190,7 +192,7 @@ def _write_feeds(
     cache: BuildCache,
     plans: Sequence[FeedPlan],
     selected: Sequence[Post],
-    records: dict[str, PostRecord],
+    digests: dict[str, bytes],
     images: dict[str, Image],
     report: BuildReport,
     clock: _Clock,
@@ -203,7 +205,7 @@ def _write_feeds(
         # A build that stopped part way leaves a manifest with no state: tidy every folder it
         # listed; otherwise only the top folder, where the manifest itself is written.
         output.clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
-        jobs = make_jobs(config, cache.key, plans, records, images)
+        jobs = make_jobs(config, cache.key, plans, digests, images)
         todo = [
             job for job in jobs if not output.is_current(root / job.name, old.get(job.name), job.fingerprint)
         ]
@@ -215,7 +217,7 @@ def _write_feeds(
         output.save_manifest(root, output.Manifest(pending, output.State()))
         with clock("render"):
             needed = {rel for job in todo for rel in job.posts}
-            pieces = _prepare(config, cache, selected, needed, records, images)
+            pieces = _prepare(config, cache, selected, needed, digests, images)
         with clock("write"):
             updated = {p.rel: p.updated for p in selected}
             for name, record, was_written in _write_all(root, todo, pieces, updated):
@@ -233,14 +235,14 @@ def _prepare(
     cache: BuildCache,
     selected: Sequence[Post],
     needed: set[str],
-    records: dict[str, PostRecord],
+    digests: dict[str, bytes],
     images: dict[str, Image],
 ) -> dict[str, dict[str, bytes]]:
     """Each needed post's entry in every format: content from the cache or cleaned now, in workers."""
     from .rendering import prepare  # lxml, nh3 and feedgen load only when something is rendered
 
     posts = [p for p in selected if p.rel in needed]
-    cached = cache.contents.get({p.rel: records[p.rel].digest for p in posts})
+    cached = cache.contents.get({p.rel: digests[p.rel] for p in posts})
     cache.contents.close()  # not carried into the forked workers
     fresh = len(posts) - len(cached)
     shares = chunks(posts, workers() * 2) if posts else []
@@ -255,7 +257,7 @@ def _prepare(
                 continue
             pieces[item.rel] = item.pieces
             if item.fresh:
-                cleaned.append((item.rel, records[item.rel].digest, item.content))
+                cleaned.append((item.rel, digests[item.rel], item.content))
     try:
         cache.contents.update(cleaned, {p.rel for p in selected})
     finally:

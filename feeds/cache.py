@@ -36,6 +36,7 @@ from .models import Content, Post
 log = logging.getLogger(__name__)
 
 _MAGIC = "feeds-cache-2"
+_PART = 5000  # records per pickle in a cache file
 _JOURNAL_SHARE = 10  # fold the journal in when it holds more than 1/10 of the posts (or 500)
 
 
@@ -69,23 +70,31 @@ class _Pickle:
     def load(self) -> dict[str, Any]:
         try:
             with self.path.open("rb") as f:
-                magic, key, data = pickle.load(f)
+                magic, key, parts = pickle.load(f)
+                if magic != _MAGIC or key != self.key:
+                    return {}  # another version or config: not an error, just stale
+                data: dict[str, Any] = {}
+                for _ in range(parts):
+                    data.update(pickle.load(f))
+                return data
         except FileNotFoundError:
             return {}
         except Exception as e:  # a truncated or foreign pickle raises almost anything
             log.warning("%s: cache unreadable (%s: %s); starting afresh", self.path, type(e).__name__, e)
             self.remove()
             return {}
-        if magic != _MAGIC or key != self.key or not isinstance(data, dict):
-            return {}  # another version or config: not an error, just stale
-        return data
 
     def save(self, data: Mapping[str, Any]) -> None:
+        """Streamed in parts: pickle's memo of a 100,000-post dump alone took 200 MB."""
         _remove_temporaries(self.path)
+        items = list(data.items())
+        parts = [dict(items[i : i + _PART]) for i in range(0, len(items), _PART)]
 
-        def dump(fd: int) -> None:  # streamed: no second copy of a large cache in memory
+        def dump(fd: int) -> None:
             with open(fd, "wb", closefd=False, buffering=1 << 20) as f:
-                pickle.dump((_MAGIC, self.key, dict(data)), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((_MAGIC, self.key, len(parts)), f, protocol=pickle.HIGHEST_PROTOCOL)
+                for part in parts:
+                    pickle.dump(part, f, protocol=pickle.HIGHEST_PROTOCOL)
 
         write_atomic_with(self.path, dump)
 

@@ -8,11 +8,10 @@ input, so a later build can tell without rendering whether the file would change
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import PostRecord
 from .categories import build_tree
 from .config import Config
 from .errors import OutputError
@@ -98,7 +97,7 @@ def make_jobs(
     config: Config,
     key: str,
     plans: Sequence[FeedPlan],
-    records: dict[str, PostRecord],
+    digests: Mapping[str, bytes],
     images: dict[str, Image],
 ) -> list[FeedJob]:
     """Every file to write, each with a fingerprint of everything that goes into it."""
@@ -109,7 +108,7 @@ def make_jobs(
         if found is None:
             image = images.get(post.thumbnail or "")
             extra = f"{post.rel}\0{post.date.isoformat()}\0{post.updated.isoformat()}\0{image!r}\0"
-            found = stamps[post.rel] = records[post.rel].digest + extra.encode("utf-8", "surrogateescape")
+            found = stamps[post.rel] = digests[post.rel] + extra.encode("utf-8", "surrogateescape")
         return found
 
     jobs = []
