@@ -217,7 +217,7 @@ def _write_feeds(
         output.save_manifest(root, output.Manifest(pending, output.State()))
         with clock("render"):
             needed = {rel for job in todo for rel in job.posts}
-            pieces = _prepare(config, cache, selected, needed, digests, images)
+            pieces = _prepare(config, cache, selected, needed, digests, images, report)
         with clock("write"):
             updated = {p.rel: p.updated for p in selected}
             for name, record, was_written in _write_all(root, todo, pieces, updated):
@@ -237,6 +237,7 @@ def _prepare(
     needed: set[str],
     digests: dict[str, bytes],
     images: dict[str, Image],
+    report: BuildReport,
 ) -> dict[str, dict[str, bytes]]:
     """Each needed post's entry in every format: content from the cache or cleaned now, in workers."""
     from .rendering import prepare  # lxml, nh3 and feedgen load only when something is rendered
@@ -253,7 +254,8 @@ def _prepare(
         for item in part:
             if item.content is None:
                 if item.error is not None:
-                    log.error("%s", item.error)
+                    log.error("%s", item.error)  # changed or vanished since it was read
+                    report.errors.append(item.error)
                 continue
             pieces[item.rel] = item.pieces
             if item.fresh:

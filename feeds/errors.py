@@ -13,6 +13,15 @@ from pathlib import Path
 class FeedsError(Exception):
     """Base class: the message is meant for a person and is complete."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Errors travel back from worker processes; keep the keyword arguments on the way."""
+        fields = {k: v for k, v in vars(self).items() if k in ("key", "path", "url")}
+        return (_rebuild, (type(self), getattr(self, "reason", str(self)), fields))
+
+
+def _rebuild(cls: type[FeedsError], message: str, fields: dict[str, object]) -> FeedsError:
+    return cls(message, **fields)
+
 
 class ConfigError(FeedsError):
     """The config file is missing, unreadable or wrong; ``key`` names the culprit."""
@@ -31,6 +40,7 @@ class SourceError(FeedsError):
 
     def __init__(self, message: str, *, path: Path):
         self.path = path
+        self.reason = message
         super().__init__(f"{path}: {message}")
 
 
@@ -57,6 +67,7 @@ class LockError(FeedsError):
 
     def __init__(self, message: str, *, path: Path):
         self.path = path
+        self.reason = message
         super().__init__(f"{path}: {message}")
 
 
@@ -65,4 +76,5 @@ class OutputError(FeedsError):
 
     def __init__(self, message: str, *, path: Path):
         self.path = path
+        self.reason = message
         super().__init__(f"{path}: {message}")

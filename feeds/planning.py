@@ -73,10 +73,6 @@ def feed_name(folder: tuple[str, ...], fmt: str) -> str:
     return "/".join((*folder, FILE_NAMES[fmt]))
 
 
-def feed_path(config: Config, folder: tuple[str, ...], fmt: str) -> Path:
-    return config.output.resolve() / feed_name(folder, fmt)
-
-
 def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
     site = config.site
     if plan.label:

@@ -224,3 +224,21 @@ def test_small_changes_go_to_the_journal(site: tuple[Path, Path]) -> None:
     report = build(config)
     assert report.changed == 0 and report.posts_read == 2 and report.feeds_written == 0
     assert titles(config.output / "rss.xml") == ["Two", "One v2"]
+
+
+def test_errors_survive_the_trip_from_a_worker() -> None:
+    import pickle
+
+    from feeds.errors import ConfigError, FetchError, LockError, OutputError, PostError, SourceError
+
+    errors = [
+        PostError("bad", path=Path("/a/b.md")),
+        ConfigError("x", key="site.url", path=Path("c.yaml")),
+        FetchError("404", url="http://x.example/"),
+        LockError("held", path=Path("/o")),
+        OutputError("no", path=Path("/o/f")),
+        SourceError("gone", path=Path("/s")),
+    ]
+    for error in errors:
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error) and str(back) == str(error)
