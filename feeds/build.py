@@ -82,7 +82,7 @@ def _build_locked(
             _report_unchanged(config, manifest, report)
             return
     with clock("read"):
-        records, changed = read_sources(config, files, cache, progress, parallel_min=PARALLEL_MIN)
+        records, changed, saving = read_sources(config, files, cache, progress, parallel_min=PARALLEL_MIN)
         del files  # a large archive's listing is not needed again
     posts = [r.post for r in records.values() if r.post is not None]
     report.posts_read, report.changed = len(posts), changed
@@ -104,6 +104,8 @@ def _build_locked(
     del records, posts  # from here on only the posts that show matter: let the rest go
     _write_feeds(config, cache, plans, selected, digests, images, report, clock, manifest, state)
     report.skipped = len(report.errors)
+    if saving is not None and not saving.join():
+        log.warning("%s: the post cache could not be saved; the next build reads every post", config.cache)
 
 
 def inputs_token(key: str, files: Sequence[SourceFile]) -> str:

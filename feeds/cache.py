@@ -121,10 +121,15 @@ class PostStore:
                 records[rel] = record
         return records
 
+    def rewrites(self, records: Mapping[str, PostRecord], changed: Mapping[str, PostRecord | None]) -> bool:
+        """Whether :meth:`save` will rewrite the whole base rather than the journal."""
+        journal_size = len(self.pending) + len(changed)
+        return not self.base.path.exists() or journal_size > max(500, len(records) // _JOURNAL_SHARE)
+
     def save(self, records: Mapping[str, PostRecord], changed: Mapping[str, PostRecord | None]) -> None:
         """Record ``changed`` (None: deleted); rewrite the base when the journal has grown."""
         journal = {**self.pending, **changed}
-        if not self.base.path.exists() or len(journal) > max(500, len(records) // _JOURNAL_SHARE):
+        if self.rewrites(records, changed):
             self.base.save(records)
             self.journal.remove()
             self.pending = {}

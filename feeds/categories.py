@@ -15,7 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from .models import Category, CategoryPath, Post
+from .models import Category, CategoryPath, Post, newest_first
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def build_tree(posts: Iterable[Post], mapping: Mapping[str, str], *, ordered: bo
     members: dict[tuple[str, ...], dict[int, None]] = defaultdict(dict)
     names: dict[tuple[str, ...], CategoryPath] = {}
     slugs: dict[tuple[str, ...], tuple[str, ...]] = {}
-    newest = list(posts) if ordered else sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
+    newest = list(posts) if ordered else newest_first(posts)
     nodes: dict[CategoryPath, list[tuple[str, ...]]] = {}  # a category path -> the keys of its levels
     warned: set[tuple[CategoryPath, CategoryPath]] = set()
     for index, post in enumerate(newest):

@@ -7,6 +7,7 @@ only for the few posts that end up in some feed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -89,3 +90,12 @@ class FeedJob:
     info: FeedInfo
     posts: tuple[str, ...]  # rels, newest first
     fingerprint: str
+
+
+def newest_first(posts: Iterable[Post]) -> list[Post]:
+    """Posts by date, newest first, ties by path: one order for every feed, stable across runs.
+
+    Sorted on POSIX timestamps: comparing aware datetimes with different time
+    zones computes offsets on every comparison, which 100,000 posts feel.
+    """
+    return sorted(posts, key=lambda p: (p.date.timestamp(), p.rel), reverse=True)

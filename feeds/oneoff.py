@@ -9,7 +9,7 @@ from pathlib import Path
 from .categories import build_tree
 from .config import Config
 from .errors import PostError
-from .models import Post
+from .models import Post, newest_first
 from .planning import FeedPlan, feed_info, feed_name
 from .posts import find_posts, read_posts
 
@@ -26,7 +26,7 @@ def convert(config: Config, paths: Sequence[Path], fmt: str) -> tuple[bytes, lis
         result = read_posts(config, find_posts(given) if given.is_dir() else [given], source=root)
         posts.extend(result.posts)
         errors.extend(result.errors)
-    ordered = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
+    ordered = newest_first(posts)
     cleaned = clean_posts(config, ordered)
     entries = []
     for post, (_, content, error) in zip(ordered, cleaned, strict=True):

@@ -87,6 +87,36 @@ def _receive(receiver: Connection, child: Any) -> Any:
     raise RuntimeError(f"a worker process failed:\n{value}")
 
 
+class Background:
+    """A task run in a forked child while this process goes on; :meth:`join` waits for it.
+
+    For work whose result is a file, not a value (saving a large cache while
+    feeds are rendered).  Without fork it simply runs at once.
+    """
+
+    def __init__(self, task: Callable[[], None]):
+        self.child: Any = None
+        if not can_fork() or workers() < 2:
+            task()
+            return
+        self.child = multiprocessing.get_context("fork").Process(
+            target=_background, args=(task,), daemon=True
+        )
+        self.child.start()
+
+    def join(self) -> bool:
+        """True when the task finished cleanly."""
+        if self.child is None:
+            return True
+        self.child.join()
+        return bool(self.child.exitcode == 0)
+
+
+def _background(task: Callable[[], None]) -> None:
+    gc.freeze()
+    task()
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Pause the cycle collector while large acyclic results pile up.

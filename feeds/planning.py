@@ -15,7 +15,7 @@ from pathlib import Path
 from .categories import build_tree
 from .config import Config
 from .errors import OutputError
-from .models import Category, FeedInfo, FeedJob, Image, Post
+from .models import Category, FeedInfo, FeedJob, Image, Post, newest_first
 from .urls import quote_segment, site_root
 
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml"}
@@ -34,7 +34,7 @@ class FeedPlan:
 def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
     """The site feed and one per category node, each with its newest ``feeds.limit`` posts."""
     limit = config.feeds.limit
-    newest = sorted(posts, key=lambda p: (p.date, p.rel), reverse=True)
+    newest = newest_first(posts)
     plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
     for category in build_tree(newest, config.categories.map, ordered=True):
         plans.append(_category_plan(config, category, limit))

@@ -17,19 +17,24 @@ from pathlib import Path
 from .cache import BuildCache, PostRecord, digest
 from .config import Config
 from .errors import PostError
-from .parallel import chunks, run_all, workers
+from .parallel import Background, chunks, run_all, workers
 from .posts import SourceFile, decode, parse_text
 from .progress import Progress
 
 log = logging.getLogger(__name__)
 
 Todo = tuple[SourceFile, PostRecord | None]
+_BACKGROUND_SAVE = 20_000  # posts; below this the cache is saved at once
 
 
 def read_sources(
     config: Config, files: Sequence[SourceFile], cache: BuildCache, progress: Progress, *, parallel_min: int
-) -> tuple[dict[str, PostRecord], int]:
-    """Every source file's record, in path order, and how many changed (added, edited or gone)."""
+) -> tuple[dict[str, PostRecord], int, Background | None]:
+    """Every source file's record, in path order, and how many changed (added, edited or gone).
+
+    Saving the cache of a large archive takes a while, so it goes on in a forked
+    child (the third value, to be joined before the build ends) while feeds are made.
+    """
     old = cache.posts.load()
     records: dict[str, PostRecord] = {}
     todo: list[Todo] = []
@@ -53,9 +58,14 @@ def read_sources(
                     log.warning("%s", note)
             advance(len(result))
     gone = set(old) - set(records)
+    saving = None
     if fresh or gone:
-        cache.posts.save(records, {**fresh, **dict.fromkeys(gone)})
-    return records, changed + len(gone)
+        changes = {**fresh, **dict.fromkeys(gone)}
+        if len(records) >= _BACKGROUND_SAVE and cache.posts.rewrites(records, changes):
+            saving = Background(partial(cache.posts.save, records, changes))
+        else:
+            cache.posts.save(records, changes)
+    return records, changed + len(gone), saving
 
 
 def _parse_chunk(config: Config, todo: Sequence[Todo]) -> list[tuple[str, PostRecord, list[str], bool]]:

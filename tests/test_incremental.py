@@ -242,3 +242,17 @@ def test_errors_survive_the_trip_from_a_worker() -> None:
     for error in errors:
         back = pickle.loads(pickle.dumps(error))
         assert type(back) is type(error) and str(back) == str(error)
+
+
+def test_cache_saved_in_the_background_is_read_back(
+    site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src, config_path = site
+    monkeypatch.setattr(feeds.reading, "_BACKGROUND_SAVE", 0)  # as a 20,000-post archive would
+    config = load_config(config_path)
+    build(config)
+    assert (config.cache / "posts.pickle").exists()
+    count = Counter(monkeypatch)
+    os.utime(src / "a/one.md", ns=(5, 5))
+    report = build(config)
+    assert count.parsed == [] and report.posts_read == 3
