@@ -222,10 +222,14 @@ def _write_feeds(
             pieces = _prepare(config, cache, selected, needed, digests, images, report)
         with clock("write"):
             updated = {p.rel: p.updated for p in selected}
+            lacking = {job.name for job in todo if any(rel not in pieces for rel in job.posts)}
             for name, record, was_written in _write_all(root, todo, pieces, updated):
-                kept[name] = record
+                # A feed written without a post whose body failed is not done: the next build retries.
+                kept[name] = output.Record("", record.size, record.mtime_ns) if name in lacking else record
                 report.feeds_written += was_written
                 report.feeds_unchanged += not was_written
+            if lacking:
+                state = output.State()  # and that build must not take the nothing-changed shortcut
     report.feeds_removed = output.remove_stale(root, old, {job.name for job in jobs})
     final = output.Manifest(kept, state)
     if final != manifest:
@@ -245,7 +249,10 @@ def _prepare(
     from .rendering import prepare  # lxml, nh3 and feedgen load only when something is rendered
 
     posts = [p for p in selected if p.rel in needed]
-    cached = cache.contents.get({p.rel: digests[p.rel] for p in posts})
+    # Links in a body are made absolute against its permalink, which can move with the file's
+    # mtime (an undated post) even when its bytes do not: both go into the key.
+    keys = {p.rel: digests[p.rel] + p.permalink.encode("utf-8", "surrogateescape") for p in posts}
+    cached = cache.contents.get(keys)
     cache.contents.close()  # not carried into the forked workers
     fresh = len(posts) - len(cached)
     shares = chunks(posts, workers() * 2) if posts else []
@@ -261,7 +268,7 @@ def _prepare(
                 continue
             pieces[item.rel] = item.pieces
             if item.fresh:
-                cleaned.append((item.rel, digests[item.rel], item.content))
+                cleaned.append((item.rel, keys[item.rel], item.content))
     try:
         cache.contents.update(cleaned, {p.rel for p in selected})
     finally:

@@ -146,17 +146,25 @@ class ContentStore:
         self.key = key
         self.db: sqlite3.Connection | None = None
 
-    def _open(self) -> sqlite3.Connection:
+    def _open(self) -> sqlite3.Connection | None:
+        """The database, made afresh if unreadable; None if even that fails (then nothing is cached)."""
         if self.db is None:
             try:
                 self.db = self._connect()
-            except sqlite3.DatabaseError as e:
-                log.warning("%s: cache unreadable (%s); starting afresh", self.path, e)
-                for leftover in (self.path, Path(f"{self.path}-journal")):
-                    with contextlib.suppress(OSError):
-                        leftover.unlink()
-                self.db = self._connect()
+            except sqlite3.Error as e:
+                self._discard(e)
+                try:
+                    self.db = self._connect()
+                except (sqlite3.Error, OSError) as again:
+                    log.warning("%s: cannot keep a content cache (%s); cleaning every post", self.path, again)
         return self.db
+
+    def _discard(self, error: Exception) -> None:
+        log.warning("%s: cache unreadable (%s); starting afresh", self.path, error)
+        self.close()
+        for leftover in (self.path, Path(f"{self.path}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,25 +190,36 @@ class ContentStore:
         found: dict[str, Content] = {}
         rels = list(wanted)
         db = self._open()
-        for start in range(0, len(rels), 500):
-            part = rels[start : start + 500]
-            marks = ",".join("?" * len(part))
-            query = f"SELECT rel, digest, html, summary, first_text FROM content WHERE rel IN ({marks})"
-            for rel, key, html, summary, first_text in db.execute(query, part):
-                if key == wanted[rel]:
-                    found[rel] = Content(html, summary, first_text)
+        if db is None:
+            return found
+        try:
+            for start in range(0, len(rels), 500):
+                part = rels[start : start + 500]
+                marks = ",".join("?" * len(part))
+                query = f"SELECT rel, digest, html, summary, first_text FROM content WHERE rel IN ({marks})"
+                for rel, key, html, summary, first_text in db.execute(query, part):
+                    if key == wanted[rel]:
+                        found[rel] = Content(html, summary, first_text)
+        except sqlite3.Error as e:
+            self._discard(e)
+            return {}
         return found
 
     def update(self, fresh: Iterable[tuple[str, bytes, Content]], keep: set[str]) -> None:
         """Store newly cleaned content and forget posts that no longer show in any feed."""
         db = self._open()
-        with _transaction(db):
-            db.executemany(
-                "INSERT OR REPLACE INTO content VALUES (?, ?, ?, ?, ?)",
-                ((rel, key, c.html, c.summary, c.first_text) for rel, key, c in fresh),
-            )
-            gone = [(rel,) for (rel,) in db.execute("SELECT rel FROM content") if rel not in keep]
-            db.executemany("DELETE FROM content WHERE rel = ?", gone)
+        if db is None:
+            return
+        try:
+            with _transaction(db):
+                db.executemany(
+                    "INSERT OR REPLACE INTO content VALUES (?, ?, ?, ?, ?)",
+                    ((rel, key, c.html, c.summary, c.first_text) for rel, key, c in fresh),
+                )
+                gone = [(rel,) for (rel,) in db.execute("SELECT rel FROM content") if rel not in keep]
+                db.executemany("DELETE FROM content WHERE rel = ?", gone)
+        except sqlite3.Error as e:  # a cache that cannot be written costs time next build, nothing more
+            self._discard(e)
 
     def close(self) -> None:
         if self.db is not None:

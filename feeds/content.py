@@ -223,7 +223,10 @@ def _fix_url(value: str, base: str, *, image: bool) -> str | None:
         return stripped if image and stripped[5:11].lower() == "image/" else None
     if scheme in ("mailto", "tel"):
         return stripped
-    url = absolute(stripped, base)
+    try:
+        url = absolute(stripped, base)
+    except ValueError:  # e.g. "http://[x": not a URL a reader could follow
+        return None
     return url if is_http(url) or stripped.startswith("#") else None
 
 

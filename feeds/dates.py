@@ -33,6 +33,10 @@ def parse_date(value: object, tz: tzinfo) -> datetime | None:
         return None
     if result.tzinfo is None or result.utcoffset() is None:
         result = result.replace(tzinfo=tz)
+    try:
+        result.astimezone(UTC)  # year 1 at +05:00 is year 0 in UTC: no such date
+    except (OverflowError, ValueError):
+        return None
     if not 1 <= result.year <= 9998:
         return None
     return result.replace(microsecond=0)

@@ -177,6 +177,8 @@ def parse_text(
             meta = _HANDLER.load(fm)
         except yaml.YAMLError as e:
             raise PostError(f"front matter is not valid YAML: {_yaml_reason(e)}", path=path) from e
+        except ValueError as e:  # PyYAML builds dates itself: `date: 2021-02-30` raises here
+            raise PostError(f"front matter has an impossible value: {e}", path=path) from e
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -239,7 +241,7 @@ def _make_post(
         tags=_tags(meta.get("tags", meta.get("tag"))),
         author=author,
         author_email=email,
-        thumbnail=_thumbnail(meta, link),
+        thumbnail=_thumbnail(meta, link, path, notes),
         description=str(description) if description not in (None, "") else None,
         body_format=str(meta["format"]).lower() if meta.get("format") else None,
         title_from_body=not title,
@@ -304,13 +306,17 @@ def _author(raw: object) -> tuple[str | None, str | None]:
     return name or None, None
 
 
-def _thumbnail(meta: dict[Any, Any], link: str) -> str | None:
+def _thumbnail(meta: dict[Any, Any], link: str, path: Path, notes: list[str] | None) -> str | None:
     for key in _THUMBNAIL_KEYS:
         value = meta.get(key)
         if isinstance(value, dict):
             value = value.get("url") or value.get("src")
         if isinstance(value, str) and value.strip():
-            return absolute(value, link)
+            try:
+                return absolute(value, link)
+            except ValueError:
+                _warn(notes, f"{path}: {key} {value!r} is not a URL; left out")
+                return None
     return None
 
 

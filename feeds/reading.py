@@ -90,5 +90,7 @@ def _parse_chunk(config: Config, todo: Sequence[Todo]) -> list[tuple[str, PostRe
             record = PostRecord(f.size, f.mtime_ns, key, post)
         except PostError as e:
             record = PostRecord(f.size, f.mtime_ns, key, None, e.reason)
+        except Exception as e:  # whatever else one odd post trips over, the others are still built
+            record = PostRecord(f.size, f.mtime_ns, key, None, f"cannot be used ({type(e).__name__}: {e})")
         out.append((f.rel, record, notes, True))
     return out

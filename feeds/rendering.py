@@ -45,6 +45,9 @@ def clean_posts(config: Config, posts: Sequence[Post]) -> list[tuple[str, Conten
             out.append((post.rel, cleaner.render(post, read_body(post)), None))
         except PostError as e:
             out.append((post.rel, None, e))
+        except Exception as e:  # one odd body never stops the others
+            reason = f"body cannot be used ({type(e).__name__}: {e})"
+            out.append((post.rel, None, PostError(reason, path=Path(post.path))))
     return out
 
 

@@ -30,7 +30,7 @@ def quote_segment(text: str) -> str:
     Escapes already in the name are decoded first, as Hexo's encodeURL does,
     so a file named ``%E7%BB%A7.md`` links to the page Hexo actually made.
     """
-    return quote(unquote(text), safe="")
+    return quote(unquote(text), safe="", errors="surrogateescape")  # a non-UTF-8 file name's own bytes
 
 
 @lru_cache(maxsize=4096)
@@ -107,5 +107,8 @@ def absolute(url: str, base: str) -> str:
 
 
 def is_http(url: str) -> bool:
-    scheme = urlsplit(url).scheme.lower()
-    return scheme in ("http", "https") and bool(urlsplit(url).netloc)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)

@@ -13,6 +13,8 @@ import pytest
 from lxml import etree
 
 import feeds.content
+import feeds.errors
+import feeds.rendering
 import feeds.reading
 from feeds.build import build
 from feeds.config import load_config
@@ -256,3 +258,51 @@ def test_cache_saved_in_the_background_is_read_back(
     os.utime(src / "a/one.md", ns=(5, 5))
     report = build(config)
     assert count.parsed == [] and report.posts_read == 3
+
+
+def test_a_body_unreadable_at_write_time_is_retried(
+    site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, config_path = site
+    config = load_config(config_path)
+    real = feeds.rendering.read_body
+
+    def failing(post):  # type: ignore[no-untyped-def]
+        if post.rel == "a/one.md":
+            raise feeds.errors.PostError("cannot read: Permission denied", path=Path(post.path))
+        return real(post)
+
+    monkeypatch.setattr(feeds.rendering, "read_body", failing)
+    report = build(config)
+    assert report.skipped == 1 and "One" not in titles(config.output / "rss.xml")
+    monkeypatch.setattr(feeds.rendering, "read_body", real)  # readable again, nothing else changed
+    again = build(config)
+    assert again.skipped == 0 and "One" in titles(config.output / "rss.xml")
+
+
+def test_a_database_broken_mid_build_is_discarded(site: tuple[Path, Path], caplog: pytest.LogCaptureFixture) -> None:
+    src, config_path = site
+    config = load_config(config_path)
+    build(config)
+    db = config.cache / "content.sqlite"
+    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a header, then garbage
+    write_post(src, "a/one.md", POST.format(title="One v3", day=1, cats="A, B", body="x"))
+    with caplog.at_level(logging.WARNING):
+        report = build(config)
+    assert report.skipped == 0 and "One v3" in titles(config.output / "rss.xml")
+    assert "cache unreadable" in caplog.text
+
+
+def test_an_undated_post_moved_by_its_mtime_gets_links_to_match(
+    tmp_path: Path, make_config: Callable[..., Path]
+) -> None:
+    src = tmp_path / "src"
+    post = write_post(src, "a.md", "---\ntitle: A\ndate: Invalid Date\n---\n<p><img src='pic.png'>hi</p>")
+    os.utime(post, (1_583_280_000, 1_583_280_000))  # 2020-03-04
+    config = load_config(make_config(source=str(src)))
+    build(config)
+    os.utime(post, (1_657_238_400, 1_657_238_400))  # 2022-07-08
+    build(config)
+    entry = feedparser.parse((config.output / "rss.xml").read_bytes()).entries[0]
+    assert "/2022/07/08/a/" in entry.link
+    assert "/2022/07/08/a/pic.png" in entry.content[0].value

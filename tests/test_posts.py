@@ -191,3 +191,19 @@ def test_permalink_pattern(tmp_path: Path) -> None:
 def test_percent_in_file_name_is_not_double_encoded(config: Config) -> None:
     post = one(config, FM.format(extra=""), name="x/%E7%BB%A7 100%.md")
     assert post.permalink == "https://b.example/2021/10/11/x/%E7%BB%A7%20100%25/"
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "date: 2021-02-30",  # PyYAML raises ValueError building the date
+        "date: 0001-01-01 00:00:00+05:00",  # before year 1 in UTC
+        "thumbnail: 'http://[x'",  # not a URL
+    ],
+)
+def test_odd_values_never_stop_the_build(config: Config, front: str) -> None:
+    write_post(config.source, "odd.md", f"---\ntitle: Odd\n{front}\n---\n<p><img src='http://[x'>text</p>")
+    write_post(config.source, "good.md", FM.format(extra=""))
+    result = read_posts(config)
+    assert "good.md" in [p.rel for p in result.posts]
+    assert len(result.posts) + len(result.errors) == 2
