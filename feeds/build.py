@@ -14,6 +14,7 @@ import logging
 import resource
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -62,11 +63,18 @@ def build(
     """Write every feed for ``config``; one bad post is reported and skipped, never fatal."""
     report = BuildReport()
     clock = _Clock(report)
-    with clock("lock"), BuildLock(config.output, wait):
+    with clock("lock"), BuildLock(config.output, wait), _cache_lock(config, wait):
         clock.stop()
         with collector_paused():  # a build makes millions of objects and next to no cycles
             _build_locked(config, offline, progress, report, clock)
     return report
+
+
+def _cache_lock(config: Config, wait: float) -> AbstractContextManager[object]:
+    """Builds with different outputs may share a cache folder: it is locked too."""
+    if config.cache.resolve() == config.output.resolve():
+        return nullcontext()
+    return BuildLock(config.cache, wait)
 
 
 def _build_locked(
@@ -105,7 +113,7 @@ def _build_locked(
     _write_feeds(config, cache, plans, selected, digests, images, report, clock, manifest, state)
     report.skipped = len(report.errors)
     if saving is not None and not saving.join():
-        log.warning("%s: the post cache could not be saved; the next build reads every post", config.cache)
+        log.warning("%s: the post cache was not saved; the next build reads every post again", config.cache)
 
 
 def inputs_token(key: str, files: Sequence[SourceFile]) -> str:

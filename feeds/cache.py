@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import logging
 import os
 import pickle
@@ -51,9 +52,34 @@ class PostRecord:
     error: str | None = None
 
 
+_SHAPERS = ("feedgen", "nh3", "lxml", "markdown_it", "cssselect", "frontmatter", "yaml", "dateutil")
+
+
 def fingerprint(config: Config) -> str:
-    """Changes whenever anything that shapes a parsed or cleaned post changes."""
-    return hashlib.sha256(f"{__version__}\n{config!r}".encode()).hexdigest()
+    """Changes whenever anything that shapes a parsed, cleaned or rendered post changes.
+
+    That is the settings that reach a post (not where output or the fetcher
+    go, so two configs may share a cache folder), the feeds version, and the
+    installed libraries that parse, clean and write: an upgraded sanitiser must
+    not leave its predecessor's output cached.  A library is known by its main
+    file's size and mtime, which a reinstall changes; that costs a stat, where
+    reading package metadata would cost more than a whole idle build.
+    """
+    shaping = (config.site, config.source, config.permalink, config.feeds, config.content)
+    return hashlib.sha256(f"{__version__}\n{shaping!r}\n{_libraries()}".encode()).hexdigest()
+
+
+def _libraries() -> str:
+    stamps = []
+    for name in _SHAPERS:
+        try:
+            spec = importlib.util.find_spec(name)
+            origin = spec.origin if spec else None
+            stat = os.stat(origin) if origin else None
+        except (ImportError, ValueError, OSError):
+            stat = None
+        stamps.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}" if stat else f"{name}:-")
+    return " ".join(stamps)
 
 
 def digest(data: bytes) -> bytes:
@@ -66,8 +92,10 @@ class _Pickle:
     def __init__(self, path: Path, key: str):
         self.path = path
         self.key = key
+        self.usable = False  # whether the last load found a file of this version and config
 
     def load(self) -> dict[str, Any]:
+        self.usable = False
         try:
             with self.path.open("rb") as f:
                 magic, key, parts = pickle.load(f)
@@ -76,6 +104,7 @@ class _Pickle:
                 data: dict[str, Any] = {}
                 for _ in range(parts):
                     data.update(pickle.load(f))
+                self.usable = True
                 return data
         except FileNotFoundError:
             return {}
@@ -113,7 +142,7 @@ class PostStore:
 
     def load(self) -> dict[str, PostRecord]:
         records: dict[str, PostRecord] = self.base.load()
-        self.pending = self.journal.load() if records else {}
+        self.pending = self.journal.load() if self.base.usable else {}
         for rel, record in self.pending.items():
             if record is None:
                 records.pop(rel, None)
@@ -124,13 +153,14 @@ class PostStore:
     def rewrites(self, records: Mapping[str, PostRecord], changed: Mapping[str, PostRecord | None]) -> bool:
         """Whether :meth:`save` will rewrite the whole base rather than the journal."""
         journal_size = len(self.pending) + len(changed)
-        return not self.base.path.exists() or journal_size > max(500, len(records) // _JOURNAL_SHARE)
+        return not self.base.usable or journal_size > max(500, len(records) // _JOURNAL_SHARE)
 
     def save(self, records: Mapping[str, PostRecord], changed: Mapping[str, PostRecord | None]) -> None:
         """Record ``changed`` (None: deleted); rewrite the base when the journal has grown."""
         journal = {**self.pending, **changed}
         if self.rewrites(records, changed):
             self.base.save(records)
+            self.base.usable = True
             self.journal.remove()
             self.pending = {}
         else:

@@ -51,64 +51,60 @@ def build_tree(posts: Iterable[Post], mapping: Mapping[str, str], *, ordered: bo
     """Every category node with its posts (a parent holds its descendants'), newest first.
 
     Nodes are keyed by their case-folded slug path, so names that would land in
-    one folder share one feed rather than overwrite each other.  Pass
+    one folder share one feed rather than overwrite each other.  Of such names
+    the smallest (in code point order) titles the feed and names its folder, so
+    a feed's address does not move with whichever spelling was used last.  Pass
     ``ordered=True`` when ``posts`` are already newest first.
     """
     members: dict[tuple[str, ...], dict[int, None]] = defaultdict(dict)
-    names: dict[tuple[str, ...], CategoryPath] = {}
-    slugs: dict[tuple[str, ...], tuple[str, ...]] = {}
+    spellings: dict[tuple[str, ...], set[CategoryPath]] = defaultdict(set)
     newest = list(posts) if ordered else newest_first(posts)
     nodes: dict[CategoryPath, list[tuple[str, ...]]] = {}  # a category path -> the keys of its levels
-    warned: set[tuple[CategoryPath, CategoryPath]] = set()
     for index, post in enumerate(newest):
         for path in post.categories:
             keys = nodes.get(path)
             if keys is None:
-                keys = nodes[path] = _levels(path, mapping, names, slugs, warned)
+                keys = nodes[path] = _levels(path, mapping)
+                for depth, key in enumerate(keys, 1):
+                    spellings[key].add(path[:depth])
             for key in keys:
                 members[key][index] = None
+    names = {key: min(found) for key, found in spellings.items()}
+    slugs = _slug_paths(names, mapping)
+    _warn_shared(spellings, slugs)
     return [
         Category(path=names[key], slugs=slugs[key], posts=tuple(newest[i] for i in idx))
         for key, idx in sorted(members.items(), key=lambda item: item[0])
     ]
 
 
-def _levels(
-    path: CategoryPath,
-    mapping: Mapping[str, str],
-    names: dict[tuple[str, ...], CategoryPath],
-    slugs: dict[tuple[str, ...], tuple[str, ...]],
-    warned: set[tuple[CategoryPath, CategoryPath]],
-) -> list[tuple[str, ...]]:
-    """The node keys of each level of one category path, noting names and slugs on first sight."""
+def _levels(path: CategoryPath, mapping: Mapping[str, str]) -> list[tuple[str, ...]]:
+    """The node key (case-folded slug path) of each level of one category path."""
     keys = []
-    slug_path: tuple[str, ...] = ()
-    for depth, name in enumerate(path, 1):
-        slug_path += (slugify(name, mapping),)
-        key = tuple(s.casefold() for s in slug_path)
-        _note_name(key, path[:depth], slug_path, names, slugs, warned)
+    key: tuple[str, ...] = ()
+    for name in path:
+        key += (slugify(name, mapping).casefold(),)
         keys.append(key)
     return keys
 
 
-def _note_name(
-    key: tuple[str, ...],
-    name_path: CategoryPath,
-    slug_path: tuple[str, ...],
-    names: dict[tuple[str, ...], CategoryPath],
-    slugs: dict[tuple[str, ...], tuple[str, ...]],
-    warned: set[tuple[CategoryPath, CategoryPath]],
+def _slug_paths(
+    names: Mapping[tuple[str, ...], CategoryPath], mapping: Mapping[str, str]
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Folder names per node, each level from its node's chosen name, so children sit in their parent."""
+    slugs: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key in sorted(names, key=len):
+        slugs[key] = (*slugs.get(key[:-1], ()), slugify(names[key][-1], mapping))
+    return slugs
+
+
+def _warn_shared(
+    spellings: Mapping[tuple[str, ...], set[CategoryPath]], slugs: Mapping[tuple[str, ...], tuple[str, ...]]
 ) -> None:
-    known = names.get(key)
-    if known is None:
-        names[key] = name_path
-        slugs[key] = slug_path
-    elif known != name_path and (known, name_path) not in warned:
-        # Warn once per distinct pair; the first name seen titles the feed.
-        warned.add((known, name_path))
-        log.warning(
-            "categories %r and %r share the feed folder %s",
-            " / ".join(known),
-            " / ".join(name_path),
-            "/".join(slug_path),
-        )
+    for key, found in sorted(spellings.items()):
+        if len({path[-1] for path in found}) > 1:
+            log.warning(
+                "categories %s share the feed folder %s",
+                ", ".join(repr(" / ".join(p)) for p in sorted(found)),
+                "/".join(slugs[key]),
+            )

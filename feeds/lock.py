@@ -26,8 +26,11 @@ class BuildLock:
         self.fd: int | None = None
 
     def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise LockError(f"cannot take the build lock: {e.strerror or e}", path=self.path.parent) from e
         deadline = time.monotonic() + self.wait
         while True:
             try:

@@ -56,7 +56,7 @@ def load_manifest(output: Path) -> Manifest:
         raw = json.loads(path.read_bytes())
         if raw.get("version") != _VERSION:
             return Manifest({})
-        files = {name: Record(*value) for name, value in raw["files"].items()}
+        files = {name: Record(*value) for name, value in raw["files"].items() if _inside(name)}
         state = raw.get("state") or {}
         errors = tuple((str(p), str(r)) for p, r in state.get("errors", []))
         return Manifest(
@@ -67,6 +67,14 @@ def load_manifest(output: Path) -> Manifest:
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
         log.warning("%s: unreadable manifest (%s); feeds will be rewritten, none removed", path, e)
         return Manifest({})
+
+
+def _inside(name: str) -> bool:
+    """A manifest entry names a file under the output folder (a hand-edited one might not)."""
+    parts = name.split("/")
+    return (
+        bool(name) and not name.startswith("/") and "\\" not in name and ".." not in parts and "" not in parts
+    )
 
 
 def save_manifest(output: Path, manifest: Manifest) -> None:
@@ -109,12 +117,25 @@ def record_for(path: Path, fingerprint: str) -> Record:
 
 
 def remove_stale(output: Path, old: dict[str, Record], keep: set[str]) -> int:
-    """Delete feeds listed in the old manifest that this build did not plan; then empty folders."""
+    """Delete feeds listed in the old manifest that this build did not plan; then empty folders.
+
+    A name that differs from a kept one only in case is left alone: on macOS or
+    Windows it is the very file just written.
+    """
     removed = 0
+    kept = {name.casefold() for name in keep}
     for name in sorted(set(old) - keep):
+        if name.casefold() in kept:
+            continue
         path = output / name
-        with contextlib.suppress(FileNotFoundError):
+        try:
             path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            log.warning("%s: could not remove a stale feed: %s", path, e.strerror or e)
+            continue
+        else:
             removed += 1
             log.info("%s: removed (its category is gone)", path)
         _prune(path.parent, output)

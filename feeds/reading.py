@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .cache import BuildCache, PostRecord, digest
 from .config import Config
-from .errors import PostError
+from .errors import FeedsError, PostError
 from .parallel import Background, chunks, run_all, workers
 from .posts import SourceFile, decode, parse_text
 from .progress import Progress
@@ -62,9 +62,9 @@ def read_sources(
     if fresh or gone:
         changes = {**fresh, **dict.fromkeys(gone)}
         if len(records) >= _BACKGROUND_SAVE and cache.posts.rewrites(records, changes):
-            saving = Background(partial(cache.posts.save, records, changes))
+            saving = Background(partial(_save, cache, records, changes))
         else:
-            cache.posts.save(records, changes)
+            _save(cache, records, changes)
     return records, changed + len(gone), saving
 
 
@@ -94,3 +94,11 @@ def _parse_chunk(config: Config, todo: Sequence[Todo]) -> list[tuple[str, PostRe
             record = PostRecord(f.size, f.mtime_ns, key, None, f"cannot be used ({type(e).__name__}: {e})")
         out.append((f.rel, record, notes, True))
     return out
+
+
+def _save(cache: BuildCache, records: dict[str, PostRecord], changes: dict[str, PostRecord | None]) -> None:
+    """A cache that cannot be written costs the next build time, never this build its feeds."""
+    try:
+        cache.posts.save(records, changes)
+    except FeedsError as e:
+        log.warning("%s; the next build reads every post again", e)

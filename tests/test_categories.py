@@ -87,3 +87,19 @@ def test_hostile_category_names_stay_inside_output(make_config: Callable[..., Pa
     written = [p.resolve() for p in tmp_path.rglob("*.xml")]
     assert written and all(p.is_relative_to(out) for p in written)
     assert not (tmp_path / "escape").exists()
+
+
+def test_feed_folder_does_not_move_with_the_newest_spelling(
+    make_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    src = tmp_path / "src"
+    write_post(src, "a.md", "---\ntitle: a\ndate: 2021-01-01\ncategories: [Python]\n---\nx")
+    write_post(src, "b.md", "---\ntitle: b\ndate: 2021-02-01\ncategories: [python]\n---\nx")
+    config = load_config(make_config(source=str(src)))
+    build(config)
+    folders = [p.parent.name for p in (config.output / "categories").rglob("rss.xml")]
+    write_post(src, "c.md", "---\ntitle: c\ndate: 2021-03-01\ncategories: [python]\n---\nx")
+    report = build(config)
+    assert folders == ["Python"]  # the smallest spelling, whatever the newest post says
+    assert [p.parent.name for p in (config.output / "categories").rglob("rss.xml")] == folders
+    assert report.feeds_removed == 0

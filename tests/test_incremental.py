@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -14,8 +15,8 @@ from lxml import etree
 
 import feeds.content
 import feeds.errors
-import feeds.rendering
 import feeds.reading
+import feeds.rendering
 from feeds.build import build
 from feeds.config import load_config
 
@@ -280,7 +281,9 @@ def test_a_body_unreadable_at_write_time_is_retried(
     assert again.skipped == 0 and "One" in titles(config.output / "rss.xml")
 
 
-def test_a_database_broken_mid_build_is_discarded(site: tuple[Path, Path], caplog: pytest.LogCaptureFixture) -> None:
+def test_a_database_broken_mid_build_is_discarded(
+    site: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
     src, config_path = site
     config = load_config(config_path)
     build(config)
@@ -306,3 +309,36 @@ def test_an_undated_post_moved_by_its_mtime_gets_links_to_match(
     entry = feedparser.parse((config.output / "rss.xml").read_bytes()).entries[0]
     assert "/2022/07/08/a/" in entry.link
     assert "/2022/07/08/a/pic.png" in entry.content[0].value
+
+
+def test_a_tampered_manifest_cannot_delete_outside_the_output(
+    site: tuple[Path, Path], tmp_path: Path
+) -> None:
+    _, config_path = site
+    config = load_config(config_path)
+    build(config)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    manifest_path = config.output / ".feeds-manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"]["../victim.txt"] = ["x", 7, 0]
+    manifest["files"][str(victim)] = ["x", 7, 0]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    build(config)
+    assert victim.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_config_change_rewrites_the_post_cache_base(
+    site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src, config_path = site
+    build(load_config(config_path))
+    config_path.write_text(
+        config_path.read_text(encoding="utf-8").replace("Test site", "Other"), encoding="utf-8"
+    )
+    config = load_config(config_path)
+    build(config)  # every post parsed again under the new config, and saved as the new base
+    count = Counter(monkeypatch)
+    write_post(src, "a/one.md", POST.format(title="One v4", day=1, cats="A, B", body="x"))
+    build(config)
+    assert count.parsed == ["a/one.md"]
