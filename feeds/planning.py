@@ -97,13 +97,16 @@ def make_jobs(
     images: dict[str, Image],
 ) -> list[FeedJob]:
     """Every file to write, each with a fingerprint of everything that goes into it."""
-    stamps: dict[str, bytes] = {}  # per post: its bytes' digest, dates and image, computed once
+    stamps: dict[str, bytes] = {}  # per post, computed once
 
     def stamp(post: Post) -> bytes:
+        """The post's bytes (with the config, in ``key``) decide its entry, but for two outside
+        inputs: the file's mtime when it stands in for a date, and the fetched thumbnail."""
         found = stamps.get(post.rel)
         if found is None:
-            image = images.get(post.thumbnail or "")
-            extra = f"{post.rel}\0{post.date.isoformat()}\0{post.updated.isoformat()}\0{image!r}\0"
+            image = images.get(post.thumbnail or "") if images else None
+            when = post.date.isoformat() if post.dated_by_mtime else ""
+            extra = f"{post.rel}\0{when}\0{image!r}\0"
             found = stamps[post.rel] = digests[post.rel] + extra.encode("utf-8", "surrogateescape")
         return found
 
