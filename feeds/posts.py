@@ -188,7 +188,10 @@ def parse_text(
     if rel is None:
         base = source or config.source
         rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
-    return _make_post(path, rel, meta, body, config, notes)
+    try:
+        return _make_post(path, rel, meta, body, config, notes)
+    except (ValueError, TypeError, OverflowError, UnicodeError) as e:  # an odd value we did not foresee
+        raise PostError(f"cannot be used ({type(e).__name__}: {e})", path=path) from e
 
 
 def _yaml_reason(e: yaml.YAMLError) -> str:
