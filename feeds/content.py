@@ -97,13 +97,16 @@ class Cleaner:
         self.summary_length = feeds.summary_length
         self.iframe_hosts = frozenset(h.lower() for h in content.iframe_hosts)
         self.tags = _TAGS if self.iframe_hosts else _TAGS - {"iframe"}
-        self.remove: list[etree.XPath] = []
         translator = HTMLTranslator()  # cssselect's own :contains() needs no XPath extension function
+        paths = []
         for selector in content.remove:
             try:
-                self.remove.append(etree.XPath(translator.css_to_xpath(selector)))
+                paths.append(translator.css_to_xpath(selector))
+                etree.XPath(paths[-1])
             except (SelectorError, SyntaxError, etree.XPathSyntaxError) as e:
                 raise ConfigError(f"not a valid CSS selector {selector!r}: {e}", key="content.remove") from e
+        # One union, so libxml2 walks each body once for all of them.
+        self.remove = [etree.XPath(" | ".join(paths))] if paths else []
 
     def render(self, post: Post, body: str) -> Content:
         pieces = MORE.split(body, maxsplit=1)
