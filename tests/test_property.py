@@ -49,7 +49,7 @@ def test_arbitrary_fields_give_valid_feeds(
         front = yaml.safe_dump(meta, allow_unicode=False)
         (root / "src").mkdir()
         (root / "src" / "post.md").write_text(f"---\n{front}---\n{body}", encoding="utf-8")
-        config = with_overrides(Config(), source=root / "src", output=root / "out")
+        config = with_overrides(Config(), source=root / "src", output=root / "out", cache=root / "cache")
         report = build(config)
         assert report.posts_read == 1 and report.skipped == 0
         files = sorted((root / "out").rglob("*.xml"))
