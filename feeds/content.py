@@ -106,7 +106,7 @@ class Cleaner:
             except (SelectorError, SyntaxError, etree.XPathSyntaxError) as e:
                 raise ConfigError(f"not a valid CSS selector {selector!r}: {e}", key="content.remove") from e
         # One union, so libxml2 walks each body once for all of them.
-        self.remove = [etree.XPath(" | ".join(paths))] if paths else []
+        self.remove = etree.XPath(" | ".join(paths)) if paths else None
 
     def render(self, post: Post, body: str) -> Content:
         pieces = MORE.split(body, maxsplit=1)
@@ -131,8 +131,8 @@ class Cleaner:
     def _clean(self, markup: str, base: str) -> lxml.html.HtmlElement:
         tree = _parse(MORE.sub("", markup))
         doomed = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP))
-        for selector in self.remove:
-            doomed.extend(_elements(selector, tree))
+        if self.remove is not None:
+            doomed.extend(_elements(self.remove, tree))
         for el in doomed:
             if el.getparent() is not None:
                 el.drop_tree()

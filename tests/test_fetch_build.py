@@ -58,6 +58,14 @@ def site(tmp_path: Path, server: HTTPServer, make_config: Callable[..., Path]) -
     return make_config(source=str(src), fetch={"enabled": True, "allow_private": True, "budget": 10})
 
 
+def one_post_with_thumbnail(tmp_path: Path, server: HTTPServer) -> Path:
+    """A source folder with one post whose thumbnail is the server's JPEG."""
+    src = tmp_path / "src"
+    url = server.url_for("/img/a.jpg")
+    write_post(src, "p.md", f"---\ntitle: P\ndate: 2021-01-01\nthumbnail: '{url}'\n---\nhi")
+    return src
+
+
 def requests_made(server: HTTPServer) -> int:
     return len(server.log)
 
@@ -119,10 +127,7 @@ def test_second_build_makes_no_request_and_offline_none_at_all(site: Path, serve
 def test_fetch_is_off_by_default_and_on_with_the_flag(
     tmp_path: Path, server: HTTPServer, make_config: Callable[..., Path]
 ) -> None:
-    src = tmp_path / "src"
-    write_post(
-        src, "p.md", f"---\ntitle: P\ndate: 2021-01-01\nthumbnail: '{server.url_for('/img/a.jpg')}'\n---\nhi"
-    )
+    src = one_post_with_thumbnail(tmp_path, server)
     path = make_config(source=str(src), fetch={"allow_private": True})
     runner = CliRunner()
     plain = runner.invoke(main, ["build", "--config", str(path)])
@@ -137,10 +142,7 @@ def test_fetch_is_off_by_default_and_on_with_the_flag(
 def test_private_addresses_are_refused_by_default(
     tmp_path: Path, server: HTTPServer, make_config: Callable[..., Path]
 ) -> None:
-    src = tmp_path / "src"
-    write_post(
-        src, "p.md", f"---\ntitle: P\ndate: 2021-01-01\nthumbnail: '{server.url_for('/img/a.jpg')}'\n---\nhi"
-    )
+    src = one_post_with_thumbnail(tmp_path, server)
     config = load_config(make_config(source=str(src), fetch={"enabled": True}))
     report = build(config)
     assert report.thumbnails_failed == 1 and requests_made(server) == 0
