@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from .errors import ConfigError
+from .yamltext import YAMLProblem, load
 
 DEFAULT_REMOVE = (
     "#recommend_bottom",
@@ -126,8 +125,8 @@ def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> C
         except UnicodeDecodeError as e:
             raise ConfigError("config is not UTF-8", path=path) from e
         try:
-            raw = yaml.safe_load(text) or {}
-        except yaml.YAMLError as e:
+            raw = load(text) or {}
+        except YAMLProblem as e:
             raise ConfigError(f"not valid YAML: {e}", path=path) from e
         base = path.resolve().parent
     if not isinstance(raw, dict):

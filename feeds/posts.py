@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .config import Config
@@ -24,6 +23,7 @@ from .errors import PostError, SourceError
 from .models import CategoryPath, Post
 from .text import plain_title
 from .urls import absolute, clean_url, permalink
+from .yamltext import YAMLProblem, load
 
 log = logging.getLogger(__name__)
 
@@ -174,11 +174,10 @@ def parse_text(
     meta: Any = {}
     if fm is not None:
         try:
-            meta = _HANDLER.load(fm)
-        except yaml.YAMLError as e:
-            raise PostError(f"front matter is not valid YAML: {_yaml_reason(e)}", path=path) from e
-        except ValueError as e:  # PyYAML builds dates itself: `date: 2021-02-30` raises here
-            raise PostError(f"front matter has an impossible value: {e}", path=path) from e
+            meta = load(fm)
+        except YAMLProblem as e:
+            # The front matter starts on the file's first line (its `---`): lines match an editor's.
+            raise PostError(f"front matter is not valid YAML: {e}", path=path) from e
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -192,12 +191,6 @@ def parse_text(
         return _make_post(path, rel, meta, body, config, notes)
     except (ValueError, TypeError, OverflowError, UnicodeError) as e:  # an odd value we did not foresee
         raise PostError(f"cannot be used ({type(e).__name__}: {e})", path=path) from e
-
-
-def _yaml_reason(e: yaml.YAMLError) -> str:
-    mark = getattr(e, "problem_mark", None)
-    problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-    return f"{problem} (front matter line {mark.line + 1})" if mark else str(problem)
 
 
 def _warn(notes: list[str] | None, message: str) -> None:

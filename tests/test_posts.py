@@ -143,9 +143,36 @@ def test_blank_title_warns(config: Config, caplog: pytest.LogCaptureFixture) -> 
 
 
 @pytest.mark.parametrize(
+    ("extra", "title", "tags"),
+    [
+        # YAML 1.2, as Hexo's js-yaml reads it: these are words, not booleans or octal numbers.
+        ("", "no", ("on", "10")),
+        # A scraper's duplicate key: the last one wins, as PyYAML had it, instead of losing the post.
+        ("title: again\n", "again", ("on", "10")),
+    ],
+)
+def test_front_matter_is_yaml_1_2(config: Config, extra: str, title: str, tags: tuple[str, ...]) -> None:
+    post = one(config, f"---\ntitle: no\ndate: 2021-01-01\ntags: [on, 010]\n{extra}---\nbody")
+    assert post.title == title and post.tags == tags
+
+
+def test_front_matter_with_a_tab_is_still_read(config: Config) -> None:
+    assert one(config, "---\ntitle:\tTabbed\ndate: 2021-01-01\n---\nbody").title == "Tabbed"
+
+
+def test_impossible_date_is_a_warning_not_a_lost_post(
+    config: Config, caplog: pytest.LogCaptureFixture
+) -> None:
+    post = one(config, "---\ntitle: T\ndate: 2021-02-30\nupdated: 2021-03-01\n---\nbody")
+    assert post.date == datetime(2021, 3, 1, tzinfo=SH)
+    assert "'2021-02-30' is not a date" in caplog.text
+
+
+@pytest.mark.parametrize(
     ("data", "reason"),
     [
         (b"---\ntitle: [unclosed\n---\nbody", "not valid YAML"),
+        (b"---\ntitle: T\nx: {a: 1\n---\nbody", "(line 3, column 4)"),
         (b"---\ntitle: \xff\xfe bad\n---\nbody", "not UTF-8"),
         (b"---\n- a\n- b\n---\nbody", "not a mapping"),
     ],
