@@ -115,11 +115,12 @@ class Cleaner:
             head, body = markdown.to_html(head) if has_more else "", markdown.to_html(body)
         tree = self._clean(body, post.permalink)
         html = self._sanitize(tree)  # before _text, which pads blocks with spaces
-        text = _text(tree)
+        need = self.summary_length
+        text = _text(tree, need)
         if post.description:
-            summary_source = _text(_parse(post.description))
+            summary_source = _text(_parse(post.description), need)
         elif has_more:
-            summary_source = _text(self._clean(head, post.permalink))
+            summary_source = _text(self._clean(head, post.permalink), need)
         else:
             summary_source = text
         return Content(
@@ -254,14 +255,32 @@ def _drop_empty(tree: lxml.html.HtmlElement) -> None:
             el.drop_tree()
 
 
-def _text(tree: lxml.html.HtmlElement) -> str:
-    """The tree's text, whitespace collapsed, with a break where a block starts or ends.
+def _text(tree: lxml.html.HtmlElement, need: int) -> str:
+    """The start of the tree's text, whitespace collapsed, with a break where a block starts or ends.
 
     CJK text has no spaces to lose, but Latin text would run words together
-    across paragraphs; padding each block with spaces (this tree is not
-    serialised again) lets lxml's own text iteration do the rest.
+    across paragraphs, hence the spaces at block edges.  Summaries and titles
+    use the first ``need`` characters, so the walk stops soon after them
+    instead of visiting every element of a long post: what it returns is cut
+    by :func:`truncate` exactly as the whole text would be.
     """
-    for el in tree.iter(*_BLOCKS):
-        el.text = " " + (el.text or "")
-        el.tail = " " + (el.tail or "")
-    return collapse("".join(tree.itertext(with_tail=True)))
+    parts: list[str] = []
+    size, check = 0, need + 1
+    for event, el in etree.iterwalk(tree, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            piece = el.text
+        elif event == "end":
+            piece = el.tail if el is not tree else None
+        else:
+            piece = el.tail  # a comment's own text is not text of the page
+        if el.tag in _BLOCKS:
+            parts.append(" ")
+        if piece:
+            parts.append(piece)
+            size += len(piece)
+            if size > check:
+                text = collapse("".join(parts))
+                if len(text) > need:
+                    return text
+                check = size + need
+    return collapse("".join(parts))

@@ -174,6 +174,17 @@ def test_more_marker_gives_the_summary() -> None:
     assert markdown.summary == "Intro md." and "Rest." in markdown.html
 
 
+def test_summary_of_a_long_body_is_its_first_words() -> None:
+    """The text walk stops once it has enough; what it gives is what the whole text would."""
+    words = [f"w{i}" for i in range(5000)]
+    body = "<div>" + "".join(f"<p>{w}<!-- c --><b>x</b></p>" for w in words) + "</div>"
+    whole = " ".join(f"{w}x" for w in words)
+    out = render(body)
+    assert out.summary == truncate(whole, 140) and out.first_text == truncate(whole, 80)
+    short = render("<p>one</p>two<p>three</p>")
+    assert short.summary == "one two three" == short.first_text
+
+
 def test_description_wins_and_is_plain_text() -> None:
     out = render("<p>Body.</p>", description="<b>Short</b> &amp; sweet")
     assert out.summary == "Short & sweet"
