@@ -10,12 +10,11 @@ results (bytes, frozen records) come back.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .atomic import write_if_changed
+from .atomic import Batch, same_bytes
 from .config import Config
 from .content import Cleaner
 from .errors import PostError
@@ -77,15 +76,20 @@ def write_jobs(
     root: Path, jobs: Sequence[FeedJob], pieces: dict[str, dict[str, bytes]], updated: dict[str, datetime]
 ) -> list[tuple[str, Record, bool]]:
     """Write each job's file from prepared pieces: (name, manifest record, whether the bytes changed)."""
-
-    def write(job: FeedJob) -> tuple[str, Record, bool]:
-        shown = [rel for rel in job.posts if rel in pieces]
-        newest = max((updated[rel] for rel in shown), default=EPOCH)
-        data = assemble(job.fmt, job.info, newest, [pieces[rel][job.fmt] for rel in shown])
-        path = root / job.name
-        changed = write_if_changed(path, data)
-        return job.name, record_for(path, job.fingerprint), changed
-
-    # fsync waits on the disk, not the CPU: a few threads keep several in flight.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return list(pool.map(write, jobs))
+    batch = Batch()
+    written: list[tuple[str, bool]] = []
+    try:
+        for job in jobs:
+            shown = [rel for rel in job.posts if rel in pieces]
+            newest = max((updated[rel] for rel in shown), default=EPOCH)
+            data = assemble(job.fmt, job.info, newest, [pieces[rel][job.fmt] for rel in shown])
+            path = root / job.name
+            changed = not same_bytes(path, data)
+            if changed:
+                batch.write(path, data)
+            written.append((job.name, changed))
+        batch.commit()
+    finally:
+        batch.abandon()
+    by_name = {job.name: job for job in jobs}
+    return [(name, record_for(root / name, by_name[name].fingerprint), changed) for name, changed in written]

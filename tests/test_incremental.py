@@ -342,3 +342,41 @@ def test_a_config_change_rewrites_the_post_cache_base(
     write_post(src, "a/one.md", POST.format(title="One v4", day=1, cats="A, B", body="x"))
     build(config)
     assert count.parsed == ["a/one.md"]
+
+
+def test_a_batch_renames_only_what_it_fsynced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files written in a batch appear whole or not at all; a failure names its file and leaves no temporary."""
+    from feeds.atomic import Batch
+
+    old = tmp_path / "keep" / "old.xml"
+    old.parent.mkdir()
+    old.write_bytes(b"old")
+    batch = Batch(size=3)
+    for i in range(5):  # one commit on the way (size 3), one at the end
+        batch.write(tmp_path / "new" / f"{i}.xml", b"x" * i)
+    names = sorted(p.name for p in (tmp_path / "new").iterdir())
+    assert names[2:] == ["0.xml", "1.xml", "2.xml"] and all(n.endswith(".tmp") for n in names[:2])
+    batch.commit()
+    assert [(tmp_path / "new" / f"{i}.xml").read_bytes() for i in range(5)] == [b"x" * i for i in range(5)]
+
+    real_fsync = os.fsync
+    failing = Batch()
+    failing.write(old, b"new bytes")
+    failing.write(tmp_path / "keep" / "other.xml", b"other")
+
+    def fsync(fd: int) -> None:
+        if os.fstat(fd).st_size == len(b"new bytes"):
+            raise OSError(5, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(feeds.errors.OutputError, match=r"old\.xml: cannot write: Input/output error"):
+        failing.commit()
+    assert old.read_bytes() == b"old"  # never renamed over: its new bytes were not known to be on disk
+    assert (tmp_path / "keep" / "other.xml").read_bytes() == b"other"
+    assert sorted(p.name for p in (tmp_path / "keep").iterdir()) == ["old.xml", "other.xml"]
+
+    abandoned = Batch()
+    abandoned.write(tmp_path / "keep" / "gone.xml", b"data")
+    abandoned.abandon()
+    assert sorted(p.name for p in (tmp_path / "keep").iterdir()) == ["old.xml", "other.xml"]
