@@ -16,9 +16,9 @@ import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import output
 from .cache import BuildCache
@@ -26,11 +26,14 @@ from .config import Config
 from .errors import PostError
 from .lock import BuildLock
 from .models import Content, FeedJob, Image, Post
-from .parallel import chunks, collector_paused, run_all, workers
-from .planning import FeedPlan, make_jobs, plan_feeds, selected_posts
+from .parallel import collector_paused, run_all, workers
+from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
 from .posts import SourceFile, scan
 from .progress import NO_PROGRESS, Progress
 from .reading import read_sources
+
+if TYPE_CHECKING:
+    from .rendering import Share
 
 log = logging.getLogger(__name__)
 
@@ -225,18 +228,17 @@ def _write_feeds(
         # Track every planned file before writing any, so a killed build's new files are known.
         pending = {**old, **{j.name: output.Record("", 0, 0) for j in todo}, **kept}
         output.save_manifest(root, output.Manifest(pending, output.State()))
-        with clock("render"):
-            needed = {rel for job in todo for rel in job.posts}
-            pieces = _prepare(config, cache, selected, needed, digests, images, report)
         with clock("write"):
-            updated = {p.rel: p.updated for p in selected}
-            lacking = {job.name for job in todo if any(rel not in pieces for rel in job.posts)}
-            for name, record, was_written in _write_all(root, todo, pieces, updated):
+            shares = _render_and_write(config, cache, root, todo, selected, digests, images, report)
+        for share in shares:
+            for name, record, was_written in share.written:
                 # A feed written without a post whose body failed is not done: the next build retries.
-                kept[name] = output.Record("", record.size, record.mtime_ns) if name in lacking else record
+                kept[name] = (
+                    output.Record("", record.size, record.mtime_ns) if name in share.lacking else record
+                )
                 report.feeds_written += was_written
                 report.feeds_unchanged += not was_written
-            if lacking:
+            if share.lacking:
                 state = output.State()  # and that build must not take the nothing-changed shortcut
     report.feeds_removed = output.remove_stale(root, old, {job.name for job in jobs})
     final = output.Manifest(kept, state)
@@ -244,55 +246,45 @@ def _write_feeds(
         output.save_manifest(root, final)
 
 
-def _prepare(
+def _render_and_write(
     config: Config,
     cache: BuildCache,
+    root: Path,
+    todo: Sequence[FeedJob],
     selected: Sequence[Post],
-    needed: set[str],
     digests: dict[str, bytes],
     images: dict[str, Image],
     report: BuildReport,
-) -> dict[str, dict[str, bytes]]:
-    """Each needed post's entry in every format: content from the cache or cleaned now, in workers."""
-    from .rendering import prepare  # lxml, nh3 and feedgen load only when something is rendered
+) -> list[Share]:
+    """Write the files in ``todo``, each worker rendering the posts of its own share of them.
 
-    posts = [p for p in selected if p.rel in needed]
+    One round of workers does both: the entries a worker renders stay in it
+    for the feeds it writes, rather than travelling back here and out again.
+    """
+    from .rendering import write_share  # lxml, nh3 and feedgen load only when something is written
+
+    posts = {p.rel: p for p in selected}
+    needed = dict.fromkeys(rel for job in todo for rel in job.posts)
     # Links in a body are made absolute against its permalink, which can move with the file's
     # mtime (an undated post) even when its bytes do not: both go into the key.
-    keys = {p.rel: digests[p.rel] + p.permalink.encode("utf-8", "surrogateescape") for p in posts}
+    keys = {rel: digests[rel] + posts[rel].permalink.encode("utf-8", "surrogateescape") for rel in needed}
     cached = cache.contents.get(keys)
     cache.contents.close()  # not carried into the forked workers
-    fresh = len(posts) - len(cached)
-    shares = chunks(posts, workers() * 2) if posts else []
-    tasks = [partial(prepare, config, share, cached, images) for share in shares]
-    pieces: dict[str, dict[str, bytes]] = {}
-    cleaned: list[tuple[str, bytes, Content]] = []
-    for part in run_all(tasks, parallel=fresh >= PARALLEL_MIN):
-        for item in part:
-            if item.content is None:
-                if item.error is not None:
-                    log.error("%s", item.error)  # changed or vanished since it was read
-                    report.errors.append(item.error)
-                continue
-            pieces[item.rel] = item.pieces
-            if item.fresh:
-                cleaned.append((item.rel, keys[item.rel], item.content))
+    parallel = len(needed) - len(cached) + len(todo) >= PARALLEL_MIN  # posts to clean, files to write
+    groups = partition(todo, workers() * 2 if parallel else 1)
+    tasks = [partial(write_share, config, root, group, posts, cached, images) for group in groups]
+    shares = run_all(tasks, parallel=parallel)
+    cleaned: dict[str, Content] = {}
+    reported: set[str] = set()
+    for share in shares:
+        cleaned.update(share.cleaned)
+        for error in share.errors:  # a post in two shares failed in both: say so once
+            if str(error) not in reported:
+                reported.add(str(error))
+                log.error("%s", error)  # changed or vanished since it was read
+                report.errors.append(error)
     try:
-        cache.contents.update(cleaned, {p.rel for p in selected})
+        cache.contents.update([(rel, keys[rel], c) for rel, c in cleaned.items()], set(posts))
     finally:
         cache.contents.close()
-    return pieces
-
-
-def _write_all(
-    root: Path, todo: Sequence[FeedJob], pieces: dict[str, dict[str, bytes]], updated: dict[str, datetime]
-) -> list[tuple[str, output.Record, bool]]:
-    """Build and write the files, shared among workers when there are many."""
-    from .rendering import write_jobs
-
-    shares = chunks(todo, workers()) if todo else []
-    tasks = [partial(write_jobs, root, share, pieces, updated) for share in shares]
-    results: list[tuple[str, output.Record, bool]] = []
-    for part in run_all(tasks, parallel=len(todo) >= PARALLEL_MIN // 3):
-        results.extend(part)
-    return results
+    return shares

@@ -52,7 +52,17 @@ class PostRecord:
     error: str | None = None
 
 
-_SHAPERS = ("feedgen", "nh3", "lxml", "markdown_it", "cssselect", "frontmatter", "yaml", "yaml_rs", "dateutil")
+_SHAPERS = (
+    "feedgen",
+    "nh3",
+    "lxml",
+    "markdown_it",
+    "cssselect",
+    "frontmatter",
+    "yaml",
+    "yaml_rs",
+    "dateutil",
+)
 
 
 def fingerprint(config: Config) -> str:

@@ -9,9 +9,11 @@ machine has one core, tasks simply run in this process.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +23,7 @@ from typing import Any, TypeVar
 from .errors import FeedsError
 
 T = TypeVar("T")
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 def workers() -> int:
@@ -46,7 +49,7 @@ def run_all(tasks: Sequence[Callable[[], T]], *, parallel: bool = True) -> list[
         while pending and len(running) < workers():
             index, task = pending.pop(0)
             receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_child, args=(task, sender), daemon=True)
+            child = context.Process(target=_child, args=(task, sender, os.getpid()), daemon=True)
             child.start()
             sender.close()
             running[receiver] = (index, child)
@@ -57,7 +60,8 @@ def run_all(tasks: Sequence[Callable[[], T]], *, parallel: bool = True) -> list[
     return results
 
 
-def _child(task: Callable[[], Any], sender: Connection) -> None:
+def _child(task: Callable[[], Any], sender: Connection, parent: int) -> None:
+    _die_with(parent)
     # The parent's objects came along with the fork; without this, every garbage
     # collection here would walk (and so copy) all of them.  It took a 100,000-post
     # build's parse from 8 s to 15 s.
@@ -100,7 +104,7 @@ class Background:
             task()
             return
         self.child = multiprocessing.get_context("fork").Process(
-            target=_background, args=(task,), daemon=True
+            target=_background, args=(task, os.getpid()), daemon=True
         )
         self.child.start()
 
@@ -112,9 +116,26 @@ class Background:
         return bool(self.child.exitcode == 0)
 
 
-def _background(task: Callable[[], None]) -> None:
+def _background(task: Callable[[], None], parent: int) -> None:
+    _die_with(parent)
     gc.freeze()
     task()
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the build that forked it is killed.
+
+    A worker holds the build's lock (inherited with the fork) and writes into
+    the output; outliving a ``kill -9``'d build, it would block the next build
+    and could rename its stale files over that build's new ones.  Linux only.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the worker runs on to the end
+        return
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 @contextmanager

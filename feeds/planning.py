@@ -120,3 +120,38 @@ def make_jobs(
             fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
             jobs.append(FeedJob(feed_name(plan.folder, fmt), fmt, info, rels, fingerprint))
     return jobs
+
+
+def partition(jobs: Sequence[FeedJob], parts: int) -> list[list[FeedJob]]:
+    """The jobs in at most ``parts`` groups of similar work, each done by one worker from start to end.
+
+    A worker renders every post its feeds show, so feeds that share posts
+    belong together: a category's feeds (both formats) and its subcategories'
+    share nearly all theirs.  Subtrees two levels down are the units, dealt
+    largest first to the group with least work (work: posts to render plus
+    files to write); the site and top-level feeds then join the group that
+    already renders most of their posts.  A post shown in two groups is
+    rendered twice, which costs far less than a second round of workers.
+    """
+    if parts <= 1 or len(jobs) < 2:
+        return [list(jobs)] if jobs else []
+    units: dict[str, list[FeedJob]] = {}
+    shared: list[FeedJob] = []
+    for job in jobs:
+        folder = job.name.split("/")[:-1]
+        (units.setdefault("/".join(folder[:3]), []) if len(folder) >= 3 else shared).append(job)
+    groups: list[list[FeedJob]] = [[] for _ in range(parts)]
+    posts: list[set[str]] = [set() for _ in range(parts)]
+
+    def work(i: int) -> int:
+        return len(posts[i]) + len(groups[i])
+
+    for unit in sorted(units.values(), key=lambda u: -len({rel for job in u for rel in job.posts})):
+        i = min(range(parts), key=work)
+        groups[i].extend(unit)
+        posts[i].update(rel for job in unit for rel in job.posts)
+    for job in shared:
+        i = max(range(parts), key=lambda g: (len(posts[g].intersection(job.posts)), -work(g)))
+        groups[i].append(job)
+        posts[i].update(job.posts)
+    return [group for group in groups if group]

@@ -24,7 +24,7 @@ from .progress import Progress
 log = logging.getLogger(__name__)
 
 Todo = tuple[SourceFile, PostRecord | None]
-_BACKGROUND_SAVE = 20_000  # posts; below this the cache is saved at once
+_BACKGROUND_SAVE = 5_000  # posts; below this the cache is saved at once (forking costs more)
 
 
 def read_sources(

@@ -1,15 +1,15 @@
 """Turn posts into feed files: clean their bodies, render each entry once, splice and write feeds.
 
-The work comes in two rounds, each split across worker processes on a large
-build: :func:`prepare` cleans a share of the posts and serialises their
-entries in every format; :func:`write_jobs` then builds a share of the feed
-files from those pieces.  Everything is passed in and only small or flat
-results (bytes, frozen records) come back.
+A build hands each worker process a share of the feed files (see
+:func:`feeds.planning.partition`); :func:`write_share` cleans the bodies of the
+posts those feeds show (or takes them from the cache), serialises each entry
+once per format, splices the feeds together and writes them.  Everything is
+passed in and only flat results (records, cleaned content, errors) come back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +22,37 @@ from .models import Content, FeedJob, Image, Post
 from .output import Record, record_for
 from .posts import read_body
 from .writers import EPOCH, Entry, assemble, render_fragments
+
+
+@dataclass(frozen=True)
+class Share:
+    """What a worker did with its share of the feeds."""
+
+    written: list[tuple[str, Record, bool]]  # (name, manifest record, whether the bytes changed)
+    cleaned: list[tuple[str, Content]]  # content cleaned now, for the cache
+    errors: list[PostError]  # posts whose body could not be used
+    lacking: set[str]  # feeds written without such a post: to be retried next build
+
+
+def write_share(
+    config: Config,
+    root: Path,
+    jobs: Sequence[FeedJob],
+    posts: Mapping[str, Post],
+    cached: Mapping[str, Content],
+    images: Mapping[str, Image],
+) -> Share:
+    """Render the posts ``jobs`` show and write the files; runs in a worker on a large build."""
+    needed = [posts[rel] for rel in dict.fromkeys(rel for job in jobs for rel in job.posts)]
+    prepared = prepare(config, needed, cached, images)
+    pieces = {p.rel: p.pieces for p in prepared if p.content is not None}
+    updated = {post.rel: post.updated for post in needed}
+    return Share(
+        written=write_jobs(root, jobs, pieces, updated),
+        cleaned=[(p.rel, p.content) for p in prepared if p.fresh and p.content is not None],
+        errors=[p.error for p in prepared if p.error is not None],
+        lacking={job.name for job in jobs if any(rel not in pieces for rel in job.posts)},
+    )
 
 
 @dataclass(frozen=True)
@@ -51,7 +82,7 @@ def clean_posts(config: Config, posts: Sequence[Post]) -> list[tuple[str, Conten
 
 
 def prepare(
-    config: Config, posts: Sequence[Post], cached: dict[str, Content], images: dict[str, Image]
+    config: Config, posts: Sequence[Post], cached: Mapping[str, Content], images: Mapping[str, Image]
 ) -> list[Prepared]:
     """Content (cached or cleaned now) and each format's entry for every post in ``posts``."""
     cleaned = clean_posts(config, [p for p in posts if p.rel not in cached])
@@ -73,7 +104,10 @@ def prepare(
 
 
 def write_jobs(
-    root: Path, jobs: Sequence[FeedJob], pieces: dict[str, dict[str, bytes]], updated: dict[str, datetime]
+    root: Path,
+    jobs: Sequence[FeedJob],
+    pieces: Mapping[str, dict[str, bytes]],
+    updated: Mapping[str, datetime],
 ) -> list[tuple[str, Record, bool]]:
     """Write each job's file from prepared pieces: (name, manifest record, whether the bytes changed)."""
     batch = Batch()

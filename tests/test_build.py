@@ -157,3 +157,34 @@ def test_shipped_config_builds_the_examples(tmp_path: Path, atom_schema: etree.R
     assert report.posts_read == len(list(EXAMPLES.rglob("*.md"))) and report.skipped == 0
     for path in feeds_in(tmp_path / "public"):
         check_feed(path, atom_schema)
+
+
+def test_partition_keeps_subtrees_together_and_shares_the_work() -> None:
+    from feeds.models import FeedInfo, FeedJob
+    from feeds.planning import partition
+
+    info = FeedInfo("t", "l", "s", "d", "en", "a")
+    jobs = []
+    for top in range(3):
+        for sub in range(4):
+            rels = tuple(f"p{top}-{sub}-{i}" for i in range(5 + 5 * sub))
+            for leaf in ("", "/leaf"):
+                for fmt in ("rss", "atom"):
+                    jobs.append(FeedJob(f"categories/t{top}/s{sub}{leaf}/{fmt}.xml", fmt, info, rels, ""))
+        top_rels = tuple(f"p{top}-3-{i}" for i in range(20))  # the newest of a top category: its s3's
+        jobs.append(FeedJob(f"categories/t{top}/rss.xml", "rss", info, top_rels, ""))
+    jobs.append(FeedJob("rss.xml", "rss", info, tuple(f"p2-3-{i}" for i in range(20)), ""))
+
+    groups = partition(jobs, 4)
+    assert sorted(j.name for g in groups for j in g) == sorted(j.name for j in jobs)  # each once
+    where = {j.name: i for i, g in enumerate(groups) for j in g}
+    for job in jobs:
+        parts = job.name.split("/")
+        if len(parts) >= 4:  # a subcategory's feeds, both formats, with their own subcategories
+            assert where[job.name] == where["/".join(parts[:3]) + "/rss.xml"]
+    for top in range(3):  # a top category's feed goes where its posts are already rendered
+        assert where[f"categories/t{top}/rss.xml"] == where[f"categories/t{top}/s3/rss.xml"]
+    assert where["rss.xml"] == where["categories/t2/s3/rss.xml"]
+    work = [len({r for j in g for r in j.posts}) for g in groups]
+    assert len(groups) == 4 and max(work) <= 1.5 * min(work), work
+    assert partition(jobs, 1) == [jobs] and partition([], 4) == []
