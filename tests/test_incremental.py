@@ -345,7 +345,7 @@ def test_a_config_change_rewrites_the_post_cache_base(
 
 
 def test_a_batch_renames_only_what_it_fsynced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Files written in a batch appear whole or not at all; a failure names its file and leaves no temporary."""
+    """Batch files appear whole or not at all; a failure names its file and leaves no temporary."""
     from feeds.atomic import Batch
 
     old = tmp_path / "keep" / "old.xml"
