@@ -110,9 +110,8 @@ def write_jobs(
     updated: Mapping[str, datetime],
 ) -> list[tuple[str, Record, bool]]:
     """Write each job's file from prepared pieces: (name, manifest record, whether the bytes changed)."""
-    batch = Batch()
     written: list[tuple[str, bool]] = []
-    try:
+    with Batch() as batch:
         for job in jobs:
             shown = [rel for rel in job.posts if rel in pieces]
             newest = max((updated[rel] for rel in shown), default=EPOCH)
@@ -122,8 +121,5 @@ def write_jobs(
             if changed:
                 batch.write(path, data)
             written.append((job.name, changed))
-        batch.commit()
-    finally:
-        batch.abandon()
     by_name = {job.name: job for job in jobs}
     return [(name, record_for(root / name, by_name[name].fingerprint), changed) for name, changed in written]

@@ -351,18 +351,18 @@ def test_a_batch_renames_only_what_it_fsynced(tmp_path: Path, monkeypatch: pytes
     old = tmp_path / "keep" / "old.xml"
     old.parent.mkdir()
     old.write_bytes(b"old")
-    batch = Batch(size=3)
-    for i in range(5):  # one commit on the way (size 3), one at the end
-        batch.write(tmp_path / "new" / f"{i}.xml", b"x" * i)
-    names = sorted(p.name for p in (tmp_path / "new").iterdir())
-    assert names[2:] == ["0.xml", "1.xml", "2.xml"] and all(n.endswith(".tmp") for n in names[:2])
-    batch.commit()
-    assert [(tmp_path / "new" / f"{i}.xml").read_bytes() for i in range(5)] == [b"x" * i for i in range(5)]
+    with Batch(size=3) as batch:
+        for i in range(5):  # one group synced on the way (size 3), the rest on leaving
+            batch.write(tmp_path / "new" / f"{i}.xml", b"x" * i)
+        batch.commit()
+        assert [(tmp_path / "new" / f"{i}.xml").read_bytes() for i in range(5)] == [
+            b"x" * i for i in range(5)
+        ]
+        batch.write(tmp_path / "new" / "5.xml", b"last")
+    assert (tmp_path / "new" / "5.xml").read_bytes() == b"last"
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == [f"{i}.xml" for i in range(6)]
 
     real_fsync = os.fsync
-    failing = Batch()
-    failing.write(old, b"new bytes")
-    failing.write(tmp_path / "keep" / "other.xml", b"other")
 
     def fsync(fd: int) -> None:
         if os.fstat(fd).st_size == len(b"new bytes"):
@@ -370,13 +370,15 @@ def test_a_batch_renames_only_what_it_fsynced(tmp_path: Path, monkeypatch: pytes
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    with pytest.raises(feeds.errors.OutputError, match=r"old\.xml: cannot write: Input/output error"):
-        failing.commit()
+    failed = pytest.raises(feeds.errors.OutputError, match=r"old\.xml: cannot write: Input/output error")
+    with failed, Batch() as failing:
+        failing.write(old, b"new bytes")
+        failing.write(tmp_path / "keep" / "other.xml", b"other")
     assert old.read_bytes() == b"old"  # never renamed over: its new bytes were not known to be on disk
     assert (tmp_path / "keep" / "other.xml").read_bytes() == b"other"
     assert sorted(p.name for p in (tmp_path / "keep").iterdir()) == ["old.xml", "other.xml"]
 
-    abandoned = Batch()
-    abandoned.write(tmp_path / "keep" / "gone.xml", b"data")
-    abandoned.abandon()
+    with pytest.raises(RuntimeError), Batch() as abandoned:  # an error while writing: nothing appears
+        abandoned.write(tmp_path / "keep" / "gone.xml", b"data")
+        raise RuntimeError("stop")
     assert sorted(p.name for p in (tmp_path / "keep").iterdir()) == ["old.xml", "other.xml"]
