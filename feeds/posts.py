@@ -28,6 +28,7 @@ from .yamltext import YAMLProblem, load
 log = logging.getLogger(__name__)
 
 _HANDLER = YAMLHandler()
+_MARKERS = "—–-|•·"
 _LIST_MARKER = re.compile(r"^(?:[—–\-|•·]\s+)+")
 _THUMBNAIL_KEYS = ("thumbnail", "headimg", "cover", "image")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -126,12 +127,13 @@ def load_text(path: Path) -> str:
     return decode(data, path)
 
 
-def decode(data: bytes, path: Path) -> str:
+def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 text with any BOM dropped and line ends made LF."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise PostError(f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})", path=path) from e
+        reason = f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})"
+        raise PostError(reason, path=Path(path)) from e
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
@@ -163,7 +165,7 @@ def read_post(
 
 
 def parse_text(
-    path: Path,
+    path: Path | str,
     text: str,
     config: Config,
     source: Path | None = None,
@@ -177,20 +179,21 @@ def parse_text(
             meta = load(fm)
         except YAMLProblem as e:
             # The front matter starts on the file's first line (its `---`): lines match an editor's.
-            raise PostError(f"front matter is not valid YAML: {e}", path=path) from e
+            raise PostError(f"front matter is not valid YAML: {e}", path=Path(path)) from e
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise PostError(f"front matter is a {type(meta).__name__}, not a mapping of keys", path=path)
+        raise PostError(f"front matter is a {type(meta).__name__}, not a mapping of keys", path=Path(path))
     if meta.get("draft") is True or meta.get("published") is False:
         return None
     if rel is None:
         base = source or config.source
+        path = Path(path)
         rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
     try:
         return _make_post(path, rel, meta, body, config, notes)
     except (ValueError, TypeError, OverflowError, UnicodeError) as e:  # an odd value we did not foresee
-        raise PostError(f"cannot be used ({type(e).__name__}: {e})", path=path) from e
+        raise PostError(f"cannot be used ({type(e).__name__}: {e})", path=Path(path)) from e
 
 
 def _warn(notes: list[str] | None, message: str) -> None:
@@ -201,7 +204,7 @@ def _warn(notes: list[str] | None, message: str) -> None:
 
 
 def _make_post(
-    path: Path, rel: str, meta: dict[Any, Any], body: str, config: Config, notes: list[str] | None
+    path: Path | str, rel: str, meta: dict[Any, Any], body: str, config: Config, notes: list[str] | None
 ) -> Post:
     tz = config.tz
     date = parse_date(meta.get("date"), tz)
@@ -245,9 +248,9 @@ def _make_post(
     )
 
 
-def _mtime(path: Path) -> datetime:
+def _mtime(path: Path | str) -> datetime:
     """Hexo's fallback for an undated post: stable as long as the file is not touched."""
-    return datetime.fromtimestamp(int(path.stat().st_mtime), UTC)
+    return datetime.fromtimestamp(int(os.stat(path).st_mtime), UTC)
 
 
 def _stem(rel: str) -> str:
@@ -257,7 +260,8 @@ def _stem(rel: str) -> str:
 
 
 def _name(value: object) -> str:
-    return _LIST_MARKER.sub("", plain_title(value)).strip()
+    text = plain_title(value)
+    return _LIST_MARKER.sub("", text).strip() if text[:1] in _MARKERS else text
 
 
 def _categories(raw: object) -> tuple[CategoryPath, ...]:
@@ -302,7 +306,7 @@ def _author(raw: object) -> tuple[str | None, str | None]:
     return name or None, None
 
 
-def _thumbnail(meta: dict[Any, Any], link: str, path: Path, notes: list[str] | None) -> str | None:
+def _thumbnail(meta: dict[Any, Any], link: str, path: Path | str, notes: list[str] | None) -> str | None:
     for key in _THUMBNAIL_KEYS:
         value = meta.get(key)
         if isinstance(value, dict):

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import partial
-from pathlib import Path
 
 from .cache import BuildCache, PostRecord, digest
 from .config import Config
@@ -85,8 +84,7 @@ def _parse_chunk(config: Config, todo: Sequence[Todo]) -> list[tuple[str, PostRe
             out.append((f.rel, PostRecord(f.size, f.mtime_ns, key, known.post, known.error), notes, False))
             continue
         try:
-            path = Path(f.path)
-            post = parse_text(path, decode(data, path), config, notes=notes, rel=f.rel)
+            post = parse_text(f.path, decode(data, f.path), config, notes=notes, rel=f.rel)
             record = PostRecord(f.size, f.mtime_ns, key, post)
         except PostError as e:
             record = PostRecord(f.size, f.mtime_ns, key, None, e.reason)

@@ -48,24 +48,43 @@ def permalink(
     pattern: str, *, base: str, rel: str, date: datetime, categories: tuple[CategoryPath, ...]
 ) -> str:
     """The post's absolute URL; ``rel`` is its source path with '/' separators and no suffix."""
-    name = rel.rsplit("/", 1)[-1]
-    fields: dict[str, Callable[[], str]] = {
-        "year": lambda: f"{date.year:04d}",
-        "month": lambda: f"{date.month:02d}",
-        "day": lambda: f"{date.day:02d}",
-        "i_month": lambda: str(date.month),
-        "i_day": lambda: str(date.day),
-        "hour": lambda: f"{date.hour:02d}",
-        "minute": lambda: f"{date.minute:02d}",
-        "second": lambda: f"{date.second:02d}",
-        "title": lambda: quote_path(rel),
-        "post_title": lambda: quote_path(rel),
-        "name": lambda: quote_segment(name),
-        "id": lambda: quote_segment(name),
-        "category": lambda: quote_path("/".join(categories[0])) if categories else "uncategorized",
-    }
-    path = _TOKEN.sub(lambda m: fields[m.group(1)](), pattern).lstrip("/")
-    return site_root(base) + path
+    parts = _compiled(pattern)
+    out = [site_root(base)]
+    for i, part in enumerate(parts):
+        out.append(part if i % 2 == 0 else _FIELDS[part](rel, date, categories))
+    return "".join(out)
+
+
+@lru_cache(maxsize=16)
+def _compiled(pattern: str) -> tuple[str, ...]:
+    """Literal text and token names, alternating (text first): one split per config, not per post."""
+    parts = _TOKEN.split(pattern.lstrip("/"))
+    return tuple(parts)
+
+
+def _name_of(rel: str) -> str:
+    return quote_segment(rel.rsplit("/", 1)[-1])
+
+
+def _category_of(categories: tuple[CategoryPath, ...]) -> str:
+    return quote_path("/".join(categories[0])) if categories else "uncategorized"
+
+
+_FIELDS: dict[str, Callable[[str, datetime, tuple[CategoryPath, ...]], str]] = {
+    "year": lambda rel, date, cats: f"{date.year:04d}",
+    "month": lambda rel, date, cats: f"{date.month:02d}",
+    "day": lambda rel, date, cats: f"{date.day:02d}",
+    "i_month": lambda rel, date, cats: str(date.month),
+    "i_day": lambda rel, date, cats: str(date.day),
+    "hour": lambda rel, date, cats: f"{date.hour:02d}",
+    "minute": lambda rel, date, cats: f"{date.minute:02d}",
+    "second": lambda rel, date, cats: f"{date.second:02d}",
+    "title": lambda rel, date, cats: quote_path(rel),
+    "post_title": lambda rel, date, cats: quote_path(rel),
+    "name": lambda rel, date, cats: _name_of(rel),
+    "id": lambda rel, date, cats: _name_of(rel),
+    "category": lambda rel, date, cats: _category_of(cats),
+}
 
 
 def site_root(url: str) -> str:
