@@ -45,17 +45,23 @@ def run_all(tasks: Sequence[Callable[[], T]], *, parallel: bool = True) -> list[
     results: list[Any] = [None] * len(tasks)
     running: dict[Connection, tuple[int, Any]] = {}
     pending = list(enumerate(tasks))
-    while pending or running:
-        while pending and len(running) < workers():
-            index, task = pending.pop(0)
-            receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_child, args=(task, sender, os.getpid()), daemon=True)
-            child.start()
-            sender.close()
-            running[receiver] = (index, child)
+
+    def start_next() -> None:
+        index, task = pending.pop(0)
+        receiver, sender = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(task, sender, os.getpid()), daemon=True)
+        child.start()
+        sender.close()
+        running[receiver] = (index, child)
+
+    while pending and len(running) < workers():
+        start_next()
+    while running:
         for ready in wait(list(running)):
             assert isinstance(ready, Connection)
             index, child = running.pop(ready)
+            if pending:  # the next task starts before this result is read: no core waits on us
+                start_next()
             results[index] = _receive(ready, child)
     return results
 

@@ -96,7 +96,7 @@ def prepare(
         else:
             ready.append((post, content))
     entries = [Entry(p, c, images.get(p.thumbnail or ""), config.feeds.content) for p, c in ready]
-    by_format = {fmt: render_fragments(fmt, entries) for fmt in config.feeds.formats}
+    by_format = render_fragments(config.feeds.formats, entries)
     for i, (post, content) in enumerate(ready):
         pieces = {fmt: fragments[i] for fmt, fragments in by_format.items()}
         out[post.rel] = Prepared(post.rel, content, post.rel not in cached, pieces)
