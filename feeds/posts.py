@@ -150,7 +150,12 @@ def split(text: str) -> tuple[str | None, str]:
 
 def read_body(post: Post) -> str:
     """The body of a post read earlier; parses no YAML."""
-    return split(load_text(Path(post.path)))[1]
+    try:
+        with open(post.path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise PostError(f"cannot read: {e.strerror or e}", path=Path(post.path)) from e
+    return split(decode(data, post.path))[1]
 
 
 def read_post(

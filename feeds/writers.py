@@ -25,6 +25,8 @@ from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.dc import DcEntryExtension, DcExtension
+from feedgen.ext.media import MediaEntryExtension, MediaExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -124,8 +126,10 @@ def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     ``rss`` only decides the type of the self link, which is per file.
     """
     fg = FeedGenerator()
-    fg.load_extension("media", atom=True, rss=True)
-    fg.load_extension("dc", atom=False, rss=True)
+    # register_extension, not load_extension: that looks for an "<ext>_entry" module that does not
+    # exist, and the failed import searched the disk three times per feed.
+    fg.register_extension("media", MediaExtension, MediaEntryExtension, atom=True, rss=True)
+    fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
     fg.register_extension("feeds", _FeedExtension, _EntryExtension, atom=True, rss=True)
     fg.id(info.link)
     fg.title(xml_safe(info.title))
