@@ -25,7 +25,7 @@ from .cache import BuildCache
 from .config import Config
 from .errors import PostError
 from .lock import BuildLock
-from .models import Content, FeedJob, Image, Post
+from .models import FeedJob, Image, Post
 from .parallel import collector_paused, run_all, workers
 from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
 from .posts import SourceFile, scan
@@ -261,30 +261,32 @@ def _render_and_write(
     One round of workers does both: the entries a worker renders stay in it
     for the feeds it writes, rather than travelling back here and out again.
     """
-    from .rendering import write_share  # lxml, nh3 and feedgen load only when something is written
+    from .rendering import Cached, write_share  # lxml, nh3 and feedgen load only when something is written
 
     posts = {p.rel: p for p in selected}
     needed = dict.fromkeys(rel for job in todo for rel in job.posts)
     # Links in a body are made absolute against its permalink, which can move with the file's
     # mtime (an undated post) even when its bytes do not: both go into the key.
     keys = {rel: digests[rel] + posts[rel].permalink.encode("utf-8", "surrogateescape") for rel in needed}
-    cached = cache.contents.get(keys)
-    cache.contents.close()  # not carried into the forked workers
-    parallel = len(needed) - len(cached) + len(todo) >= PARALLEL_MIN  # posts to clean, files to write
+    store = cache.contents
+    cached = Cached(store.get(keys), keys, store if store.available() else None)
+    store.close()  # not carried into the forked workers, which open their own
+    parallel = len(needed) - len(cached.contents) + len(todo) >= PARALLEL_MIN  # posts to clean, files
     groups = partition(todo, workers() * 2 if parallel else 1)
     tasks = [partial(write_share, config, root, group, posts, cached, images) for group in groups]
     shares = run_all(tasks, parallel=parallel)
-    cleaned: dict[str, Content] = {}
     reported: set[str] = set()
     for share in shares:
-        cleaned.update(share.cleaned)
+        if share.cache_problem and share.cache_problem not in reported:
+            reported.add(share.cache_problem)
+            log.warning("%s; they will be cleaned again next build", share.cache_problem)
         for error in share.errors:  # a post in two shares failed in both: say so once
             if str(error) not in reported:
                 reported.add(str(error))
                 log.error("%s", error)  # changed or vanished since it was read
                 report.errors.append(error)
     try:
-        cache.contents.update([(rel, keys[rel], c) for rel, c in cleaned.items()], set(posts))
+        store.prune(set(posts))
     finally:
-        cache.contents.close()
+        store.close()
     return shares

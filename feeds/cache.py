@@ -245,17 +245,38 @@ class ContentStore:
             return {}
         return found
 
-    def update(self, fresh: Iterable[tuple[str, bytes, Content]], keep: set[str]) -> None:
-        """Store newly cleaned content and forget posts that no longer show in any feed."""
+    def available(self) -> bool:
+        """Whether the database could be opened (and so whether workers should write to it)."""
+        return self._open() is not None
+
+    def put(self, fresh: Iterable[tuple[str, bytes, Content]]) -> str | None:
+        """Store newly cleaned content; None, or why it could not be stored.
+
+        Meant for the worker processes, each of which stores what it cleaned
+        while the others still work, on a connection of its own; SQLite makes
+        them take turns.
+        """
+        rows = [(rel, key, c.html, c.summary, c.first_text) for rel, key, c in fresh]
+        if not rows:
+            return None
+        try:
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+            try:
+                with _transaction(db):
+                    db.executemany("INSERT OR REPLACE INTO content VALUES (?, ?, ?, ?, ?)", rows)
+            finally:
+                db.close()
+        except sqlite3.Error as e:  # a cache that cannot be written costs time next build, nothing more
+            return f"{self.path}: cleaned content not cached ({e})"
+        return None
+
+    def prune(self, keep: set[str]) -> None:
+        """Forget posts that no longer show in any feed."""
         db = self._open()
         if db is None:
             return
         try:
             with _transaction(db):
-                db.executemany(
-                    "INSERT OR REPLACE INTO content VALUES (?, ?, ?, ?, ?)",
-                    ((rel, key, c.html, c.summary, c.first_text) for rel, key, c in fresh),
-                )
                 gone = [(rel,) for (rel,) in db.execute("SELECT rel FROM content") if rel not in keep]
                 db.executemany("DELETE FROM content WHERE rel = ?", gone)
         except sqlite3.Error as e:  # a cache that cannot be written costs time next build, nothing more

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .atomic import Batch, same_bytes
+from .cache import ContentStore
 from .config import Config
 from .content import Cleaner
 from .errors import PostError
@@ -29,9 +30,18 @@ class Share:
     """What a worker did with its share of the feeds."""
 
     written: list[tuple[str, Record, bool]]  # (name, manifest record, whether the bytes changed)
-    cleaned: list[tuple[str, Content]]  # content cleaned now, for the cache
     errors: list[PostError]  # posts whose body could not be used
     lacking: set[str]  # feeds written without such a post: to be retried next build
+    cache_problem: str | None = None  # why the content it cleaned could not be cached
+
+
+@dataclass(frozen=True)
+class Cached:
+    """The content cache as a share sees it: what is there, and where to put what it cleans."""
+
+    contents: Mapping[str, Content]  # rel -> content cleaned by an earlier build
+    keys: Mapping[str, bytes]  # rel -> cache key of the post as it is now
+    store: ContentStore | None  # None: no cache can be kept
 
 
 def write_share(
@@ -39,19 +49,21 @@ def write_share(
     root: Path,
     jobs: Sequence[FeedJob],
     posts: Mapping[str, Post],
-    cached: Mapping[str, Content],
+    cache: Cached,
     images: Mapping[str, Image],
 ) -> Share:
-    """Render the posts ``jobs`` show and write the files; runs in a worker on a large build."""
+    """Render the posts ``jobs`` show, write the files, cache what was cleaned; runs in a worker."""
     needed = [posts[rel] for rel in dict.fromkeys(rel for job in jobs for rel in job.posts)]
-    prepared = prepare(config, needed, cached, images)
+    prepared = prepare(config, needed, cache.contents, images)
     pieces = {p.rel: p.pieces for p in prepared if p.content is not None}
     updated = {post.rel: post.updated for post in needed}
+    written = write_jobs(root, jobs, pieces, updated)
+    fresh = [(p.rel, cache.keys[p.rel], p.content) for p in prepared if p.fresh and p.content is not None]
     return Share(
-        written=write_jobs(root, jobs, pieces, updated),
-        cleaned=[(p.rel, p.content) for p in prepared if p.fresh and p.content is not None],
+        written=written,
         errors=[p.error for p in prepared if p.error is not None],
         lacking={job.name for job in jobs if any(rel not in pieces for rel in job.posts)},
+        cache_problem=cache.store.put(fresh) if cache.store is not None else None,
     )
 
 

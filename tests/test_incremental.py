@@ -13,6 +13,7 @@ import feedparser
 import pytest
 from lxml import etree
 
+import feeds.build
 import feeds.content
 import feeds.errors
 import feeds.reading
@@ -382,3 +383,19 @@ def test_a_batch_renames_only_what_it_fsynced(tmp_path: Path, monkeypatch: pytes
         abandoned.write(tmp_path / "keep" / "gone.xml", b"data")
         raise RuntimeError("stop")
     assert sorted(p.name for p in (tmp_path / "keep").iterdir()) == ["old.xml", "other.xml"]
+
+
+def test_content_cleaned_by_workers_is_cached(
+    tmp_path: Path, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers store what they clean themselves; the next build finds all of it."""
+    src = tmp_path / "many"
+    for i in range(3):
+        shutil.copytree(CORPUS, src / f"copy{i}")
+    config = load_config(make_config(source=str(src)))
+    build(config)  # enough fresh posts to run in workers
+    shutil.rmtree(config.output)  # every feed must be written again, from cached content
+    count = Counter(monkeypatch)
+    monkeypatch.setattr(feeds.build, "PARALLEL_MIN", 10**9)  # in this process, so the counter sees it
+    report = build(config)
+    assert report.feeds_written > 100 and count.cleaned == []
