@@ -93,7 +93,9 @@ def _build_locked(
             _report_unchanged(config, manifest, report)
             return
     with clock("read"):
-        records, changed, saving = read_sources(config, files, cache, progress, parallel_min=PARALLEL_MIN)
+        records, changed, saving = read_sources(
+            config, files, cache, progress, parallel_min=PARALLEL_MIN, meanwhile=_load_writers
+        )
         del files  # a large archive's listing is not needed again
     posts = [r.post for r in records.values() if r.post is not None]
     report.posts_read, report.changed = len(posts), changed
@@ -117,6 +119,11 @@ def _build_locked(
     report.skipped = len(report.errors)
     if saving is not None and not saving.join():
         log.warning("%s: the post cache was not saved; the next build reads every post again", config.cache)
+
+
+def _load_writers() -> None:
+    """Many posts to read means feeds to write: load lxml, nh3 and feedgen while workers read."""
+    import feeds.rendering  # noqa: F401
 
 
 def inputs_token(key: str, files: Sequence[SourceFile]) -> str:
@@ -220,7 +227,7 @@ def _write_feeds(
         output.clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
         jobs = make_jobs(config, cache.key, plans, digests, images)
         todo = [
-            job for job in jobs if not output.is_current(root / job.name, old.get(job.name), job.fingerprint)
+            job for job in jobs if not output.is_current(root, job.name, old.get(job.name), job.fingerprint)
         ]
     report.feeds_unchanged = len(jobs) - len(todo)
     kept = {job.name: old[job.name] for job in jobs if job.name in old}

@@ -97,15 +97,15 @@ def save_manifest(output: Path, manifest: Manifest) -> None:
 
 def all_current(output: Path, files: dict[str, Record]) -> bool:
     """Every file the manifest lists is still exactly as this tool left it."""
-    return all(is_current(output / name, record, record.fingerprint) for name, record in files.items())
+    return all(is_current(output, name, record, record.fingerprint) for name, record in files.items())
 
 
-def is_current(path: Path, record: Record | None, fingerprint: str) -> bool:
+def is_current(root: Path, name: str, record: Record | None, fingerprint: str) -> bool:
     """The file is what the manifest says we wrote from these very inputs."""
     if record is None or record.fingerprint != fingerprint:
         return False
     try:
-        stat = path.stat()
+        stat = os.stat(f"{root}/{name}")
     except OSError:
         return False
     return stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns

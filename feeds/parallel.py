@@ -37,8 +37,15 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def run_all(tasks: Sequence[Callable[[], T]], *, parallel: bool = True) -> list[T]:
-    """Each task's result, in order; at most :func:`workers` children at a time."""
+def run_all(
+    tasks: Sequence[Callable[[], T]], *, parallel: bool = True, meanwhile: Callable[[], object] | None = None
+) -> list[T]:
+    """Each task's result, in order; at most :func:`workers` children at a time.
+
+    ``meanwhile`` runs here once the first children are busy, for work this
+    process would otherwise do later while the cores wait (loading the next
+    stage's libraries); it is skipped when the tasks run in this process.
+    """
     if not parallel or len(tasks) < 2 or workers() < 2 or not can_fork():
         return [task() for task in tasks]
     context = multiprocessing.get_context("fork")
@@ -56,6 +63,8 @@ def run_all(tasks: Sequence[Callable[[], T]], *, parallel: bool = True) -> list[
 
     while pending and len(running) < workers():
         start_next()
+    if meanwhile is not None:
+        meanwhile()
     while running:
         for ready in wait(list(running)):
             assert isinstance(ready, Connection)

@@ -12,6 +12,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -265,6 +266,12 @@ def _stem(rel: str) -> str:
 
 
 def _name(value: object) -> str:
+    """A category or tag name as plain text; names repeat across an archive, so strings are cached."""
+    return _text_name(value) if isinstance(value, str) else _text_name(plain_title(value))
+
+
+@lru_cache(maxsize=8192)
+def _text_name(value: str) -> str:
     text = plain_title(value)
     return _LIST_MARKER.sub("", text).strip() if text[:1] in _MARKERS else text
 

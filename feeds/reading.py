@@ -10,7 +10,7 @@ collect are logged here, in path order, so output does not depend on timing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from .cache import BuildCache, PostRecord, digest
@@ -27,7 +27,13 @@ _BACKGROUND_SAVE = 5_000  # posts; below this the cache is saved at once (forkin
 
 
 def read_sources(
-    config: Config, files: Sequence[SourceFile], cache: BuildCache, progress: Progress, *, parallel_min: int
+    config: Config,
+    files: Sequence[SourceFile],
+    cache: BuildCache,
+    progress: Progress,
+    *,
+    parallel_min: int,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[dict[str, PostRecord], int, Background | None]:
     """Every source file's record, in path order, and how many changed (added, edited or gone).
 
@@ -49,7 +55,7 @@ def read_sources(
     parts = chunks(todo, workers() * 4) if todo else []
     with progress.phase("reading posts", len(todo)) as advance:
         tasks = [partial(_parse_chunk, config, part) for part in parts]
-        for result in run_all(tasks, parallel=len(todo) >= parallel_min):
+        for result in run_all(tasks, parallel=len(todo) >= parallel_min, meanwhile=meanwhile):
             for rel, record, notes, reparsed in result:
                 records[rel] = fresh[rel] = record
                 changed += reparsed
