@@ -155,9 +155,12 @@ def _add(fg: FeedGenerator, entry: Entry, fmt: str) -> None:
     fe.published(post.date)
     fe.updated(post.updated)
     if post.author:
-        fe.dc.dc_creator(post.author)  # RSS only: the dc extension is not written into Atom
-        # Atom's author; RSS gets an <author> too when there is an email, which RSS requires.
+        # Atom's author; RSS gets <author>email (name)</author> from it when there is an email (RSS
+        # requires one), else dc:creator (the dc extension is not written into Atom).  Never both:
+        # the W3C validator warns about an item with two authors (DuplicateItemSemantics).
         fe.author({"name": post.author, **({"email": post.author_email} if post.author_email else {})})
+        if not post.author_email:
+            fe.dc.dc_creator(post.author)
     terms = list(dict.fromkeys([name for path in post.categories for name in path] + list(post.tags)))
     if terms:
         fe.category([{"term": t, "label": t} for t in terms])
