@@ -175,6 +175,8 @@ def _convert(f: Any, value: Any, dotted: str) -> Any:
         return {str(k): str(v) for k, v in value.items()}
     if f.name == "ttl":
         return _duration(value, dotted)
+    if type_name == "bool" and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+        return _YAML11_BOOLS[value.lower()]  # `yes`/`no`: booleans in YAML 1.1, words in YAML 1.2
     expected = _TYPES[type_name]
     ok = isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
     if not ok:
@@ -184,6 +186,9 @@ def _convert(f: Any, value: Any, dotted: str) -> Any:
     if type_name == "float":
         return float(value)
     return value
+
+
+_YAML11_BOOLS = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
 
 
 def _duration(value: Any, dotted: str) -> float:

@@ -190,7 +190,7 @@ def parse_text(
         meta = {}
     if not isinstance(meta, dict):
         raise PostError(f"front matter is a {type(meta).__name__}, not a mapping of keys", path=Path(path))
-    if meta.get("draft") is True or meta.get("published") is False:
+    if _flag(meta.get("draft")) is True or _flag(meta.get("published")) is False:
         return None
     if rel is None:
         base = source or config.source
@@ -200,6 +200,16 @@ def parse_text(
         return _make_post(path, rel, meta, body, config, notes)
     except (ValueError, TypeError, OverflowError, UnicodeError) as e:  # an odd value we did not foresee
         raise PostError(f"cannot be used ({type(e).__name__}: {e})", path=Path(path)) from e
+
+
+_FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _flag(value: object) -> bool | None:
+    """A yes/no front matter value; `draft: yes` is a word in YAML 1.2 but surely meant as a flag."""
+    if isinstance(value, bool):
+        return value
+    return _FLAGS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
 def _warn(notes: list[str] | None, message: str) -> None:

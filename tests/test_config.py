@@ -49,7 +49,7 @@ def test_full_config(tmp_path: Path) -> None:
         ("site:\n  timezone: Mars/Base\n", "site.timezone", "unknown time zone"),
         ("feeds:\n  formats: [rss, json]\n", "feeds.formats", "unknown format"),
         ("feeds:\n  content: all\n", "feeds.content", "full, summary, none"),
-        ("fetch:\n  enabled: 'yes'\n", "fetch.enabled", "true or false"),
+        ("fetch:\n  enabled: maybe\n", "fetch.enabled", "true or false"),
         ("fetch:\n  ttl: soon\n", "fetch.ttl", "duration"),
         ("site: [a]\n", "site", "mapping"),
         ("content:\n  remove: 3\n", "content.remove", "list of strings"),
@@ -61,6 +61,12 @@ def test_errors_name_the_key(tmp_path: Path, text: str, key: str, words: str) ->
     assert info.value.key == key
     assert words in str(info.value)
     assert str(tmp_path / "config.yaml") in str(info.value)
+
+
+def test_yaml_1_1_booleans_still_work(tmp_path: Path) -> None:
+    """yaml-rs reads YAML 1.2, where `yes` is a word; a config written for YAML 1.1 still means it."""
+    assert load_text(tmp_path, "fetch:\n  enabled: yes\n  allow_private: on\n").fetch.enabled is True
+    assert load_text(tmp_path, "fetch:\n  enabled: No\n").fetch.enabled is False
 
 
 def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:

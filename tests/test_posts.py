@@ -131,8 +131,11 @@ def test_thumbnail_key_order(config: Config) -> None:
 def test_drafts_are_skipped(config: Config) -> None:
     write_post(config.source, "d.md", FM.format(extra="draft: true\n"))
     write_post(config.source, "p.md", FM.format(extra="published: false\n"))
+    write_post(config.source, "y.md", FM.format(extra="draft: yes\n"))  # a word in YAML 1.2, meant as a flag
+    write_post(config.source, "n.md", FM.format(extra="published: 'No'\n"))
+    write_post(config.source, "kept.md", FM.format(extra="draft: maybe\npublished: yes\n"))
     result = read_posts(config)
-    assert result.posts == () and result.drafts == 2 and not result.errors
+    assert [p.rel for p in result.posts] == ["kept.md"] and result.drafts == 4 and not result.errors
 
 
 def test_blank_title_warns(config: Config, caplog: pytest.LogCaptureFixture) -> None:
