@@ -13,10 +13,13 @@ import contextlib
 import itertools
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import OutputError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 _counter = itertools.count()
 
@@ -37,16 +40,20 @@ def write_atomic_with(path: Path, write: Callable[[int], None]) -> None:
     tmp = _temporary(path)
     try:
         fd = _create(tmp, path)
-        try:
-            write(fd)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
     except OSError as e:
+        raise OutputError(f"cannot write: {e.strerror or e}", path=path) from e
+    try:
+        write(fd)
+    except BaseException as e:  # whatever stopped the bytes, no temporary file is left behind
+        os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise OutputError(f"cannot write: {e.strerror or e}", path=path) from e
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write: {e.strerror or e}", path=path) from e
+        raise
+    failure = _finish((fd, tmp, path))
+    if failure is not None:
+        raise OutputError(f"cannot write: {failure[1].strerror or failure[1]}", path=path) from failure[1]
 
 
 def _temporary(path: Path) -> str:
@@ -80,6 +87,8 @@ class Batch:
         self.size = size
         self.open: list[tuple[int, str, Path]] = []
         self.syncing: list[Future[tuple[Path, OSError] | None]] = []
+        from concurrent.futures import ThreadPoolExecutor  # not loaded by builds that write nothing
+
         self.pool = ThreadPoolExecutor(max_workers=threads)
 
     def __enter__(self) -> Batch:

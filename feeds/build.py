@@ -28,9 +28,8 @@ from .lock import BuildLock
 from .models import FeedJob, Image, Post
 from .parallel import collector_paused, run_all, workers
 from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
-from .posts import SourceFile, scan
 from .progress import NO_PROGRESS, Progress
-from .reading import read_sources
+from .sources import SourceFile, scan
 
 if TYPE_CHECKING:
     from .rendering import Share
@@ -92,6 +91,9 @@ def _build_locked(
         if _nothing_to_do(config, root, manifest, token):
             _report_unchanged(config, manifest, report)
             return
+    # Loaded only now: a build with nothing to do (most cron runs) never needs YAML or workers.
+    from .reading import read_sources
+
     with clock("read"):
         records, changed, saving = read_sources(
             config, files, cache, progress, parallel_min=PARALLEL_MIN, meanwhile=_load_writers

@@ -17,7 +17,6 @@ from .atomic import write_atomic
 from .build import BuildReport, build
 from .config import Config, load_config, with_overrides
 from .errors import ConfigError, FeedsError, LockError, SourceError
-from .oneoff import convert, list_categories
 from .progress import NO_PROGRESS, Advance, Progress
 
 EXIT_SKIPPED = 1
@@ -195,6 +194,8 @@ def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | No
     first = paths[0].resolve()
     default_title = first.name if first.is_dir() else first.parent.name
     config = _load(None, site_url=url, site_title=title or default_title or "feeds")
+    from .oneoff import convert  # not loaded by cron's `feeds build`
+
     data, errors = convert(config, paths, fmt)
     for error in errors:
         click.echo(str(error), err=True)
@@ -219,6 +220,8 @@ def categories_command(config_path: Path) -> None:
     _setup_logging()
     config = _load(config_path)
     try:
+        from .oneoff import list_categories
+
         listing, errors = list_categories(config)
     except SourceError as e:
         raise UsageProblem(str(e)) from e

@@ -9,18 +9,18 @@ machine has one core, tasks simply run in this process.
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import multiprocessing
 import os
 import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import FeedsError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
@@ -34,6 +34,8 @@ def workers() -> int:
 
 
 def can_fork() -> bool:
+    import multiprocessing  # loaded only by builds that use workers
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -48,6 +50,10 @@ def run_all(
     """
     if not parallel or len(tasks) < 2 or workers() < 2 or not can_fork():
         return [task() for task in tasks]
+    import ctypes  # noqa: F401  # for _die_with, loaded here once rather than in every child
+    import multiprocessing
+    from multiprocessing.connection import Connection, wait
+
     context = multiprocessing.get_context("fork")
     results: list[Any] = [None] * len(tasks)
     running: dict[Connection, tuple[int, Any]] = {}
@@ -118,6 +124,9 @@ class Background:
         if not can_fork() or workers() < 2:
             task()
             return
+        import ctypes  # noqa: F401  # see run_all
+        import multiprocessing
+
         self.child = multiprocessing.get_context("fork").Process(
             target=_background, args=(task, os.getpid()), daemon=True
         )
@@ -144,6 +153,8 @@ def _die_with(parent: int) -> None:
     the output; outliving a ``kill -9``'d build, it would block the next build
     and could rename its stale files over that build's new ones.  Linux only.
     """
+    import ctypes
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from frontmatter.default_handlers import YAMLHandler
 
 from .config import Config
 from .dates import parse_date
-from .errors import PostError, SourceError
+from .errors import PostError
 from .models import CategoryPath, Post
+from .sources import scan
 from .text import plain_title
 from .urls import absolute, clean_url, permalink
 from .yamltext import YAMLProblem, load
@@ -40,62 +41,6 @@ class ReadResult:
     posts: tuple[Post, ...]
     errors: tuple[PostError, ...]
     drafts: int
-
-
-class SourceFile(NamedTuple):
-    """A post file as the walk saw it; size and mtime decide whether a cached parse still holds.
-
-    A named tuple, not a dataclass: an archive's walk makes 100,000 of them.
-    """
-
-    path: str
-    rel: str  # path under the source root, '/'-separated
-    size: int
-    mtime_ns: int
-
-
-def scan(source: Path) -> list[SourceFile]:
-    """Every ``*.md`` under ``source``, sorted, skipping hidden entries and links that leave it."""
-    if not source.is_dir():
-        raise SourceError(
-            "source folder does not exist" if not source.exists() else "not a folder", path=source
-        )
-    root = os.path.realpath(source)
-    found: list[SourceFile] = []
-    stack = [(str(source), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError as e:
-            log.warning("%s: cannot read folder: %s", folder, e.strerror or e)
-            continue
-        for entry in entries:
-            name = entry.name
-            # A file named just ".md" is a post whose title was sanitised away, not a hidden file.
-            if name.startswith(".") and name != ".md":
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, f"{prefix}{name}/"))
-            elif name.endswith(".md"):
-                _add_file(entry, f"{prefix}{name}", root, found)
-    found.sort(key=lambda f: f.rel)
-    return found
-
-
-def _add_file(entry: os.DirEntry[str], rel: str, root: str, found: list[SourceFile]) -> None:
-    if entry.is_symlink():
-        target = os.path.realpath(entry.path)
-        if os.path.commonpath([root, target]) != root:
-            log.warning("%s: symbolic link to outside the source folder, skipped", entry.path)
-            return
-    try:
-        stat = entry.stat()
-    except OSError as e:
-        log.warning("%s: cannot read: %s", entry.path, e.strerror or e)
-        return
-    if entry.is_file():
-        found.append(SourceFile(entry.path, rel, stat.st_size, stat.st_mtime_ns))
 
 
 def find_posts(source: Path) -> list[Path]:

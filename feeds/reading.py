@@ -17,8 +17,9 @@ from .cache import BuildCache, PostRecord, digest
 from .config import Config
 from .errors import FeedsError, PostError
 from .parallel import Background, chunks, run_all, workers
-from .posts import SourceFile, decode, parse_text
+from .posts import decode, parse_text
 from .progress import Progress
+from .sources import SourceFile
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from datetime import datetime
 from pathlib import Path
 
 from .atomic import Batch, same_bytes
-from .cache import ContentStore
 from .config import Config
 from .content import Cleaner
+from .contentcache import ContentStore
 from .errors import PostError
 from .models import Content, FeedJob, Image, Post
 from .output import Record, record_for

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
 import yaml_rs
 
 _LAST_WINS = yaml_rs.DuplicateKeyPolicy.LastWins  # js-yaml refuses duplicates; PyYAML keeps the last
@@ -38,8 +37,10 @@ def load(text: str) -> Any:
         return yaml_rs.loads(text, duplicate_key_policy=_LAST_WINS)
     except yaml_rs.YAMLDecodeError as e:
         first = e
+    import yaml  # PyYAML: only for what yaml-rs refused
+
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (yaml.YAMLError, ValueError):
         raise _problem(first) from first
 
@@ -51,6 +52,3 @@ def _problem(error: Exception) -> YAMLProblem:
     if where is None:
         return YAMLProblem(lines[0] if lines else type(error).__name__)
     return YAMLProblem(lines[-1].strip(), int(where[1]), int(where[2]))
-
-
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

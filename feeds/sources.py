@@ -1,0 +1,72 @@
+"""The source folder's post files, as one walk sees them: the first thing every build does.
+
+Kept apart from parsing so that a build with nothing to do (the cron run seen
+most often) loads no YAML or HTML library at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import SourceError
+
+log = logging.getLogger(__name__)
+
+
+class SourceFile(NamedTuple):
+    """A post file as the walk saw it; size and mtime decide whether a cached parse still holds.
+
+    A named tuple, not a dataclass: an archive's walk makes 100,000 of them.
+    """
+
+    path: str
+    rel: str  # path under the source root, '/'-separated
+    size: int
+    mtime_ns: int
+
+
+def scan(source: Path) -> list[SourceFile]:
+    """Every ``*.md`` under ``source``, sorted, skipping hidden entries and links that leave it."""
+    if not source.is_dir():
+        raise SourceError(
+            "source folder does not exist" if not source.exists() else "not a folder", path=source
+        )
+    root = os.path.realpath(source)
+    found: list[SourceFile] = []
+    stack = [(str(source), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as e:
+            log.warning("%s: cannot read folder: %s", folder, e.strerror or e)
+            continue
+        for entry in entries:
+            name = entry.name
+            # A file named just ".md" is a post whose title was sanitised away, not a hidden file.
+            if name.startswith(".") and name != ".md":
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, f"{prefix}{name}/"))
+            elif name.endswith(".md"):
+                _add_file(entry, f"{prefix}{name}", root, found)
+    found.sort(key=lambda f: f.rel)
+    return found
+
+
+def _add_file(entry: os.DirEntry[str], rel: str, root: str, found: list[SourceFile]) -> None:
+    if entry.is_symlink():
+        target = os.path.realpath(entry.path)
+        if os.path.commonpath([root, target]) != root:
+            log.warning("%s: symbolic link to outside the source folder, skipped", entry.path)
+            return
+    try:
+        stat = entry.stat()
+    except OSError as e:
+        log.warning("%s: cannot read: %s", entry.path, e.strerror or e)
+        return
+    if entry.is_file():
+        found.append(SourceFile(entry.path, rel, stat.st_size, stat.st_mtime_ns))
