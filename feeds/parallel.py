@@ -42,22 +42,34 @@ def can_fork() -> bool:
 def run_all(
     tasks: Sequence[Callable[[], T]], *, parallel: bool = True, meanwhile: Callable[[], object] | None = None
 ) -> list[T]:
-    """Each task's result, in order; at most :func:`workers` children at a time.
+    """Each task's result, in order; see :func:`run_each`."""
+    return list(run_each(tasks, parallel=parallel, meanwhile=meanwhile))
 
-    ``meanwhile`` runs here once the first children are busy, for work this
-    process would otherwise do later while the cores wait (loading the next
-    stage's libraries); it is skipped when the tasks run in this process.
+
+def run_each(
+    tasks: Sequence[Callable[[], T]], *, parallel: bool = True, meanwhile: Callable[[], object] | None = None
+) -> Iterator[T]:
+    """Each task's result in task order, as soon as it and those before it are done.
+
+    At most :func:`workers` children run at a time, so the caller can use the
+    first results while later tasks still run.  ``meanwhile`` runs here once
+    the first children are busy, for work this process would otherwise do
+    later while the cores wait (loading the next stage's libraries); it is
+    skipped when the tasks run in this process.
     """
     if not parallel or len(tasks) < 2 or workers() < 2 or not can_fork():
-        return [task() for task in tasks]
+        for task in tasks:
+            yield task()
+        return
     import ctypes  # noqa: F401  # for _die_with, loaded here once rather than in every child
     import multiprocessing
     from multiprocessing.connection import Connection, wait
 
     context = multiprocessing.get_context("fork")
-    results: list[Any] = [None] * len(tasks)
     running: dict[Connection, tuple[int, Any]] = {}
     pending = list(enumerate(tasks))
+    done: dict[int, Any] = {}
+    following = 0  # the index of the next result to hand out
 
     def start_next() -> None:
         index, task = pending.pop(0)
@@ -67,18 +79,26 @@ def run_all(
         sender.close()
         running[receiver] = (index, child)
 
-    while pending and len(running) < workers():
-        start_next()
-    if meanwhile is not None:
-        meanwhile()
-    while running:
-        for ready in wait(list(running)):
-            assert isinstance(ready, Connection)
-            index, child = running.pop(ready)
-            if pending:  # the next task starts before this result is read: no core waits on us
-                start_next()
-            results[index] = _receive(ready, child)
-    return results
+    try:
+        while pending and len(running) < workers():
+            start_next()
+        if meanwhile is not None:
+            meanwhile()
+        while running:
+            for ready in wait(list(running)):
+                assert isinstance(ready, Connection)
+                index, child = running.pop(ready)
+                if pending:  # the next task starts before this result is read: no core waits on us
+                    start_next()
+                done[index] = _receive(ready, child)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+    finally:  # the caller stopped early (an error): no child outlives this
+        for receiver, (_, child) in running.items():
+            child.kill()
+            child.join()
+            receiver.close()
 
 
 def _child(task: Callable[[], Any], sender: Connection, parent: int) -> None:

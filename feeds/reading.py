@@ -16,7 +16,7 @@ from functools import partial
 from .cache import BuildCache, PostRecord, digest
 from .config import Config
 from .errors import FeedsError, PostError
-from .parallel import Background, chunks, run_all, workers
+from .parallel import Background, chunks, run_each, workers
 from .posts import decode, parse_text
 from .progress import Progress
 from .sources import SourceFile
@@ -56,7 +56,7 @@ def read_sources(
     parts = chunks(todo, workers() * 4) if todo else []
     with progress.phase("reading posts", len(todo)) as advance:
         tasks = [partial(_parse_chunk, config, part) for part in parts]
-        for result in run_all(tasks, parallel=len(todo) >= parallel_min, meanwhile=meanwhile):
+        for result in run_each(tasks, parallel=len(todo) >= parallel_min, meanwhile=meanwhile):
             for rel, record, notes, reparsed in result:
                 records[rel] = fresh[rel] = record
                 changed += reparsed
