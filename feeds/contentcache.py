@@ -64,16 +64,18 @@ class ContentStore:
     def get(self, wanted: Mapping[str, bytes]) -> dict[str, Content]:
         """Content of the posts in ``wanted`` (rel -> digest of their bytes) whose digest still matches."""
         found: dict[str, Content] = {}
-        rels = list(wanted)
+        by_row = {_row(rel): rel for rel in wanted}
+        rows = list(by_row)
         db = self._open()
         if db is None:
             return found
         try:
-            for start in range(0, len(rels), 500):
-                part = rels[start : start + 500]
+            for start in range(0, len(rows), 500):
+                part = rows[start : start + 500]
                 marks = ",".join("?" * len(part))
                 query = f"SELECT rel, digest, html, summary, first_text FROM content WHERE rel IN ({marks})"
-                for rel, key, html, summary, first_text in db.execute(query, part):
+                for row, key, html, summary, first_text in db.execute(query, part):
+                    rel = by_row[row]
                     if key == wanted[rel]:
                         found[rel] = Content(html, summary, first_text)
         except sqlite3.Error as e:
@@ -92,7 +94,7 @@ class ContentStore:
         while the others still work, on a connection of its own; SQLite makes
         them take turns.
         """
-        rows = [(rel, key, c.html, c.summary, c.first_text) for rel, key, c in fresh]
+        rows = [(_row(rel), key, c.html, c.summary, c.first_text) for rel, key, c in fresh]
         if not rows:
             return None
         try:
@@ -112,8 +114,9 @@ class ContentStore:
         if db is None:
             return
         try:
+            kept = {_row(rel) for rel in keep}
             with _transaction(db):
-                gone = [(rel,) for (rel,) in db.execute("SELECT rel FROM content") if rel not in keep]
+                gone = [(row,) for (row,) in db.execute("SELECT rel FROM content") if row not in kept]
                 db.executemany("DELETE FROM content WHERE rel = ?", gone)
         except sqlite3.Error as e:  # a cache that cannot be written costs time next build, nothing more
             self._discard(e)
@@ -122,6 +125,16 @@ class ContentStore:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def _row(rel: str) -> str:
+    """The row key of a post: its path, with the bytes of a non-UTF-8 file name spelled out.
+
+    SQLite text must be UTF-8; such a name holds lone surrogates (Python's
+    surrogateescape) that it refuses.  Two names that spell the same key
+    would only share a row, whose digest tells them apart.
+    """
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @contextlib.contextmanager

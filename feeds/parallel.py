@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -109,12 +110,20 @@ def _child(task: Callable[[], Any], sender: Connection, parent: int) -> None:
     gc.freeze()
     try:
         outcome: tuple[str, Any] = ("ok", task())
-    except FeedsError as e:
-        outcome = ("feeds", str(e))
+    except FeedsError as e:  # sent whole (the family pickles), so the CLI sees its kind and exit code
+        outcome = ("feeds", e if _picklable(e) else FeedsError(str(e)))
     except BaseException:  # reported in the parent, which decides
         outcome = ("crash", traceback.format_exc())
     sender.send(outcome)
     sender.close()
+
+
+def _picklable(error: FeedsError) -> bool:
+    try:
+        pickle.dumps(error)
+    except Exception:
+        return False
+    return True
 
 
 def _receive(receiver: Connection, child: Any) -> Any:
@@ -128,7 +137,7 @@ def _receive(receiver: Connection, child: Any) -> Any:
     if kind == "ok":
         return value
     if kind == "feeds":
-        raise FeedsError(value)
+        raise value
     raise RuntimeError(f"a worker process failed:\n{value}")
 
 

@@ -129,9 +129,11 @@ def partition(jobs: Sequence[FeedJob], parts: int) -> list[list[FeedJob]]:
     belong together: a category's feeds (both formats) and its subcategories'
     share nearly all theirs.  Subtrees two levels down are the units, dealt
     largest first to the group with least work (work: posts to render plus
-    files to write); the site and top-level feeds then join the group that
-    already renders most of their posts.  A post shown in two groups is
-    rendered twice, which costs far less than a second round of workers.
+    files to write).  The other feeds (the site's, and every category's in a
+    flat tree) follow, largest first: each joins the group that already
+    renders at least half of its posts, else the group with least work.  A
+    post shown in two groups is rendered twice, which costs far less than a
+    second round of workers.
     """
     if parts <= 1 or len(jobs) < 2:
         return [list(jobs)] if jobs else []
@@ -146,12 +148,15 @@ def partition(jobs: Sequence[FeedJob], parts: int) -> list[list[FeedJob]]:
     def work(i: int) -> int:
         return len(posts[i]) + len(groups[i])
 
-    for unit in sorted(units.values(), key=lambda u: -len({rel for job in u for rel in job.posts})):
-        i = min(range(parts), key=work)
+    def place(i: int, unit: Sequence[FeedJob]) -> None:
         groups[i].extend(unit)
         posts[i].update(rel for job in unit for rel in job.posts)
-    for job in shared:
-        i = max(range(parts), key=lambda g: (len(posts[g].intersection(job.posts)), -work(g)))
-        groups[i].append(job)
-        posts[i].update(job.posts)
+
+    for unit in sorted(units.values(), key=lambda u: -len({rel for job in u for rel in job.posts})):
+        place(min(range(parts), key=work), unit)
+    for job in sorted(shared, key=lambda j: -len(j.posts)):
+        best = max(range(parts), key=lambda g: (len(posts[g].intersection(job.posts)), -work(g)))
+        if 2 * len(posts[best].intersection(job.posts)) < len(set(job.posts)):
+            best = min(range(parts), key=work)
+        place(best, [job])
     return [group for group in groups if group]

@@ -35,13 +35,13 @@ def load(text: str) -> Any:
     """The value of one YAML document; :class:`YAMLProblem` when it cannot be read."""
     try:
         return yaml_rs.loads(text, duplicate_key_policy=_LAST_WINS)
-    except yaml_rs.YAMLDecodeError as e:
+    except Exception as e:  # YAMLDecodeError, and others for odd tags (`!!bool maybe`: KeyError)
         first = e
     import yaml  # PyYAML: only for what yaml-rs refused
 
     try:
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (yaml.YAMLError, ValueError):
+    except Exception:  # PyYAML too fails on odd tags with plain Python errors
         raise _problem(first) from first
 
 
@@ -50,5 +50,8 @@ def _problem(error: Exception) -> YAMLProblem:
     lines = [line for line in str(error).splitlines() if line.strip()]
     where = _WHERE.search(lines[0]) if lines else None
     if where is None:
-        return YAMLProblem(lines[0] if lines else type(error).__name__)
+        message = " ".join(line.strip() for line in lines)
+        if not isinstance(error, yaml_rs.YAMLDecodeError):
+            message = f"{type(error).__name__}: {message}" if message else type(error).__name__
+        return YAMLProblem(message or type(error).__name__)
     return YAMLProblem(lines[-1].strip(), int(where[1]), int(where[2]))

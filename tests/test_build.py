@@ -188,3 +188,23 @@ def test_partition_keeps_subtrees_together_and_shares_the_work() -> None:
     work = [len({r for j in g for r in j.posts}) for g in groups]
     assert len(groups) == 4 and max(work) <= 1.5 * min(work), work
     assert partition(jobs, 1) == [jobs] and partition([], 4) == []
+
+
+def test_partition_shares_a_flat_tree() -> None:
+    """One level of categories only: every feed is 'shared', and the work must still be spread."""
+    from feeds.models import FeedInfo, FeedJob
+    from feeds.planning import partition
+
+    info = FeedInfo("t", "l", "s", "d", "en", "a")
+    jobs = [
+        FeedJob(f"{fmt}.xml", fmt, info, tuple(f"c{c}-0" for c in range(20)), "") for fmt in ("rss", "atom")
+    ]
+    for c in range(20):
+        rels = tuple(f"c{c}-{i}" for i in range(20))
+        jobs += [FeedJob(f"categories/c{c}/{fmt}.xml", fmt, info, rels, "") for fmt in ("rss", "atom")]
+    groups = partition(jobs, 4)
+    assert sorted(j.name for g in groups for j in g) == sorted(j.name for j in jobs)
+    where = {j.name: i for i, g in enumerate(groups) for j in g}
+    assert all(where[f"categories/c{c}/rss.xml"] == where[f"categories/c{c}/atom.xml"] for c in range(20))
+    work = [len({r for j in g for r in j.posts}) for g in groups]
+    assert len(groups) == 4 and max(work) <= 1.5 * min(work), work

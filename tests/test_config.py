@@ -74,5 +74,7 @@ def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:
         load_config(tmp_path / "missing.yaml")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_text(tmp_path, "site: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):  # an odd tag fails in plain Python errors
+        load_text(tmp_path, "fetch:\n  enabled: !!bool maybe\n")
     with pytest.raises(ConfigError, match="mapping"):
         load_text(tmp_path, "- a\n")

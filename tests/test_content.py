@@ -243,3 +243,11 @@ def test_rss_description_is_escaped_html_atom_summary_is_text(
     atom = etree.parse(str(config.output / "atom.xml")).getroot()
     summary = atom.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
     assert summary is not None and summary.text == "if a < b && c" and summary.get("type") in (None, "text")
+
+
+def test_a_second_body_and_a_whole_document_description() -> None:
+    """libxml2 makes `</body><body>` two bodies: the second one's content is kept, not lost."""
+    out = render("<p>first</p></body><body>more <p>second</p>")
+    assert out.html == "<p>first</p>more <p>second</p>"
+    doc = "<html><head><title>Page</title><style>p{}</style></head><body><p>The gist.</p></body></html>"
+    assert render("<p>Body.</p>", description=doc).summary == "The gist."

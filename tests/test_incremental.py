@@ -399,3 +399,31 @@ def test_content_cleaned_by_workers_is_cached(
     monkeypatch.setattr(feeds.build, "PARALLEL_MIN", 10**9)  # in this process, so the counter sees it
     report = build(config)
     assert report.feeds_written > 100 and count.cleaned == []
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path: Path, make_config: Callable[..., Path]) -> None:
+    """Such a name (Latin-1 from an old archive) is a post like any other, cached and written."""
+    src = tmp_path / "src"
+    src.mkdir()
+    name = os.fsdecode(b"caf\xe9.md")
+    (src / name).write_text(POST.format(title="Cafe", day=5, cats="Latin", body="au lait"), encoding="utf-8")
+    write_post(src, "ok.md", POST.format(title="Ok", day=6, cats="Latin", body="fine"))
+    config = load_config(make_config(source=str(src)))
+    assert build(config).skipped == 0
+    shutil.rmtree(config.output)  # written again, this time from the content cache
+    assert build(config).skipped == 0
+    assert titles(config.output / "categories" / "Latin" / "atom.xml") == ["Ok", "Cafe"]
+    link = feedparser.parse((config.output / "atom.xml").read_bytes()).entries[1].link
+    assert link.endswith("/caf%E9/")  # the file's own byte, percent-encoded
+
+
+def test_a_worker_error_keeps_its_kind() -> None:
+    """An OutputError raised in a worker reaches the build as an OutputError (its exit code, its path)."""
+    from feeds.errors import OutputError
+    from feeds.parallel import run_all
+
+    def fails() -> int:
+        raise OutputError("disk full", path=Path("/o/rss.xml"))
+
+    with pytest.raises(OutputError, match=r"/o/rss\.xml: disk full"):
+        run_all([fails, lambda: 1], parallel=True)

@@ -176,6 +176,7 @@ def test_impossible_date_is_a_warning_not_a_lost_post(
     [
         (b"---\ntitle: [unclosed\n---\nbody", "not valid YAML"),
         (b"---\ntitle: T\nx: {a: 1\n---\nbody", "(line 3, column 4)"),
+        (b"---\ntitle: !!bool maybe\n---\nbody", "not valid YAML: Invalid value 'maybe'"),
         (b"---\ntitle: \xff\xfe bad\n---\nbody", "not UTF-8"),
         (b"---\n- a\n- b\n---\nbody", "not a mapping"),
     ],
