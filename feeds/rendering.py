@@ -3,8 +3,9 @@
 A build hands each worker process a share of the feed files (see
 :func:`feeds.planning.partition`); :func:`write_share` cleans the bodies of the
 posts those feeds show (or takes them from the cache), serialises each entry
-once per format, splices the feeds together and writes them.  Everything is
-passed in and only flat results (records, cleaned content, errors) come back.
+once for both formats, splices the feeds together, writes them, and stores
+what it cleaned in the content cache.  Everything is passed in and only flat
+results (manifest records, errors) come back.
 """
 
 from __future__ import annotations
