@@ -164,11 +164,3 @@ def same_bytes(path: Path, data: bytes) -> bool:
         return os.stat(path).st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write only when the bytes differ; True if written."""
-    if same_bytes(path, data):
-        return False
-    write_atomic(path, data)
-    return True
