@@ -14,25 +14,21 @@ import itertools
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import OutputError
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 _counter = itertools.count()
 
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data``: flushed and fsynced before the rename."""
+    write_atomic_with(path, lambda fd: _write_all(fd, data))
 
-    def write(fd: int) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
 
-    write_atomic_with(path, write)
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def write_atomic_with(path: Path, write: Callable[[int], None]) -> None:
@@ -86,7 +82,6 @@ class Batch:
     def __init__(self, size: int = 64, threads: int = 16):
         self.size = size
         self.open: list[tuple[int, str, Path]] = []
-        self.syncing: list[Future[tuple[Path, OSError] | None]] = []
         from concurrent.futures import ThreadPoolExecutor  # not loaded by builds that write nothing
 
         self.pool = ThreadPoolExecutor(max_workers=threads)
@@ -110,9 +105,7 @@ class Batch:
             raise OutputError(f"cannot write: {e.strerror or e}", path=path) from e
         self.open.append((fd, tmp, path))
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            _write_all(fd, data)
         except OSError as e:
             raise OutputError(f"cannot write: {e.strerror or e}", path=path) from e
         if len(self.open) >= self.size:
@@ -121,26 +114,19 @@ class Batch:
     def commit(self) -> None:
         """fsync and rename every file written so far; OutputError names the first that failed."""
         pending, self.open = self.open, []
-        self.syncing = [self.pool.submit(_finish, item) for item in pending]
-        self._collect()
+        failures = [failure for failure in self.pool.map(_finish, pending) if failure is not None]
+        if failures:
+            path, e = failures[0]
+            raise OutputError(f"cannot write: {e.strerror or e}", path=path) from e
 
     def abandon(self) -> None:
-        """Close and remove every temporary file not yet handed to be synced."""
+        """Close and remove every temporary file not yet committed."""
         pending, self.open = self.open, []
         for fd, tmp, _ in pending:
             with contextlib.suppress(OSError):
                 os.close(fd)
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        with contextlib.suppress(OutputError):
-            self._collect()
-
-    def _collect(self) -> None:
-        done, self.syncing = self.syncing, []
-        failures = [failure for failure in (f.result() for f in done) if failure is not None]
-        if failures:
-            path, e = failures[0]
-            raise OutputError(f"cannot write: {e.strerror or e}", path=path) from e
 
 
 def _finish(item: tuple[int, str, Path]) -> tuple[Path, OSError] | None:

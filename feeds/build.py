@@ -115,12 +115,21 @@ def _build_locked(
     state = output.State(
         token, report.posts_read, report.drafts, tuple((str(e.path), e.reason) for e in report.errors)
     )
-    digests = {p.rel: records[p.rel].digest for p in selected}
+    shown = _Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images)
     del records, posts  # from here on only the posts that show matter: let the rest go
-    _write_feeds(config, cache, plans, selected, digests, images, report, clock, manifest, state)
+    _write_feeds(config, cache, plans, shown, report, clock, manifest, state)
     report.skipped = len(report.errors)
     if saving is not None and not saving.join():
         log.warning("%s: the post cache was not saved; the next build reads every post again", config.cache)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """The posts that show in some feed, with what besides the config decides their entries."""
+
+    posts: Sequence[Post]
+    digests: dict[str, bytes]  # rel -> hash of the file's bytes
+    images: dict[str, Image]  # thumbnail URL -> what the fetcher found
 
 
 def _load_writers() -> None:
@@ -213,9 +222,7 @@ def _write_feeds(
     config: Config,
     cache: BuildCache,
     plans: Sequence[FeedPlan],
-    selected: Sequence[Post],
-    digests: dict[str, bytes],
-    images: dict[str, Image],
+    shown: _Shown,
     report: BuildReport,
     clock: _Clock,
     manifest: output.Manifest,
@@ -227,7 +234,7 @@ def _write_feeds(
         # A build that stopped part way leaves a manifest with no state: tidy every folder it
         # listed; otherwise only the top folder, where the manifest itself is written.
         output.clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
-        jobs = make_jobs(config, cache.key, plans, digests, images)
+        jobs = make_jobs(config, cache.key, plans, shown.digests, shown.images)
         todo = [
             job for job in jobs if not output.is_current(root, job.name, old.get(job.name), job.fingerprint)
         ]
@@ -238,7 +245,7 @@ def _write_feeds(
         pending = {**old, **{j.name: output.Record("", 0, 0) for j in todo}, **kept}
         output.save_manifest(root, output.Manifest(pending, output.State()))
         with clock("write"):
-            shares = _render_and_write(config, cache, root, todo, selected, digests, images, report)
+            shares = _render_and_write(config, cache, root, todo, shown, report)
         for share in shares:
             for name, record, was_written in share.written:
                 # A feed written without a post whose body failed is not done: the next build retries.
@@ -260,9 +267,7 @@ def _render_and_write(
     cache: BuildCache,
     root: Path,
     todo: Sequence[FeedJob],
-    selected: Sequence[Post],
-    digests: dict[str, bytes],
-    images: dict[str, Image],
+    shown: _Shown,
     report: BuildReport,
 ) -> list[Share]:
     """Write the files in ``todo``, each worker rendering the posts of its own share of them.
@@ -272,17 +277,19 @@ def _render_and_write(
     """
     from .rendering import Cached, write_share  # lxml, nh3 and feedgen load only when something is written
 
-    posts = {p.rel: p for p in selected}
+    posts = {p.rel: p for p in shown.posts}
     needed = dict.fromkeys(rel for job in todo for rel in job.posts)
     # Links in a body are made absolute against its permalink, which can move with the file's
     # mtime (an undated post) even when its bytes do not: both go into the key.
-    keys = {rel: digests[rel] + posts[rel].permalink.encode("utf-8", "surrogateescape") for rel in needed}
+    keys = {
+        rel: shown.digests[rel] + posts[rel].permalink.encode("utf-8", "surrogateescape") for rel in needed
+    }
     store = cache.contents
     cached = Cached(store.get(keys), keys, store if store.available() else None)
     store.close()  # not carried into the forked workers, which open their own
     parallel = len(needed) - len(cached.contents) + len(todo) >= PARALLEL_MIN  # posts to clean, files
     groups = partition(todo, workers() * 2 if parallel else 1)
-    tasks = [partial(write_share, config, root, group, posts, cached, images) for group in groups]
+    tasks = [partial(write_share, config, root, group, posts, cached, shown.images) for group in groups]
     shares = run_all(tasks, parallel=parallel)
     reported: set[str] = set()
     for share in shares:

@@ -120,7 +120,7 @@ class Cleaner:
             head = markdown.to_html(head) if has_more and not post.description else ""
             body = markdown.to_html(body)
         tree = self._clean(body, post.permalink)
-        html = self._sanitize(tree)  # before _text, which pads blocks with spaces
+        html = self._sanitize(tree)
         need = self.summary_length
         text = _text(tree, need)
         if post.description:

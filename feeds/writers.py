@@ -76,8 +76,10 @@ _DUMMY = FeedInfo("x", "https://x.invalid/", "https://x.invalid/feed", "", "en",
 def render_fragments(formats: Sequence[str], entries: Sequence[Entry]) -> dict[str, list[bytes]]:
     """Each entry's serialised element in each format, in order, as it appears inside a feed."""
     out: dict[str, list[bytes]] = {fmt: [b""] * len(entries) for fmt in formats}
-    with_body = [i for i, entry in enumerate(entries) if _body(entry)]
-    without = [i for i, entry in enumerate(entries) if not _body(entry)]
+    with_body: list[int] = []
+    without: list[int] = []
+    for i, entry in enumerate(entries):
+        (with_body if _body(entry) else without).append(i)
     if with_body:
         fg = _feed(_DUMMY, EPOCH, rss=True)
         for i in with_body:
