@@ -9,6 +9,7 @@ machine has one core, tasks simply run in this process.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -16,7 +17,7 @@ import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from .errors import FeedsError
 
@@ -102,20 +103,138 @@ def run_each(
             receiver.close()
 
 
+def run_shared(
+    tasks: Sequence[Callable[[], T]], *, parallel: bool = True, meanwhile: Callable[[], object] | None = None
+) -> Iterator[T]:
+    """Like :func:`run_each`, with this process taking tasks too, beside ``workers() - 1`` children.
+
+    For many small tasks with large results (parsing an archive's posts): the
+    results of the tasks this process does are never pickled, and every
+    process takes the next task as it finishes one, so all end together.
+    ``meanwhile`` runs once no task is left to take, while the children finish.
+    """
+    if not parallel or len(tasks) < 2 or workers() < 2 or not can_fork():
+        for task in tasks:
+            yield task()
+        return
+    if len(tasks) > _MAX_SHARED:
+        raise ValueError(f"at most {_MAX_SHARED} shared tasks, not {len(tasks)}")
+    import ctypes  # noqa: F401  # for _die_with, loaded here once rather than in every child
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    # Every index goes into a pipe before any child starts; each process reads 4 bytes to take
+    # one (a pipe read of a few bytes is atomic), and an empty read means nothing is left.
+    taken, offered = os.pipe()
+    running: dict[Connection, Any] = {}
+    done: dict[int, Any] = {}
+    following = 0
+    try:
+        os.write(offered, b"".join(i.to_bytes(4, "little") for i in range(len(tasks))))
+        for _ in range(workers() - 1):
+            receiver, sender = context.Pipe(duplex=False)
+            _widen(sender)
+            child = context.Process(target=_taker, args=(tasks, taken, offered, sender, os.getpid()))
+            child.daemon = True
+            child.start()
+            sender.close()
+            running[receiver] = child
+        os.close(offered)
+        offered = -1
+        while (index := _take(taken)) is not None:
+            done[index] = tasks[index]()
+            _collect(running, done, block=False)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+        if meanwhile is not None:
+            meanwhile()
+        while running:
+            _collect(running, done, block=True)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+    finally:  # the caller stopped early (an error): no child outlives this
+        for end in (taken, offered):
+            if end >= 0:
+                os.close(end)
+        for receiver, child in running.items():
+            child.kill()
+            child.join()
+            receiver.close()
+
+
+_MAX_SHARED = 16_000  # task indices that fit in a pipe's 64 KiB before any child reads
+
+
+def _take(taken: int) -> int | None:
+    data = os.read(taken, 4)
+    return int.from_bytes(data, "little") if len(data) == 4 else None
+
+
+def _widen(sender: Connection) -> None:
+    """A child's results wait in the pipe while this process runs a task of its own; 1 MiB (the
+    default most a process may ask for, Linux only) holds several, so the child seldom blocks."""
+    import fcntl
+
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
+def _taker(
+    tasks: Sequence[Callable[[], Any]], taken: int, offered: int, sender: Connection, parent: int
+) -> None:
+    _die_with(parent)
+    gc.freeze()  # see _child
+    os.close(offered)
+    while (index := _take(taken)) is not None:
+        outcome = _outcome(tasks[index])
+        sender.send((*outcome, index))
+        if outcome[0] != "ok":
+            break
+    sender.send(("done", None, -1))
+    sender.close()
+
+
+def _collect(running: dict[Connection, Any], done: dict[int, Any], *, block: bool) -> None:
+    """Every result the children have sent so far (``block``: at least one, or a child's end)."""
+    from multiprocessing.connection import Connection, wait
+
+    for ready in wait(list(running), timeout=None if block else 0):
+        assert isinstance(ready, Connection)
+        while ready.poll():
+            try:
+                kind, value, index = ready.recv()
+            except EOFError:
+                kind, value, index = "crash", "the worker process died", -1
+            if kind == "ok":
+                done[index] = value
+                continue
+            child = running.pop(ready)
+            ready.close()
+            child.join()
+            if kind == "done":
+                break
+            _raise(kind, value)
+
+
 def _child(task: Callable[[], Any], sender: Connection, parent: int) -> None:
     _die_with(parent)
     # The parent's objects came along with the fork; without this, every garbage
     # collection here would walk (and so copy) all of them.  It took a 100,000-post
     # build's parse from 8 s to 15 s.
     gc.freeze()
-    try:
-        outcome: tuple[str, Any] = ("ok", task())
-    except FeedsError as e:  # sent whole (the family pickles), so the CLI sees its kind and exit code
-        outcome = ("feeds", e if _picklable(e) else FeedsError(str(e)))
-    except BaseException:  # reported in the parent, which decides
-        outcome = ("crash", traceback.format_exc())
-    sender.send(outcome)
+    sender.send(_outcome(task))
     sender.close()
+
+
+def _outcome(task: Callable[[], Any]) -> tuple[str, Any]:
+    try:
+        return ("ok", task())
+    except FeedsError as e:  # sent whole (the family pickles), so the CLI sees its kind and exit code
+        return ("feeds", e if _picklable(e) else FeedsError(str(e)))
+    except BaseException:  # reported in the parent, which decides
+        return ("crash", traceback.format_exc())
 
 
 def _picklable(error: FeedsError) -> bool:
@@ -136,6 +255,10 @@ def _receive(receiver: Connection, child: Any) -> Any:
         child.join()
     if kind == "ok":
         return value
+    _raise(kind, value)
+
+
+def _raise(kind: str, value: Any) -> NoReturn:
     if kind == "feeds":
         raise value
     raise RuntimeError(f"a worker process failed:\n{value}")

@@ -22,7 +22,7 @@ from .config import Config
 from .dates import parse_date
 from .errors import PostError
 from .models import CategoryPath, Post
-from .sources import scan
+from .sources import read_file, scan
 from .text import plain_title
 from .urls import absolute, clean_url, permalink
 from .yamltext import YAMLProblem, load
@@ -67,7 +67,7 @@ def read_posts(config: Config, paths: list[Path] | None = None, source: Path | N
 
 def load_text(path: Path) -> str:
     try:
-        data = path.read_bytes()
+        data = read_file(os.fspath(path))
     except OSError as e:
         raise PostError(f"cannot read: {e.strerror or e}", path=path) from e
     return decode(data, path)
@@ -97,8 +97,7 @@ def split(text: str) -> tuple[str | None, str]:
 def read_body(post: Post) -> str:
     """The body of a post read earlier; parses no YAML."""
     try:
-        with open(post.path, "rb") as f:
-            data = f.read()
+        data = read_file(post.path)
     except OSError as e:
         raise PostError(f"cannot read: {e.strerror or e}", path=Path(post.path)) from e
     return split(decode(data, post.path))[1]

@@ -16,15 +16,16 @@ from functools import partial
 from .cache import BuildCache, PostRecord, digest
 from .config import Config
 from .errors import FeedsError, PostError
-from .parallel import Background, chunks, run_each, workers
+from .parallel import Background, chunks, run_shared
 from .posts import decode, parse_text
 from .progress import Progress
-from .sources import SourceFile
+from .sources import SourceFile, read_file
 
 log = logging.getLogger(__name__)
 
 Todo = tuple[SourceFile, PostRecord | None]
 _BACKGROUND_SAVE = 5_000  # posts; below this the cache is saved at once (forking costs more)
+_CHUNK = 200  # posts per task: small enough to share the work out evenly and to show progress
 
 
 def read_sources(
@@ -53,10 +54,10 @@ def read_sources(
             records[f.rel] = known  # type: ignore[assignment]  # a placeholder, keeps path order
     changed = 0
     fresh: dict[str, PostRecord | None] = {}
-    parts = chunks(todo, workers() * 4) if todo else []
+    parts = chunks(todo, max(1, len(todo) // _CHUNK)) if todo else []
     with progress.phase("reading posts", len(todo)) as advance:
         tasks = [partial(_parse_chunk, config, part) for part in parts]
-        for result in run_each(tasks, parallel=len(todo) >= parallel_min, meanwhile=meanwhile):
+        for result in run_shared(tasks, parallel=len(todo) >= parallel_min, meanwhile=meanwhile):
             for rel, record, notes, reparsed in result:
                 records[rel] = fresh[rel] = record
                 changed += reparsed
@@ -80,8 +81,7 @@ def _parse_chunk(config: Config, todo: Sequence[Todo]) -> list[tuple[str, PostRe
     for f, known in todo:
         notes: list[str] = []
         try:
-            with open(f.path, "rb") as handle:
-                data = handle.read()
+            data = read_file(f.path)
         except OSError as e:
             record = PostRecord(f.size, f.mtime_ns, b"", None, f"cannot read: {e.strerror or e}")
             out.append((f.rel, record, notes, True))

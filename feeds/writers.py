@@ -5,7 +5,8 @@
 - the generator carries no version, so upgrading feedgen does not rewrite every file;
 - Atom entry links lose ``rel``/``type`` in feedgen (upstream issue 135), so the
   enclosure link is written by our own small extension instead;
-- media elements are written with ``group=None`` so they are not wrapped in ``media:group``;
+- media and Dublin Core elements are written by our own entry extension (see
+  :class:`_EntryExtension`), never wrapped in ``media:group``;
 - every string passes :func:`xml_safe`, since lxml raises on characters XML 1.0 forbids.
 
 An entry is set up once and serialised in both formats from the same feedgen
@@ -25,8 +26,6 @@ from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
-from feedgen.ext.dc import DcEntryExtension, DcExtension
-from feedgen.ext.media import MediaEntryExtension, MediaExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -130,9 +129,8 @@ def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     fg = FeedGenerator()
     # register_extension, not load_extension: that looks for an "<ext>_entry" module that does not
     # exist, and the failed import searched the disk three times per feed.
-    fg.register_extension("media", MediaExtension, MediaEntryExtension, atom=True, rss=True)
-    fg.register_extension("dc", DcExtension, DcEntryExtension, atom=False, rss=True)
     fg.register_extension("feeds", _FeedExtension, _EntryExtension, atom=True, rss=True)
+    fg.register_extension("feeds_rss", _RssExtension, _NoEntryExtension, atom=False, rss=True)
     fg.id(info.link)
     fg.title(xml_safe(info.title))
     fg.link(href=info.link, rel="alternate", type="text/html")
@@ -162,7 +160,7 @@ def _add(fg: FeedGenerator, entry: Entry, fmt: str) -> None:
         # the W3C validator warns about an item with two authors (DuplicateItemSemantics).
         fe.author({"name": post.author, **({"email": post.author_email} if post.author_email else {})})
         if not post.author_email:
-            fe.dc.dc_creator(post.author)
+            fe.feeds.creator = post.author
     terms = list(dict.fromkeys([name for path in post.categories for name in path] + list(post.tags)))
     if terms:
         fe.category([{"term": t, "label": t} for t in terms])
@@ -202,36 +200,51 @@ def _body(entry: Entry) -> str:
 
 
 def _add_image(fe: FeedEntry, entry: Entry) -> None:
-    image, original = entry.image, entry.post.thumbnail
-    if image is None:
-        if original:
-            fe.media.thumbnail({"url": original}, group=None)
-        return
-    size = {k: str(v) for k, v in (("width", image.width), ("height", image.height)) if v}
-    media: dict[str, str] = {"url": image.url, "medium": "image", **size}
-    if image.type:
-        media["type"] = image.type
-    if image.length:
-        media["fileSize"] = str(image.length)
-    fe.media.content(media, group=None)
-    fe.media.thumbnail({"url": image.url, **size}, group=None)
-    fe.feeds.enclosure = image  # written by _EntryExtension in both formats
+    fe.feeds.image = entry.image
+    fe.feeds.thumbnail = entry.post.thumbnail
+
+
+_MEDIA = "http://search.yahoo.com/mrss/"
+_DC = "http://purl.org/dc/elements/1.1/"
+_MEDIA_CONTENT = f"{{{_MEDIA}}}content"
+_MEDIA_THUMBNAIL = f"{{{_MEDIA}}}thumbnail"
+_DC_CREATOR = f"{{{_DC}}}creator"
 
 
 class _FeedExtension(BaseExtension):  # type: ignore[misc]
     def extend_ns(self) -> dict[str, str]:
-        return {}
+        return {"media": _MEDIA}
+
+
+class _RssExtension(BaseExtension):  # type: ignore[misc]
+    def extend_ns(self) -> dict[str, str]:
+        return {"dc": _DC}
+
+
+class _NoEntryExtension(BaseEntryExtension):  # type: ignore[misc]
+    pass
 
 
 class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
-    """Writes the enclosure: Atom's ``<link rel="enclosure">``, which feedgen would write without
-    ``rel`` (upstream issue 135), and RSS's ``<enclosure>``, which feedgen would also add to Atom."""
+    """The thumbnail (Media RSS), the author without an email (RSS's ``dc:creator``) and the enclosure.
+
+    It writes what feedgen's media and dc extensions would, in their order, for
+    a fraction of their cost: those check every value against long lists of
+    allowed keys and walk all fifteen Dublin Core fields of every entry, which
+    was a sixth of an entry's time.  The enclosure is Atom's
+    ``<link rel="enclosure">``, which feedgen would write without ``rel``
+    (upstream issue 135), and RSS's ``<enclosure>``, which feedgen would also
+    add to Atom.
+    """
 
     def __init__(self) -> None:
-        self.enclosure: Image | None = None
+        self.image: Image | None = None  # resolved by the fetcher
+        self.thumbnail: str | None = None  # the front matter's URL, written when none was resolved
+        self.creator: str | None = None
 
     def extend_atom(self, entry: Any) -> Any:
-        image = self.enclosure
+        self._media(entry)
+        image = self.image
         if image is not None and image.type and image.length:
             etree.SubElement(
                 entry, "link", rel="enclosure", href=image.url, type=image.type, length=str(image.length)
@@ -239,7 +252,29 @@ class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
         return entry
 
     def extend_rss(self, item: Any) -> Any:
-        image = self.enclosure
+        self._media(item)
+        if self.creator:
+            etree.SubElement(item, _DC_CREATOR).text = self.creator
+        image = self.image
         if image is not None and image.type and image.length:
             etree.SubElement(item, "enclosure", url=image.url, length=str(image.length), type=image.type)
         return item
+
+    def _media(self, parent: Any) -> None:
+        image = self.image
+        if image is None:
+            if self.thumbnail:
+                etree.SubElement(parent, _MEDIA_THUMBNAIL, url=self.thumbnail)
+            return
+        size = [(k, str(v)) for k, v in (("height", image.height), ("width", image.width)) if v]
+        content = etree.SubElement(parent, _MEDIA_CONTENT, url=image.url)
+        if image.length:
+            content.set("fileSize", str(image.length))
+        if image.type:
+            content.set("type", image.type)
+        content.set("medium", "image")
+        for key, value in size:
+            content.set(key, value)
+        thumbnail = etree.SubElement(parent, _MEDIA_THUMBNAIL, url=image.url)
+        for key, value in size:
+            thumbnail.set(key, value)
