@@ -11,6 +11,7 @@ results (manifest records, errors) come back.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,13 +59,17 @@ def write_share(
     prepared = prepare(config, needed, cache.contents, images)
     pieces = {p.rel: p.pieces for p in prepared if p.content is not None}
     updated = {post.rel: post.updated for post in needed}
-    written = write_jobs(root, jobs, pieces, updated)
     fresh = [(p.rel, cache.keys[p.rel], p.content) for p in prepared if p.fresh and p.content is not None]
+    # The content cache is written while the feeds are: both wait mostly on the disk.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        stored = pool.submit(cache.store.put, fresh) if cache.store is not None else None
+        written = write_jobs(root, jobs, pieces, updated)
+        cache_problem = stored.result() if stored is not None else None
     return Share(
         written=written,
         errors=[p.error for p in prepared if p.error is not None],
         lacking={job.name for job in jobs if any(rel not in pieces for rel in job.posts)},
-        cache_problem=cache.store.put(fresh) if cache.store is not None else None,
+        cache_problem=cache_problem,
     )
 
 
