@@ -24,7 +24,7 @@ from .errors import PostError
 from .models import Content, FeedJob, Image, Post
 from .output import Record, record_for
 from .posts import read_body
-from .writers import EPOCH, Entry, assemble, render_fragments
+from .writers import EPOCH, Entry, Fragment, assemble, render_fragments
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Prepared:
     rel: str
     content: Content | None  # None when the body could not be read
     fresh: bool  # cleaned now, not taken from the cache
-    pieces: dict[str, bytes]  # format -> the serialised entry
+    pieces: dict[str, Fragment]  # format -> the serialised entry
     error: PostError | None = None
 
 
@@ -124,7 +124,7 @@ def prepare(
 def write_jobs(
     root: Path,
     jobs: Sequence[FeedJob],
-    pieces: Mapping[str, dict[str, bytes]],
+    pieces: Mapping[str, dict[str, Fragment]],
     updated: Mapping[str, datetime],
 ) -> list[tuple[str, Record, bool]]:
     """Write each job's file from prepared pieces: (name, manifest record, whether the bytes changed)."""

@@ -72,9 +72,12 @@ BOTH = "both"
 _DUMMY = FeedInfo("x", "https://x.invalid/", "https://x.invalid/feed", "", "en", "x")
 
 
-def render_fragments(formats: Sequence[str], entries: Sequence[Entry]) -> dict[str, list[bytes]]:
+Fragment = bytes | memoryview  # a view into the document the entry was serialised in
+
+
+def render_fragments(formats: Sequence[str], entries: Sequence[Entry]) -> dict[str, list[Fragment]]:
     """Each entry's serialised element in each format, in order, as it appears inside a feed."""
-    out: dict[str, list[bytes]] = {fmt: [b""] * len(entries) for fmt in formats}
+    out: dict[str, list[Fragment]] = {fmt: [b""] * len(entries) for fmt in formats}
     with_body: list[int] = []
     without: list[int] = []
     for i, entry in enumerate(entries):
@@ -93,21 +96,28 @@ def render_fragments(formats: Sequence[str], entries: Sequence[Entry]) -> dict[s
     return out
 
 
-def _cut(fmt: str, data: bytes, count: int) -> list[bytes]:
+def _cut(fmt: str, data: bytes, count: int) -> list[memoryview]:
+    """Views of each entry in ``data``: a share's document runs to megabytes, and copies of its
+    pieces were a good part of a worker's memory (and page faults)."""
     start_tag, closing = _ITEM[fmt]
-    body = data[data.index(start_tag) : data.rindex(closing)]
-    pieces = [start_tag + piece for piece in body.split(start_tag)[1:]]
-    if len(pieces) != count:
-        raise AssertionError(f"cut {len(pieces)} {fmt} entries out of {count}")
-    return pieces
+    end = data.rindex(closing)
+    starts = []
+    at = data.find(start_tag)
+    while 0 <= at < end:
+        starts.append(at)
+        at = data.find(start_tag, at + len(start_tag))
+    if len(starts) != count:
+        raise AssertionError(f"cut {len(starts)} {fmt} entries out of {count}")
+    view = memoryview(data)
+    return [view[a:b] for a, b in zip(starts, [*starts[1:], end], strict=True)]
 
 
-def _place(target: list[bytes], where: Sequence[int], pieces: Sequence[bytes]) -> None:
+def _place(target: list[Fragment], where: Sequence[int], pieces: Sequence[Fragment]) -> None:
     for i, piece in zip(where, pieces, strict=True):
         target[i] = piece
 
 
-def assemble(fmt: str, info: FeedInfo, updated: datetime, fragments: Sequence[bytes]) -> bytes:
+def assemble(fmt: str, info: FeedInfo, updated: datetime, fragments: Sequence[Fragment]) -> bytes:
     """A feed from its head and entries made by :func:`render_fragments`."""
     head = _serialize(_feed(info, updated, rss=fmt == "rss"), fmt)
     closing = _ITEM[fmt][1]
