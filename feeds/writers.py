@@ -76,7 +76,23 @@ Fragment = bytes | memoryview  # a view into the document the entry was serialis
 
 
 def render_fragments(formats: Sequence[str], entries: Sequence[Entry]) -> dict[str, list[Fragment]]:
-    """Each entry's serialised element in each format, in order, as it appears inside a feed."""
+    """Each entry's serialised element in each format, in order, as it appears inside a feed.
+
+    In documents of a hundred entries: one of a worker's thousands would hold
+    all their feedgen objects and element trees at once, tens of megabytes
+    the process would have to fault in rather than reuse.
+    """
+    out: dict[str, list[Fragment]] = {fmt: [] for fmt in formats}
+    for start in range(0, len(entries), _BATCH):
+        for fmt, pieces in _render_batch(formats, entries[start : start + _BATCH]).items():
+            out[fmt].extend(pieces)
+    return out
+
+
+_BATCH = 100  # entries per document
+
+
+def _render_batch(formats: Sequence[str], entries: Sequence[Entry]) -> dict[str, list[Fragment]]:
     out: dict[str, list[Fragment]] = {fmt: [b""] * len(entries) for fmt in formats}
     with_body: list[int] = []
     without: list[int] = []
