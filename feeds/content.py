@@ -26,7 +26,7 @@ from . import markdown
 from .config import ContentConfig, FeedsConfig
 from .errors import ConfigError
 from .models import Content, Post
-from .text import collapse, truncate, xml_safe
+from .text import collapse, shorten, xml_safe
 from .urls import absolute, is_http
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
@@ -131,8 +131,8 @@ class Cleaner:
             summary_source = text
         return Content(
             html=html,
-            summary=truncate(summary_source, self.summary_length),
-            first_text=truncate(text, min(80, self.summary_length)),
+            summary=shorten(summary_source, self.summary_length),  # _text collapsed both already
+            first_text=shorten(text, min(80, self.summary_length)),
         )
 
     def _clean(self, markup: str, base: str) -> etree._Element:
@@ -315,7 +315,7 @@ def _text(tree: etree._Element, need: int) -> str:
     across paragraphs, hence the spaces at block edges.  Summaries and titles
     use the first ``need`` characters, so the walk stops soon after them
     instead of visiting every element of a long post: what it returns is cut
-    by :func:`truncate` exactly as the whole text would be.
+    by :func:`~feeds.text.shorten` exactly as the whole text would be.
     """
     parts: list[str] = []
     size, check = 0, need + 1

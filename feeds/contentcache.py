@@ -21,6 +21,7 @@ class ContentStore:
         self.path = path
         self.key = key
         self.db: sqlite3.Connection | None = None
+        self.started_empty: bool | None = None  # at its first opening in this build
 
     def _open(self) -> sqlite3.Connection | None:
         """The database, made afresh if unreadable; None if even that fails (then nothing is cached)."""
@@ -56,6 +57,8 @@ class ContentStore:
                 "CREATE TABLE IF NOT EXISTS content (rel TEXT PRIMARY KEY, digest BLOB, html TEXT,"
                 " summary TEXT, first_text TEXT)"
             )
+            if self.started_empty is None:
+                self.started_empty = not db.execute("SELECT EXISTS (SELECT 1 FROM content)").fetchone()[0]
         except sqlite3.DatabaseError:
             db.close()
             raise
@@ -111,7 +114,7 @@ class ContentStore:
     def prune(self, keep: set[str]) -> None:
         """Forget posts that no longer show in any feed."""
         db = self._open()
-        if db is None:
+        if db is None or self.started_empty:  # then every row is this build's, of a post that shows
             return
         try:
             kept = {_row(rel) for rel in keep}

@@ -33,13 +33,14 @@ def parse_date(value: object, tz: tzinfo) -> datetime | None:
         return None
     if result.tzinfo is None or result.utcoffset() is None:
         result = result.replace(tzinfo=tz)
-    try:
-        result.astimezone(UTC)  # year 1 at +05:00 is year 0 in UTC: no such date
-    except (OverflowError, ValueError):
-        return None
-    if not 1 <= result.year <= 9998:
-        return None
-    return result.replace(microsecond=0)
+    if not 1 < result.year < 9998:  # only at the ends of the calendar can a zone push a date off it
+        try:
+            result.astimezone(UTC)  # year 1 at +05:00 is year 0 in UTC: no such date
+        except (OverflowError, ValueError):
+            return None
+        if not 1 <= result.year <= 9998:
+            return None
+    return result.replace(microsecond=0) if result.microsecond else result
 
 
 def _from_timestamp(seconds: float) -> datetime | None:
@@ -59,17 +60,17 @@ def _parse_text(text: str) -> datetime | None:
     date change from run to run; parsing with two different defaults and
     comparing shows whether the string really named year, month and day.
     """
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        pass
-    if text[:3].isalpha() and "," in text[:5]:
+    if text[:3].isalpha() and "," in text[:5]:  # RFC 822 first: most scraped posts have it
         try:
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError):
             pass
         else:  # RFC 5322 "-0000" means UTC with no local zone known
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
     from dateutil import parser as dateparser  # only the rare formats the standard library cannot read
 
     try:

@@ -42,7 +42,11 @@ def truncate(text: str, limit: int) -> str:
     (the text is already decoded); CJK has no spaces to cut at, hence the
     preference for sentence ends (。！？) over word boundaries.
     """
-    text = collapse(text)
+    return shorten(collapse(text), limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """:func:`truncate` for text whose whitespace is already collapsed."""
     if len(text) <= limit:
         return text
     room = text[: max(limit - 1, 1)]

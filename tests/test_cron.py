@@ -178,6 +178,8 @@ def test_exit_codes(tmp_path: Path, make_config: Callable[..., Path], setup: str
     assert done.returncode == code, done.stderr
     if code == 0:
         assert done.stdout == b"" and done.stderr == b""  # --quiet: silent when all is well
+    else:
+        assert done.stderr.strip()  # said why, flushed before the quick exit
 
 
 def test_json_summary(tmp_path: Path, make_config: Callable[..., Path]) -> None:

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -280,6 +281,25 @@ def test_a_body_unreadable_at_write_time_is_retried(
     monkeypatch.setattr(feeds.rendering, "read_body", real)  # readable again, nothing else changed
     again = build(config)
     assert again.skipped == 0 and "One" in titles(config.output / "rss.xml")
+
+
+def test_the_content_cache_holds_only_posts_that_show(site: tuple[Path, Path]) -> None:
+    """A cold build stores what it cleaned; a later one forgets a post gone from every feed."""
+    src, config_path = site
+    config = load_config(config_path)
+
+    def rows() -> set[str]:
+        db = sqlite3.connect(config.cache / "content.sqlite")
+        try:
+            return {rel for (rel,) in db.execute("SELECT rel FROM content")}
+        finally:
+            db.close()
+
+    build(config)
+    assert rows() == {"a/one.md", "a/two.md", "d/three.md"}
+    (src / "a" / "two.md").unlink()
+    build(config)
+    assert rows() == {"a/one.md", "d/three.md"}
 
 
 def test_a_database_broken_mid_build_is_discarded(
