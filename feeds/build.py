@@ -85,10 +85,13 @@ def _build_locked(
     cache = BuildCache(config)
     root = config.output.resolve()
     with clock("scan"):
-        files = scan(config.source)
         manifest = output.load_manifest(root)
-        token = inputs_token(cache.key, files)
-        if _nothing_to_do(config, root, manifest, token):
+        # A first build (no record of an earlier one, no post cache) reads every file anyway, and
+        # learns their sizes and mtimes from the open files: its walk need not stat them.
+        first = not manifest.state.inputs and not cache.posts.exists()
+        files = scan(config.source, stat=not first)
+        token = "" if first else inputs_token(cache.key, files)
+        if not first and _nothing_to_do(config, root, manifest, token):
             _report_unchanged(config, manifest, report)
             return
     # Loaded only now: a build with nothing to do (most cron runs) never needs YAML or workers.
@@ -99,6 +102,10 @@ def _build_locked(
             config, files, cache, progress, parallel_min=PARALLEL_MIN, meanwhile=_load_writers
         )
         del files  # a large archive's listing is not needed again
+    if first:
+        token = inputs_token(
+            cache.key, [SourceFile("", rel, r.size, r.mtime_ns) for rel, r in records.items()]
+        )
     posts = [r.post for r in records.values() if r.post is not None]
     report.posts_read, report.changed = len(posts), changed
     report.drafts = sum(1 for r in records.values() if r.post is None and r.error is None)

@@ -153,6 +153,10 @@ class PostStore:
         self.journal = _Pickle(folder / "posts.journal", key)
         self.pending: dict[str, PostRecord | None] = {}
 
+    def exists(self) -> bool:
+        """Whether an earlier build left records (usable or not: :meth:`load` says)."""
+        return self.base.path.exists()
+
     def load(self) -> dict[str, PostRecord]:
         records: dict[str, PostRecord] = self.base.load()
         self.pending = self.journal.load() if self.base.usable else {}

@@ -19,7 +19,7 @@ from .errors import FeedsError, PostError
 from .parallel import Background, chunks, run_shared
 from .posts import decode, parse_text
 from .progress import Progress
-from .sources import SourceFile, read_file
+from .sources import UNKNOWN, SourceFile, read_file, read_file_stat
 
 log = logging.getLogger(__name__)
 
@@ -80,23 +80,28 @@ def _parse_chunk(config: Config, todo: Sequence[Todo]) -> list[tuple[str, PostRe
     out = []
     for f, known in todo:
         notes: list[str] = []
+        size, mtime_ns = f.size, f.mtime_ns
         try:
-            data = read_file(f.path)
+            if size == UNKNOWN:  # not stat'ed by the walk: the open file says
+                data, info = read_file_stat(f.path)
+                size, mtime_ns = info.st_size, info.st_mtime_ns
+            else:
+                data = read_file(f.path)
         except OSError as e:
-            record = PostRecord(f.size, f.mtime_ns, b"", None, f"cannot read: {e.strerror or e}")
+            record = PostRecord(size, mtime_ns, b"", None, f"cannot read: {e.strerror or e}")
             out.append((f.rel, record, notes, True))
             continue
         key = digest(data)
         if known is not None and known.digest == key and not (known.post and known.post.dated_by_mtime):
-            out.append((f.rel, PostRecord(f.size, f.mtime_ns, key, known.post, known.error), notes, False))
+            out.append((f.rel, PostRecord(size, mtime_ns, key, known.post, known.error), notes, False))
             continue
         try:
             post = parse_text(f.path, decode(data, f.path), config, notes=notes, rel=f.rel)
-            record = PostRecord(f.size, f.mtime_ns, key, post)
+            record = PostRecord(size, mtime_ns, key, post)
         except PostError as e:
-            record = PostRecord(f.size, f.mtime_ns, key, None, e.reason)
+            record = PostRecord(size, mtime_ns, key, None, e.reason)
         except Exception as e:  # whatever else one odd post trips over, the others are still built
-            record = PostRecord(f.size, f.mtime_ns, key, None, f"cannot be used ({type(e).__name__}: {e})")
+            record = PostRecord(size, mtime_ns, key, None, f"cannot be used ({type(e).__name__}: {e})")
         out.append((f.rel, record, notes, True))
     return out
 

@@ -28,8 +28,16 @@ class SourceFile(NamedTuple):
     mtime_ns: int
 
 
-def scan(source: Path) -> list[SourceFile]:
-    """Every ``*.md`` under ``source``, sorted, skipping hidden entries and links that leave it."""
+UNKNOWN = -1  # a SourceFile's size and mtime when the walk did not stat it
+
+
+def scan(source: Path, *, stat: bool = True) -> list[SourceFile]:
+    """Every ``*.md`` under ``source``, sorted, skipping hidden entries and links that leave it.
+
+    ``stat=False`` leaves size and mtime :data:`UNKNOWN`, for a build that will
+    read every file anyway (and so learns both from the open file): stat calls
+    were half the walk.
+    """
     if not source.is_dir():
         raise SourceError(
             "source folder does not exist" if not source.exists() else "not a folder", path=source
@@ -54,7 +62,7 @@ def scan(source: Path) -> list[SourceFile]:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((base + name, f"{prefix}{name}/"))
                 elif name.endswith(".md"):
-                    _add_file(entry, base + name, prefix + name, root, found)
+                    _add_file(entry, base + name, prefix + name, root, found, stat)
         finally:
             if fd >= 0:
                 os.close(fd)
@@ -87,30 +95,43 @@ def read_file(path: str) -> bytes:
     what ``io.open`` adds (a buffered reader, an ``isatty`` check) adds up.
     OSError as from ``open``.
     """
+    return read_file_stat(path)[0]
+
+
+def read_file_stat(path: str) -> tuple[bytes, os.stat_result]:
+    """The bytes and the ``fstat`` of the file they were read from."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        size = os.fstat(fd).st_size
+        info = os.fstat(fd)
+        size = info.st_size
         data = os.read(fd, size + 1)  # one byte more shows whether the file grew since
         if len(data) <= size:
-            return data
+            return data, info
         chunks = [data]
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), info
     finally:
         os.close(fd)
 
 
-def _add_file(entry: os.DirEntry[str], path: str, rel: str, root: str, found: list[SourceFile]) -> None:
-    if entry.is_symlink():
+def _add_file(
+    entry: os.DirEntry[str], path: str, rel: str, root: str, found: list[SourceFile], stat: bool
+) -> None:
+    link = entry.is_symlink()
+    if link:
         target = os.path.realpath(path)
         if os.path.commonpath([root, target]) != root:
             log.warning("%s: symbolic link to outside the source folder, skipped", path)
             return
+    if not stat and not link:  # a regular file by its directory entry: no stat needed
+        if entry.is_file(follow_symlinks=False):
+            found.append(SourceFile(path, rel, UNKNOWN, UNKNOWN))
+        return
     try:
-        stat = entry.stat()
+        info = entry.stat()
     except OSError as e:
         log.warning("%s: cannot read: %s", path, e.strerror or e)
         return
     if entry.is_file():
-        found.append(SourceFile(path, rel, stat.st_size, stat.st_mtime_ns))
+        found.append(SourceFile(path, rel, info.st_size, info.st_mtime_ns))
