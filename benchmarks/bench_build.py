@@ -7,9 +7,17 @@ For each N it makes a corpus with make_corpus.py, then runs ``feeds build``
 prints medians: a cold build (no output, no cache: each round builds into new
 folders), a build with nothing changed, and a build with one post changed (the
 body of the newest post, which shows in the site feed and in each level of its
-category).  Peak memory
-is the largest resident set of the build process or any worker it forked
-(``ru_maxrss`` from wait4), as /usr/bin/time reports it.
+category).  Peak memory is the largest resident set of the build process or
+any worker it forked (``ru_maxrss`` from wait4), as /usr/bin/time reports it.
+
+On ext4 without a journal (as on the machine this project is built on), a
+file system that freed many inodes in the last few minutes (a test run's
+temporary folders, the previous benchmark's cleanup) makes every file a cold
+build creates skip past them one by one: ``recently_deleted`` took a quarter
+of a cold build's samples in ``perf``, and medians rose from 1.86 s to 2.46 s
+over four benchmarks run back to back.  Leave the file system alone for six
+minutes (the kernel's window for a freed inode whose table block is dirty)
+before a run whose figures you keep.
 """
 
 from __future__ import annotations
