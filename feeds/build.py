@@ -26,7 +26,7 @@ from .config import Config
 from .errors import PostError
 from .lock import BuildLock
 from .models import FeedJob, Image, Post
-from .parallel import collector_paused, run_all, workers
+from .parallel import collector_paused, run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
 from .progress import NO_PROGRESS, Progress
 from .sources import SourceFile, scan
@@ -277,10 +277,11 @@ def _render_and_write(
     shown: _Shown,
     report: BuildReport,
 ) -> list[Share]:
-    """Write the files in ``todo``, each worker rendering the posts of its own share of them.
+    """Write the files in ``todo`` in shares, each rendering the posts its own feeds show.
 
-    One round of workers does both: the entries a worker renders stay in it
-    for the feeds it writes, rather than travelling back here and out again.
+    This process and one child per other core take shares as they finish
+    them; the entries a share renders stay where it runs, for the feeds it
+    writes, rather than travelling back here and out again.
     """
     from .rendering import Cached, write_share  # lxml, nh3 and feedgen load only when something is written
 
@@ -293,11 +294,11 @@ def _render_and_write(
     }
     store = cache.contents
     cached = Cached(store.get(keys), keys, store if store.available() else None)
-    store.close()  # not carried into the forked workers, which open their own
+    store.close()  # not carried into forked children: each share opens its own connection
     parallel = len(needed) - len(cached.contents) + len(todo) >= PARALLEL_MIN  # posts to clean, files
     groups = partition(todo, workers() * 2 if parallel else 1)
     tasks = [partial(write_share, config, root, group, posts, cached, shown.images) for group in groups]
-    shares = run_all(tasks, parallel=parallel)
+    shares = list(run_shared(tasks, parallel=parallel))
     reported: set[str] = set()
     for share in shares:
         if share.cache_problem and share.cache_problem not in reported:

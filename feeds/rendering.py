@@ -1,7 +1,7 @@
 """Turn posts into feed files: clean their bodies, render each entry once, splice and write feeds.
 
-A build hands each worker process a share of the feed files (see
-:func:`feeds.planning.partition`); :func:`write_share` cleans the bodies of the
+A build splits the feed files into shares (see :func:`feeds.planning.partition`),
+taken by the build process and its children; :func:`write_share` cleans the bodies of the
 posts those feeds show (or takes them from the cache), serialises each entry
 once for both formats, splices the feeds together, writes them, and stores
 what it cleaned in the content cache.  Everything is passed in and only flat
@@ -29,7 +29,7 @@ from .writers import EPOCH, Entry, Fragment, assemble, render_fragments
 
 @dataclass(frozen=True)
 class Share:
-    """What a worker did with its share of the feeds."""
+    """What was done with one share of the feeds."""
 
     written: list[tuple[str, Record, bool]]  # (name, manifest record, whether the bytes changed)
     errors: list[PostError]  # posts whose body could not be used
@@ -54,7 +54,7 @@ def write_share(
     cache: Cached,
     images: Mapping[str, Image],
 ) -> Share:
-    """Render the posts ``jobs`` show, write the files, cache what was cleaned; runs in a worker."""
+    """Render the posts ``jobs`` show, write the files, cache what was cleaned (in any process)."""
     needed = [posts[rel] for rel in dict.fromkeys(rel for job in jobs for rel in job.posts)]
     prepared = prepare(config, needed, cache.contents, images)
     pieces = {p.rel: p.pieces for p in prepared if p.content is not None}

@@ -7,6 +7,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -443,10 +444,17 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path, make_config: Callable[...,
 def test_a_worker_error_keeps_its_kind() -> None:
     """An OutputError raised in a worker reaches the build as an OutputError (its exit code, its path)."""
     from feeds.errors import OutputError
-    from feeds.parallel import run_all
+    from feeds.parallel import run_shared, workers
 
-    def fails() -> int:
-        raise OutputError("disk full", path=Path("/o/rss.xml"))
+    if workers() < 2:
+        pytest.skip("one core: tasks run in this process")
+    parent = os.getpid()
+
+    def fails_in_a_child() -> int:
+        if os.getpid() != parent:
+            raise OutputError("disk full", path=Path("/o/rss.xml"))
+        time.sleep(0.01)  # this process takes its tasks slowly: the child gets some
+        return 1
 
     with pytest.raises(OutputError, match=r"/o/rss\.xml: disk full"):
-        run_all([fails, lambda: 1], parallel=True)
+        list(run_shared([fails_in_a_child] * 20, parallel=True))
