@@ -58,8 +58,8 @@ def run_shared(
         for task in tasks:
             yield task()
         return
-    if len(tasks) > _MAX_SHARED:
-        raise ValueError(f"at most {_MAX_SHARED} shared tasks, not {len(tasks)}")
+    if len(tasks) > MAX_SHARED:
+        raise ValueError(f"at most {MAX_SHARED} shared tasks, not {len(tasks)}")
     import ctypes  # noqa: F401  # for _die_with, loaded here once rather than in every child
     import multiprocessing
 
@@ -71,7 +71,9 @@ def run_shared(
     done: dict[int, Any] = {}
     following = 0
     try:
-        os.write(offered, b"".join(i.to_bytes(4, "little") for i in range(len(tasks))))
+        indices = b"".join(i.to_bytes(4, "little") for i in range(len(tasks)))
+        if os.write(offered, indices) != len(indices):  # atomic up to PIPE_BUF (4 KiB): all or none
+            raise OSError("the task pipe took only part of the task list")
         for _ in range(workers() - 1):
             receiver, sender = context.Pipe(duplex=False)
             _widen(sender)
@@ -95,6 +97,8 @@ def run_shared(
             while following in done:
                 yield done.pop(following)
                 following += 1
+        if following != len(tasks):
+            raise RuntimeError(f"{len(tasks) - following} tasks came back from no process")
     finally:  # the caller stopped early (an error): no child outlives this
         for end in (taken, offered):
             if end >= 0:
@@ -105,7 +109,9 @@ def run_shared(
             receiver.close()
 
 
-_MAX_SHARED = 16_000  # task indices that fit in a pipe's 64 KiB before any child reads
+# Task indices that fit in one page, the least a pipe holds on Linux (a user over
+# pipe-user-pages-soft gets pipes of one page): all are written before any child reads.
+MAX_SHARED = 1024
 
 
 def _take(taken: int) -> int | None:
@@ -114,12 +120,13 @@ def _take(taken: int) -> int | None:
 
 
 def _widen(sender: Connection) -> None:
-    """A child's results wait in the pipe while this process runs a task of its own; 1 MiB (the
-    default most a process may ask for, Linux only) holds several, so the child seldom blocks."""
+    """A child's results wait in the pipe while this process runs a task of its own; 256 KiB
+    (Linux only) holds one of a parse's, so the child seldom blocks, without using up much of
+    the pages a user may have in pipes (pipe-user-pages-soft)."""
     import fcntl
 
     with contextlib.suppress(OSError, AttributeError):
-        fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, 1 << 20)
+        fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, 1 << 18)
 
 
 def _taker(
@@ -167,6 +174,8 @@ def _outcome(task: Callable[[], Any]) -> tuple[str, Any]:
         return ("ok", task())
     except FeedsError as e:  # sent whole (the family pickles), so the CLI sees its kind and exit code
         return ("feeds", e if _picklable(e) else FeedsError(str(e)))
+    except KeyboardInterrupt:  # Ctrl-C reached the child first: the parent stops as it would
+        return ("interrupt", None)
     except BaseException:  # reported in the parent, which decides
         return ("crash", traceback.format_exc())
 
@@ -182,6 +191,8 @@ def _picklable(error: FeedsError) -> bool:
 def _raise(kind: str, value: Any) -> NoReturn:
     if kind == "feeds":
         raise value
+    if kind == "interrupt":
+        raise KeyboardInterrupt
     raise RuntimeError(f"a worker process failed:\n{value}")
 
 

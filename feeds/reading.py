@@ -10,13 +10,14 @@ collect are logged here, in path order, so output does not depend on timing.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from functools import partial
 
 from .cache import BuildCache, PostRecord, digest
 from .config import Config
 from .errors import FeedsError, PostError
-from .parallel import Background, chunks, run_shared
+from .parallel import MAX_SHARED, Background, chunks, run_shared, workers
 from .posts import decode, parse_text
 from .progress import Progress
 from .sources import UNKNOWN, SourceFile, read_file, read_file_stat
@@ -54,15 +55,18 @@ def read_sources(
             records[f.rel] = known  # type: ignore[assignment]  # a placeholder, keeps path order
     changed = 0
     fresh: dict[str, PostRecord | None] = {}
-    parts = chunks(todo, max(1, len(todo) // _CHUNK)) if todo else []
+    parts = chunks(todo, min(MAX_SHARED, max(workers() * 4, len(todo) // _CHUNK))) if todo else []
     with progress.phase("reading posts", len(todo)) as advance:
         tasks = [partial(_parse_chunk, config, part) for part in parts]
         for result in run_shared(tasks, parallel=len(todo) >= parallel_min, meanwhile=meanwhile):
             for rel, record, notes, reparsed in result:
-                records[rel] = fresh[rel] = record
-                changed += reparsed
                 for note in notes:
                     log.warning("%s", note)
+                if record is None:  # a file the walk did not stat, and cannot: skipped, as it would be
+                    del records[rel]
+                    continue
+                records[rel] = fresh[rel] = record
+                changed += reparsed
             advance(len(result))
     gone = set(old) - set(records)
     saving = None
@@ -75,9 +79,11 @@ def read_sources(
     return records, changed + len(gone), saving
 
 
-def _parse_chunk(config: Config, todo: Sequence[Todo]) -> list[tuple[str, PostRecord, list[str], bool]]:
-    """(rel, record, warnings, parsed anew) for each file; runs in a worker process."""
-    out = []
+def _parse_chunk(
+    config: Config, todo: Sequence[Todo]
+) -> list[tuple[str, PostRecord | None, list[str], bool]]:
+    """(rel, record, warnings, parsed anew) for each file (record None: not a file after all)."""
+    out: list[tuple[str, PostRecord | None, list[str], bool]] = []
     for f, known in todo:
         notes: list[str] = []
         size, mtime_ns = f.size, f.mtime_ns
@@ -88,8 +94,15 @@ def _parse_chunk(config: Config, todo: Sequence[Todo]) -> list[tuple[str, PostRe
             else:
                 data = read_file(f.path)
         except OSError as e:
-            record = PostRecord(size, mtime_ns, b"", None, f"cannot read: {e.strerror or e}")
-            out.append((f.rel, record, notes, True))
+            reason = f"cannot read: {e.strerror or e}"
+            if size == UNKNOWN:
+                try:  # what the walk would have recorded, so the next build's inputs match
+                    info = os.stat(f.path)
+                    size, mtime_ns = info.st_size, info.st_mtime_ns
+                except OSError:  # the walk would have skipped it with a warning
+                    out.append((f.rel, None, [f"{f.path}: {reason}"], False))
+                    continue
+            out.append((f.rel, PostRecord(size, mtime_ns, b"", None, reason), notes, True))
             continue
         key = digest(data)
         if known is not None and known.digest == key and not (known.post and known.post.dated_by_mtime):

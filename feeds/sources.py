@@ -105,8 +105,8 @@ def read_file_stat(path: str) -> tuple[bytes, os.stat_result]:
         info = os.fstat(fd)
         size = info.st_size
         data = os.read(fd, size + 1)  # one byte more shows whether the file grew since
-        if len(data) <= size:
-            return data, info
+        if len(data) == size:  # all of it (a short read, as over a network, or a file that grew
+            return data, info  # or shrank, reads on to the end)
         chunks = [data]
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)

@@ -82,6 +82,37 @@ def test_nothing_changed_parses_and_cleans_nothing(
     assert "read" in first.seconds and "read" not in second.seconds
 
 
+def test_a_first_build_that_cannot_open_a_post_still_leaves_the_next_idle(
+    site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk of a first build does not stat; a file it cannot open is stat'ed on its own."""
+    _, config_path = site
+    config = load_config(config_path)
+    real = feeds.reading.read_file_stat
+
+    def refuse(path: str) -> tuple[bytes, os.stat_result]:
+        if path.endswith("one.md"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(feeds.reading, "read_file_stat", refuse)
+    first = build(config)
+    assert first.skipped == 1 and "Permission denied" in first.errors[0].reason
+    second = build(config)  # the same inputs: the error is remembered, nothing is read
+    assert "read" not in second.seconds and second.skipped == 1
+
+
+def test_a_short_read_reads_on_to_the_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read may return less than asked (a network file system): the whole file still comes back."""
+    from feeds.sources import read_file
+
+    path = tmp_path / "post.md"
+    path.write_bytes(b"0123456789" * 100)
+    real = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: real(fd, min(n, 7)))
+    assert read_file(str(path)) == b"0123456789" * 100
+
+
 def test_touched_file_is_hashed_not_parsed(site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     src, config_path = site
     config = load_config(config_path)

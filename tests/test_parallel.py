@@ -70,3 +70,17 @@ def test_a_caller_that_stops_early_leaves_no_child() -> None:
     assert next(results)[0] == 0
     results.close()  # the generator's cleanup kills the children still running
     assert not multiprocessing.active_children()
+
+
+def _interrupted_in_child(parent: int, i: int) -> int:
+    if os.getpid() != parent:
+        raise KeyboardInterrupt
+    time.sleep(0.001)
+    return i
+
+
+def test_ctrl_c_in_a_child_stops_the_caller_as_ctrl_c() -> None:
+    """Not as "a worker process failed": the command then says Aborted!, as for this process."""
+    with pytest.raises(KeyboardInterrupt):
+        list(run_shared([partial(_interrupted_in_child, os.getpid(), i) for i in range(200)], parallel=True))
+    assert not multiprocessing.active_children()
