@@ -13,7 +13,7 @@ import hashlib
 import logging
 import resource
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,7 +29,7 @@ from .models import FeedJob, Image, Post
 from .parallel import collector_paused, run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
 from .progress import NO_PROGRESS, Progress
-from .sources import SourceFile, scan
+from .sources import scan
 
 if TYPE_CHECKING:
     from .rendering import Share
@@ -90,7 +90,7 @@ def _build_locked(
         # learns their sizes and mtimes from the open files: its walk need not stat them.
         first = not manifest.state.inputs and not cache.posts.exists()
         files = scan(config.source, stat=not first)
-        token = "" if first else inputs_token(cache.key, files)
+        token = "" if first else inputs_token(cache.key, ((f.rel, f.size, f.mtime_ns) for f in files))
         if not first and _nothing_to_do(config, root, manifest, token):
             _report_unchanged(config, manifest, report)
             return
@@ -103,9 +103,7 @@ def _build_locked(
         )
         del files  # a large archive's listing is not needed again
     if first:
-        token = inputs_token(
-            cache.key, [SourceFile("", rel, r.size, r.mtime_ns) for rel, r in records.items()]
-        )
+        token = inputs_token(cache.key, ((rel, r.size, r.mtime_ns) for rel, r in records.items()))
     posts = [r.post for r in records.values() if r.post is not None]
     report.posts_read, report.changed = len(posts), changed
     report.drafts = sum(1 for r in records.values() if r.post is None and r.error is None)
@@ -144,11 +142,15 @@ def _load_writers() -> None:
     import feeds.rendering  # noqa: F401
 
 
-def inputs_token(key: str, files: Sequence[SourceFile]) -> str:
-    """Changes when the config, the package, or any source file's path, size or mtime does."""
+def inputs_token(key: str, files: Iterable[tuple[str, int, int]]) -> str:
+    """Changes when the config, the package, or any source file's path, size or mtime does.
+
+    ``files``: (rel, size, mtime_ns) in path order, from the walk or, after a first build
+    whose walk did not stat, from the records of the files it read.
+    """
     token = hashlib.sha256(key.encode())
-    for f in files:
-        token.update(f"\n{f.rel}\t{f.size}\t{f.mtime_ns}".encode("utf-8", "surrogateescape"))
+    for rel, size, mtime_ns in files:
+        token.update(f"\n{rel}\t{size}\t{mtime_ns}".encode("utf-8", "surrogateescape"))
     return token.hexdigest()
 
 

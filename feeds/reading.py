@@ -20,7 +20,7 @@ from .errors import FeedsError, PostError
 from .parallel import MAX_SHARED, Background, chunks, run_shared, workers
 from .posts import decode, parse_text
 from .progress import Progress
-from .sources import UNKNOWN, SourceFile, read_file, read_file_stat
+from .sources import UNKNOWN, SourceFile, read_file_stat
 
 log = logging.getLogger(__name__)
 
@@ -86,15 +86,12 @@ def _parse_chunk(
     out: list[tuple[str, PostRecord | None, list[str], bool]] = []
     for f, known in todo:
         notes: list[str] = []
-        size, mtime_ns = f.size, f.mtime_ns
-        try:
-            if size == UNKNOWN:  # not stat'ed by the walk: the open file says
-                data, info = read_file_stat(f.path)
-                size, mtime_ns = info.st_size, info.st_mtime_ns
-            else:
-                data = read_file(f.path)
+        try:  # the open file's size and mtime: a first build's walk did not stat (UNKNOWN)
+            data, info = read_file_stat(f.path)
+            size, mtime_ns = info.st_size, info.st_mtime_ns
         except OSError as e:
             reason = f"cannot read: {e.strerror or e}"
+            size, mtime_ns = f.size, f.mtime_ns
             if size == UNKNOWN:
                 try:  # what the walk would have recorded, so the next build's inputs match
                     info = os.stat(f.path)
