@@ -16,7 +16,7 @@ from pathlib import Path
 
 from feeds.config import Config, with_overrides
 from feeds.content import Cleaner
-from feeds.posts import read_body, read_posts
+from feeds.source.posts import read_body, read_posts
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "corpus"
 

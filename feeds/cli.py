@@ -15,11 +15,10 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .atomic import write_atomic
-from .build import BuildReport, build
+from .build import NO_PROGRESS, Advance, BuildReport, Progress, build
 from .config import Config, load_config, with_overrides
 from .errors import ConfigError, FeedsError, LockError, SourceError
-from .progress import NO_PROGRESS, Advance, Progress
+from .output import write_atomic
 
 EXIT_SKIPPED = 1
 EXIT_USAGE = 2
@@ -221,7 +220,7 @@ def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | No
     first = paths[0].resolve()
     default_title = first.name if first.is_dir() else first.parent.name
     config = _load(None, site_url=url, site_title=title or default_title or "feeds")
-    from .oneoff import convert  # not loaded by cron's `feeds build`
+    from .build import convert  # not loaded by cron's `feeds build`
 
     data, errors = convert(config, paths, fmt)
     for error in errors:
@@ -247,7 +246,7 @@ def categories_command(config_path: Path) -> None:
     _setup_logging()
     config = _load(config_path)
     try:
-        from .oneoff import list_categories
+        from .build import list_categories
 
         listing, errors = list_categories(config)
     except SourceError as e:

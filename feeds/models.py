@@ -1,7 +1,7 @@
 """Plain frozen data passed between the pipeline's stages.
 
 A :class:`Post` carries only metadata, never the body: an archive of 100,000
-posts must fit in memory, and bodies are read again (see ``posts.read_body``)
+posts must fit in memory, and bodies are read again (see ``source.read_body``)
 only for the few posts that end up in some feed.
 """
 

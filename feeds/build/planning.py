@@ -1,0 +1,162 @@
+"""Which feeds to write, where they go, what they say about themselves, and what goes into each.
+
+A plan is the site feed plus one feed per category node, each with its newest
+posts; a job is one file of a plan in one format, with a fingerprint of every
+input, so a later build can tell without rendering whether the file would change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import Config
+from ..errors import OutputError
+from ..models import Category, FeedInfo, FeedJob, Image, Post, newest_first
+from ..source import build_tree
+from ..urls import quote_segment, site_root
+
+FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml"}
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    """One feed to write: where, what it says about itself, and which posts, newest first."""
+
+    folder: tuple[str, ...]  # slugs under the output root; () for the site feed
+    info_title: str
+    label: str
+    posts: tuple[Post, ...]
+
+
+def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
+    """The site feed and one per category node, each with its newest ``feeds.limit`` posts."""
+    limit = config.feeds.limit
+    newest = newest_first(posts)
+    plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
+    for category in build_tree(newest, config.categories.map, ordered=True):
+        plans.append(_category_plan(config, category, limit))
+    return plans
+
+
+def _category_plan(config: Config, category: Category, limit: int) -> FeedPlan:
+    return FeedPlan(
+        folder=("categories", *category.slugs),
+        info_title=f"{config.site.title} · {category.label}",
+        label=category.label,
+        posts=category.posts[:limit],
+    )
+
+
+def selected_posts(plans: Iterable[FeedPlan]) -> list[Post]:
+    seen: dict[str, Post] = {}
+    for plan in plans:
+        for post in plan.posts:
+            seen.setdefault(post.rel, post)
+    return list(seen.values())
+
+
+def feed_url(config: Config, folder: tuple[str, ...], name: str) -> str:
+    return page_url(config, folder) + name
+
+
+def page_url(config: Config, folder: tuple[str, ...]) -> str:
+    return site_root(config.site.url) + "".join(quote_segment(s) + "/" for s in folder)
+
+
+def feed_name(folder: tuple[str, ...], fmt: str) -> str:
+    """The feed's path relative to the output folder; refuses anything that could leave it."""
+    if any(s in ("", ".", "..") or "/" in s or "\\" in s or "\x00" in s for s in folder):
+        raise OutputError(f"refusing a feed folder outside the output ({'/'.join(folder)!r})", path=Path("."))
+    return "/".join((*folder, FILE_NAMES[fmt]))
+
+
+def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
+    site = config.site
+    if plan.label:
+        description = f"{plan.label} — {site.description or site.title}"
+    else:
+        description = site.description or site.title
+    return FeedInfo(
+        title=plan.info_title,
+        link=page_url(config, plan.folder),
+        self_url=feed_url(config, plan.folder, FILE_NAMES[fmt]),
+        description=description,
+        language=site.language,
+        author=site.author or site.title,
+    )
+
+
+def make_jobs(
+    config: Config,
+    key: str,
+    plans: Sequence[FeedPlan],
+    digests: Mapping[str, bytes],
+    images: dict[str, Image],
+) -> list[FeedJob]:
+    """Every file to write, each with a fingerprint of everything that goes into it."""
+    stamps: dict[str, bytes] = {}  # per post, computed once
+
+    def stamp(post: Post) -> bytes:
+        """The post's bytes (with the config, in ``key``) decide its entry, but for two outside
+        inputs: the file's mtime when it stands in for a date, and the fetched thumbnail."""
+        found = stamps.get(post.rel)
+        if found is None:
+            image = images.get(post.thumbnail or "") if images else None
+            when = post.date.isoformat() if post.dated_by_mtime else ""
+            extra = f"{post.rel}\0{when}\0{image!r}\0"
+            found = stamps[post.rel] = digests[post.rel] + extra.encode("utf-8", "surrogateescape")
+        return found
+
+    jobs = []
+    for plan in plans:
+        entries = b"".join(stamp(p) for p in plan.posts)
+        rels = tuple(p.rel for p in plan.posts)
+        for fmt in config.feeds.formats:
+            info = feed_info(config, plan, fmt)
+            head = repr((key, fmt, info, config.feeds.content)).encode("utf-8", "surrogateescape")
+            fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
+            jobs.append(FeedJob(feed_name(plan.folder, fmt), fmt, info, rels, fingerprint))
+    return jobs
+
+
+def partition(jobs: Sequence[FeedJob], parts: int) -> list[list[FeedJob]]:
+    """The jobs in at most ``parts`` groups of similar work, each done by one worker from start to end.
+
+    A worker renders every post its feeds show, so feeds that share posts
+    belong together: a category's feeds (both formats) and its subcategories'
+    share nearly all theirs.  Subtrees two levels down are the units, dealt
+    largest first to the group with least work (work: posts to render plus
+    files to write).  The other feeds (the site's, and every category's in a
+    flat tree) follow, largest first: each joins the group that already
+    renders at least half of its posts, else the group with least work.  A
+    post shown in two groups is rendered twice, which costs far less than a
+    second round of workers.
+    """
+    if parts <= 1 or len(jobs) < 2:
+        return [list(jobs)] if jobs else []
+    units: dict[str, list[FeedJob]] = {}
+    shared: list[FeedJob] = []
+    for job in jobs:
+        folder = job.name.split("/")[:-1]
+        (units.setdefault("/".join(folder[:3]), []) if len(folder) >= 3 else shared).append(job)
+    groups: list[list[FeedJob]] = [[] for _ in range(parts)]
+    posts: list[set[str]] = [set() for _ in range(parts)]
+
+    def work(i: int) -> int:
+        return len(posts[i]) + len(groups[i])
+
+    def place(i: int, unit: Sequence[FeedJob]) -> None:
+        groups[i].extend(unit)
+        posts[i].update(rel for job in unit for rel in job.posts)
+
+    for unit in sorted(units.values(), key=lambda u: -len({rel for job in u for rel in job.posts})):
+        place(min(range(parts), key=work), unit)
+    for job in sorted(shared, key=lambda j: -len(j.posts)):
+        best = max(range(parts), key=lambda g: (len(posts[g].intersection(job.posts)), -work(g)))
+        if 2 * len(posts[best].intersection(job.posts)) < len(set(job.posts)):
+            best = min(range(parts), key=work)
+        place(best, [job])
+    return [group for group in groups if group]

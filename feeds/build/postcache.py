@@ -1,0 +1,206 @@
+"""What a build remembers between runs: each post's parsed metadata and its cleaned content.
+
+A post is known by its path under the source; its size and mtime say whether
+the file changed, and a hash of its bytes settles it when only the mtime moved
+(a checkout, a copy).  Everything starts afresh when the config or the
+package version changes, since either can change what a post parses or
+cleans to, and a cache that cannot be read is discarded with a warning.
+
+- Post metadata is needed whole (to plan every feed), so it is one pickle,
+  read in one go.  A build that changed a few posts appends them to a small
+  journal instead of rewriting the whole pickle; the journal is folded back in
+  once it grows.
+- Cleaned content is needed piecemeal (only for the feeds being rewritten),
+  so it lives in SQLite (:mod:`feeds.build.contentcache`), one row per post that
+  shows in some feed: a build reads and writes just the rows it needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import logging
+import os
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..config import Config
+from ..models import Post
+from ..output import write_atomic_with
+
+if TYPE_CHECKING:
+    from .contentcache import ContentStore
+
+log = logging.getLogger(__name__)
+
+_MAGIC = "feeds-cache-2"
+_PART = 5000  # records per pickle in a cache file
+_JOURNAL_SHARE = 10  # fold the journal in when it holds more than 1/10 of the posts (or 500)
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    """One source file as last parsed: a post, a draft (both None) or the reason it is unusable."""
+
+    size: int
+    mtime_ns: int
+    digest: bytes
+    post: Post | None
+    error: str | None = None
+
+
+_SHAPERS = (
+    "feedgen",
+    "nh3",
+    "lxml",
+    "markdown_it",
+    "cssselect",
+    "frontmatter",
+    "yaml",
+    "yaml_rs",
+    "dateutil",
+)
+
+
+def fingerprint(config: Config) -> str:
+    """Changes whenever anything that shapes a parsed, cleaned or rendered post changes.
+
+    That is the settings that reach a post (not where output or the fetcher
+    go, so two configs may share a cache folder), the feeds version, and the
+    installed libraries that parse, clean and write: an upgraded sanitiser must
+    not leave its predecessor's output cached.  A library is known by its main
+    file's size and mtime, which a reinstall changes; that costs a stat, where
+    reading package metadata would cost more than a whole idle build.
+    """
+    shaping = (config.site, config.source, config.permalink, config.feeds, config.content)
+    return hashlib.sha256(f"{__version__}\n{shaping!r}\n{_libraries()}".encode()).hexdigest()
+
+
+def _libraries() -> str:
+    stamps = []
+    for name in _SHAPERS:
+        try:
+            spec = importlib.util.find_spec(name)
+            origin = spec.origin if spec else None
+            stat = os.stat(origin) if origin else None
+        except (ImportError, ValueError, OSError):
+            stat = None
+        stamps.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}" if stat else f"{name}:-")
+    return " ".join(stamps)
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class _Pickle:
+    """One pickled mapping tagged with the config fingerprint; unreadable means empty, with a warning."""
+
+    def __init__(self, path: Path, key: str):
+        self.path = path
+        self.key = key
+        self.usable = False  # whether the last load found a file of this version and config
+
+    def load(self) -> dict[str, Any]:
+        self.usable = False
+        try:
+            with self.path.open("rb") as f:
+                magic, key, parts = pickle.load(f)
+                if magic != _MAGIC or key != self.key:
+                    return {}  # another version or config: not an error, just stale
+                data: dict[str, Any] = {}
+                for _ in range(parts):
+                    data.update(pickle.load(f))
+                self.usable = True
+                return data
+        except FileNotFoundError:
+            return {}
+        except Exception as e:  # a truncated or foreign pickle raises almost anything
+            log.warning("%s: cache unreadable (%s: %s); starting afresh", self.path, type(e).__name__, e)
+            self.remove()
+            return {}
+
+    def save(self, data: Mapping[str, Any]) -> None:
+        """Streamed in parts: pickle's memo of a 100,000-post dump alone took 200 MB."""
+        _remove_temporaries(self.path)
+        items = list(data.items())
+        parts = [dict(items[i : i + _PART]) for i in range(0, len(items), _PART)]
+
+        def dump(fd: int) -> None:
+            with open(fd, "wb", closefd=False, buffering=1 << 20) as f:
+                pickle.dump((_MAGIC, self.key, len(parts)), f, protocol=pickle.HIGHEST_PROTOCOL)
+                for part in parts:
+                    pickle.dump(part, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+        write_atomic_with(self.path, dump)
+
+    def remove(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+class PostStore:
+    """Every post's record: a base pickle plus a journal of the records changed since."""
+
+    def __init__(self, folder: Path, key: str):
+        self.base = _Pickle(folder / "posts.pickle", key)
+        self.journal = _Pickle(folder / "posts.journal", key)
+        self.pending: dict[str, PostRecord | None] = {}
+
+    def exists(self) -> bool:
+        """Whether an earlier build left records (usable or not: :meth:`load` says)."""
+        return self.base.path.exists()
+
+    def load(self) -> dict[str, PostRecord]:
+        records: dict[str, PostRecord] = self.base.load()
+        self.pending = self.journal.load() if self.base.usable else {}
+        for rel, record in self.pending.items():
+            if record is None:
+                records.pop(rel, None)
+            else:
+                records[rel] = record
+        return records
+
+    def rewrites(self, records: Mapping[str, PostRecord], changed: Mapping[str, PostRecord | None]) -> bool:
+        """Whether :meth:`save` will rewrite the whole base rather than the journal."""
+        journal_size = len(self.pending) + len(changed)
+        return not self.base.usable or journal_size > max(500, len(records) // _JOURNAL_SHARE)
+
+    def save(self, records: Mapping[str, PostRecord], changed: Mapping[str, PostRecord | None]) -> None:
+        """Record ``changed`` (None: deleted); rewrite the base when the journal has grown."""
+        journal = {**self.pending, **changed}
+        if self.rewrites(records, changed):
+            self.base.save(records)
+            self.base.usable = True
+            self.journal.remove()
+            self.pending = {}
+        else:
+            self.journal.save(journal)
+            self.pending = journal
+
+
+class BuildCache:
+    def __init__(self, config: Config):
+        self.key = fingerprint(config)
+        self.posts = PostStore(config.cache, self.key)
+        self.folder = config.cache
+
+    @cached_property
+    def contents(self) -> ContentStore:
+        """Opened only by builds that write feeds: one with nothing to do never loads sqlite3."""
+        from .contentcache import ContentStore
+
+        return ContentStore(self.folder / "content.sqlite", self.key)
+
+
+def _remove_temporaries(path: Path) -> None:
+    """Temporary copies of ``path`` that a killed build left (``write_atomic`` names them)."""
+    with contextlib.suppress(OSError):
+        for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+            os.unlink(leftover)

@@ -1,0 +1,123 @@
+"""Read the source folder incrementally: parse only files that changed since the last build.
+
+A file whose size and mtime match the cache is not opened.  One whose mtime
+moved is read and hashed; if its bytes are the same it is not parsed again
+(unless its date came from that very mtime).  Everything else is parsed, in
+worker processes when there are many (a cold build), and the warnings they
+collect are logged here, in path order, so output does not depend on timing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from ..config import Config
+from ..errors import FeedsError, PostError
+from ..source import UNKNOWN, SourceFile, decode, parse_text, read_file_stat
+from .parallel import MAX_SHARED, Background, chunks, run_shared, workers
+from .postcache import BuildCache, PostRecord, digest
+from .progress import Progress
+
+log = logging.getLogger(__name__)
+
+Todo = tuple[SourceFile, PostRecord | None]
+_BACKGROUND_SAVE = 5_000  # posts; below this the cache is saved at once (forking costs more)
+_CHUNK = 200  # posts per task: small enough to share the work out evenly and to show progress
+
+
+def read_sources(
+    config: Config,
+    files: Sequence[SourceFile],
+    cache: BuildCache,
+    progress: Progress,
+    *,
+    parallel_min: int,
+    meanwhile: Callable[[], object] | None = None,
+) -> tuple[dict[str, PostRecord], int, Background | None]:
+    """Every source file's record, in path order, and how many changed (added, edited or gone).
+
+    Saving the cache of a large archive takes a while, so it goes on in a forked
+    child (the third value, to be joined before the build ends) while feeds are made.
+    """
+    old = cache.posts.load()
+    records: dict[str, PostRecord] = {}
+    todo: list[Todo] = []
+    for f in files:
+        known = old.get(f.rel)
+        if known is not None and known.size == f.size and known.mtime_ns == f.mtime_ns:
+            records[f.rel] = known
+        else:
+            todo.append((f, known))
+            records[f.rel] = known  # type: ignore[assignment]  # a placeholder, keeps path order
+    changed = 0
+    fresh: dict[str, PostRecord | None] = {}
+    parts = chunks(todo, min(MAX_SHARED, max(workers() * 4, len(todo) // _CHUNK))) if todo else []
+    with progress.phase("reading posts", len(todo)) as advance:
+        tasks = [partial(_parse_chunk, config, part) for part in parts]
+        for result in run_shared(tasks, parallel=len(todo) >= parallel_min, meanwhile=meanwhile):
+            for rel, record, notes, reparsed in result:
+                for note in notes:
+                    log.warning("%s", note)
+                if record is None:  # a file the walk did not stat, and cannot: skipped, as it would be
+                    del records[rel]
+                    continue
+                records[rel] = fresh[rel] = record
+                changed += reparsed
+            advance(len(result))
+    gone = set(old) - set(records)
+    saving = None
+    if fresh or gone:
+        changes = {**fresh, **dict.fromkeys(gone)}
+        if len(records) >= _BACKGROUND_SAVE and cache.posts.rewrites(records, changes):
+            saving = Background(partial(_save, cache, records, changes))
+        else:
+            _save(cache, records, changes)
+    return records, changed + len(gone), saving
+
+
+def _parse_chunk(
+    config: Config, todo: Sequence[Todo]
+) -> list[tuple[str, PostRecord | None, list[str], bool]]:
+    """(rel, record, warnings, parsed anew) for each file (record None: not a file after all)."""
+    out: list[tuple[str, PostRecord | None, list[str], bool]] = []
+    for f, known in todo:
+        notes: list[str] = []
+        try:  # the open file's size and mtime: a first build's walk did not stat (UNKNOWN)
+            data, info = read_file_stat(f.path)
+            size, mtime_ns = info.st_size, info.st_mtime_ns
+        except OSError as e:
+            reason = f"cannot read: {e.strerror or e}"
+            size, mtime_ns = f.size, f.mtime_ns
+            if size == UNKNOWN:
+                try:  # what the walk would have recorded, so the next build's inputs match
+                    info = os.stat(f.path)
+                    size, mtime_ns = info.st_size, info.st_mtime_ns
+                except OSError:  # the walk would have skipped it with a warning
+                    out.append((f.rel, None, [f"{f.path}: {reason}"], False))
+                    continue
+            out.append((f.rel, PostRecord(size, mtime_ns, b"", None, reason), notes, True))
+            continue
+        key = digest(data)
+        if known is not None and known.digest == key and not (known.post and known.post.dated_by_mtime):
+            out.append((f.rel, PostRecord(size, mtime_ns, key, known.post, known.error), notes, False))
+            continue
+        try:
+            post = parse_text(f.path, decode(data, f.path), config, notes=notes, rel=f.rel)
+            record = PostRecord(size, mtime_ns, key, post)
+        except PostError as e:
+            record = PostRecord(size, mtime_ns, key, None, e.reason)
+        except Exception as e:  # whatever else one odd post trips over, the others are still built
+            record = PostRecord(size, mtime_ns, key, None, f"cannot be used ({type(e).__name__}: {e})")
+        out.append((f.rel, record, notes, True))
+    return out
+
+
+def _save(cache: BuildCache, records: dict[str, PostRecord], changes: dict[str, PostRecord | None]) -> None:
+    """A cache that cannot be written costs the next build time, never this build its feeds."""
+    try:
+        cache.posts.save(records, changes)
+    except FeedsError as e:
+        log.warning("%s; the next build reads every post again", e)

@@ -1,0 +1,20 @@
+"""Stage 2, cleaning: one post's body in, clean HTML and a plain-text summary out.
+
+Takes the raw body (HTML, or Markdown rendered by markdown-it-py) and the
+post's permalink; gives a :class:`~feeds.models.Content` whose HTML is
+sanitised by nh3, has absolute URLs, and lacks the site furniture named in
+``content.remove``.  Nothing here touches the disk or the network.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..lazy import exported, lazy_exports
+
+if TYPE_CHECKING:
+    from .clean import Cleaner as Cleaner
+
+_EXPORTS = {"clean": ("Cleaner",)}
+__all__ = exported(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

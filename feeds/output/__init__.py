@@ -1,0 +1,56 @@
+"""Stage 4, writing: entries in, feed files on disk out, never half-written.
+
+Takes rendered entries and a feed's header; gives RSS and Atom bytes
+(``writers``, on feedgen), writes them atomically (``atomic``: temporary file,
+fsync, rename; unchanged bytes left untouched), records what this tool wrote
+(``manifest``) and keeps two builds off one output folder (``lock``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..lazy import exported, lazy_exports
+
+if TYPE_CHECKING:
+    from .atomic import Batch as Batch
+    from .atomic import same_bytes as same_bytes
+    from .atomic import write_atomic as write_atomic
+    from .atomic import write_atomic_with as write_atomic_with
+    from .lock import BuildLock as BuildLock
+    from .manifest import Manifest as Manifest
+    from .manifest import Record as Record
+    from .manifest import State as State
+    from .manifest import all_current as all_current
+    from .manifest import clean_temporaries as clean_temporaries
+    from .manifest import is_current as is_current
+    from .manifest import load_manifest as load_manifest
+    from .manifest import record_for as record_for
+    from .manifest import remove_stale as remove_stale
+    from .manifest import save_manifest as save_manifest
+    from .writers import EPOCH as EPOCH
+    from .writers import Entry as Entry
+    from .writers import Fragment as Fragment
+    from .writers import assemble as assemble
+    from .writers import render as render
+    from .writers import render_fragments as render_fragments
+
+_EXPORTS = {
+    "atomic": ("Batch", "same_bytes", "write_atomic", "write_atomic_with"),
+    "lock": ("BuildLock",),
+    "manifest": (
+        "Manifest",
+        "Record",
+        "State",
+        "all_current",
+        "clean_temporaries",
+        "is_current",
+        "load_manifest",
+        "record_for",
+        "remove_stale",
+        "save_manifest",
+    ),
+    "writers": ("EPOCH", "Entry", "Fragment", "assemble", "render", "render_fragments"),
+}
+__all__ = exported(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

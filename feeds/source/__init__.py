@@ -1,0 +1,34 @@
+"""Stage 1, reading: one post file in, one :class:`~feeds.models.Post` out.
+
+Takes the source folder (``scan`` walks it) and a post's bytes; gives the
+post's metadata (title, dates, permalink, categories, tags, thumbnail URL),
+never its body, which :func:`read_body` reads again only for the posts that
+land in a feed.  A file that cannot be used becomes a ``PostError`` naming it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..lazy import exported, lazy_exports
+
+if TYPE_CHECKING:
+    from .categories import build_tree as build_tree
+    from .categories import slugify as slugify
+    from .posts import decode as decode
+    from .posts import find_posts as find_posts
+    from .posts import parse_text as parse_text
+    from .posts import read_body as read_body
+    from .posts import read_posts as read_posts
+    from .walk import UNKNOWN as UNKNOWN
+    from .walk import SourceFile as SourceFile
+    from .walk import read_file_stat as read_file_stat
+    from .walk import scan as scan
+
+_EXPORTS = {
+    "categories": ("build_tree", "slugify"),
+    "posts": ("decode", "find_posts", "parse_text", "read_body", "read_posts"),
+    "walk": ("UNKNOWN", "SourceFile", "read_file_stat", "scan"),
+}
+__all__ = exported(_EXPORTS)
+__getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,110 @@
+"""The category tree: one node per level of every hierarchy, and a safe slug for each.
+
+A slug becomes a folder name, so it must be safe on every file system a site
+is built or served from (ext4, APFS, NTFS): no separators, no ``..``, no
+control or reserved characters, no reserved Windows names, at most 100 bytes.
+Two names that reduce to the same slug (or differ only in case, which macOS
+and Windows do not tell apart) share one feed, with a warning.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from ..models import Category, CategoryPath, Post, newest_first
+
+log = logging.getLogger(__name__)
+
+MAX_SLUG_BYTES = 100
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u0080-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+')
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+
+
+def slugify(name: str, mapping: Mapping[str, str] | None = None) -> str:
+    """A folder name for ``name``; ``mapping`` (config ``categories.map``) wins, but is made safe too."""
+    if mapping and name in mapping:
+        name = mapping[name]
+    slug = unicodedata.normalize("NFC", name)
+    slug = _UNSAFE.sub("-", slug)
+    slug = re.sub(r"\s+", " ", slug).strip(" .-")
+    slug = slug.lstrip(".")
+    slug = _truncate_utf8(slug, MAX_SLUG_BYTES).rstrip(" .")
+    if not slug or set(slug) <= {".", "-"}:
+        slug = "_"
+    if _RESERVED.match(slug):
+        slug = "_" + slug
+    return slug
+
+
+def _truncate_utf8(text: str, limit: int) -> str:
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
+def build_tree(posts: Iterable[Post], mapping: Mapping[str, str], *, ordered: bool = False) -> list[Category]:
+    """Every category node with its posts (a parent holds its descendants'), newest first.
+
+    Nodes are keyed by their case-folded slug path, so names that would land in
+    one folder share one feed rather than overwrite each other.  Of such names
+    the smallest (in code point order) titles the feed and names its folder, so
+    a feed's address does not move with whichever spelling was used last.  Pass
+    ``ordered=True`` when ``posts`` are already newest first.
+    """
+    members: dict[tuple[str, ...], dict[int, None]] = defaultdict(dict)
+    spellings: dict[tuple[str, ...], set[CategoryPath]] = defaultdict(set)
+    newest = list(posts) if ordered else newest_first(posts)
+    nodes: dict[CategoryPath, list[tuple[str, ...]]] = {}  # a category path -> the keys of its levels
+    for index, post in enumerate(newest):
+        for path in post.categories:
+            keys = nodes.get(path)
+            if keys is None:
+                keys = nodes[path] = _levels(path, mapping)
+                for depth, key in enumerate(keys, 1):
+                    spellings[key].add(path[:depth])
+            for key in keys:
+                members[key][index] = None
+    names = {key: min(found) for key, found in spellings.items()}
+    slugs = _slug_paths(names, mapping)
+    _warn_shared(spellings, slugs)
+    return [
+        Category(path=names[key], slugs=slugs[key], posts=tuple(newest[i] for i in idx))
+        for key, idx in sorted(members.items(), key=lambda item: item[0])
+    ]
+
+
+def _levels(path: CategoryPath, mapping: Mapping[str, str]) -> list[tuple[str, ...]]:
+    """The node key (case-folded slug path) of each level of one category path."""
+    keys = []
+    key: tuple[str, ...] = ()
+    for name in path:
+        key += (slugify(name, mapping).casefold(),)
+        keys.append(key)
+    return keys
+
+
+def _slug_paths(
+    names: Mapping[tuple[str, ...], CategoryPath], mapping: Mapping[str, str]
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Folder names per node, each level from its node's chosen name, so children sit in their parent."""
+    slugs: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key in sorted(names, key=len):
+        slugs[key] = (*slugs.get(key[:-1], ()), slugify(names[key][-1], mapping))
+    return slugs
+
+
+def _warn_shared(
+    spellings: Mapping[tuple[str, ...], set[CategoryPath]], slugs: Mapping[tuple[str, ...], tuple[str, ...]]
+) -> None:
+    for key, found in sorted(spellings.items()):
+        if len({path[-1] for path in found}) > 1:
+            log.warning(
+                "categories %s share the feed folder %s",
+                ", ".join(repr(" / ".join(p)) for p in sorted(found)),
+                "/".join(slugs[key]),
+            )

@@ -1,0 +1,301 @@
+"""Read a folder of Hexo posts into :class:`Post` metadata.
+
+Only front matter is kept; the body is read again by :func:`read_body` for the
+posts that land in a feed.  One unusable file never stops the others: it
+becomes a :class:`PostError` in the result, and the caller reports it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from frontmatter.default_handlers import YAMLHandler
+
+from ..config import Config
+from ..errors import PostError
+from ..models import CategoryPath, Post
+from ..text import plain_title
+from ..urls import absolute, clean_url, permalink
+from ..yamltext import YAMLProblem, load
+from .dates import parse_date
+from .walk import read_file, scan
+
+log = logging.getLogger(__name__)
+
+_HANDLER = YAMLHandler()
+_MARKERS = "—–-|•·"
+_LIST_MARKER = re.compile(r"^(?:[—–\-|•·]\s+)+")
+_THUMBNAIL_KEYS = ("thumbnail", "headimg", "cover", "image")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    posts: tuple[Post, ...]
+    errors: tuple[PostError, ...]
+    drafts: int
+
+
+def find_posts(source: Path) -> list[Path]:
+    return [Path(f.path) for f in scan(source)]
+
+
+def read_posts(config: Config, paths: list[Path] | None = None, source: Path | None = None) -> ReadResult:
+    """Every post under the source (or just ``paths``, relative to ``source``); drafts are counted."""
+    posts: list[Post] = []
+    errors: list[PostError] = []
+    drafts = 0
+    for path in paths if paths is not None else find_posts(config.source):
+        try:
+            post = read_post(path, config, source)
+        except PostError as e:
+            errors.append(e)
+            continue
+        if post is None:
+            drafts += 1
+        else:
+            posts.append(post)
+    return ReadResult(tuple(posts), tuple(errors), drafts)
+
+
+def load_text(path: Path) -> str:
+    try:
+        data = read_file(os.fspath(path))
+    except OSError as e:
+        raise PostError(f"cannot read: {e.strerror or e}", path=path) from e
+    return decode(data, path)
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """UTF-8 text with any BOM dropped and line ends made LF."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        reason = f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})"
+        raise PostError(reason, path=Path(path)) from e
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def split(text: str) -> tuple[str | None, str]:
+    """(front matter, body); a file with no front matter is all body."""
+    if not _HANDLER.detect(text):
+        return None, text
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        return None, text
+    return fm, body.strip()
+
+
+def read_body(post: Post) -> str:
+    """The body of a post read earlier; parses no YAML."""
+    try:
+        data = read_file(post.path)
+    except OSError as e:
+        raise PostError(f"cannot read: {e.strerror or e}", path=Path(post.path)) from e
+    return split(decode(data, post.path))[1]
+
+
+def read_post(
+    path: Path, config: Config, source: Path | None = None, notes: list[str] | None = None
+) -> Post | None:
+    """One post's metadata, None for a draft; PostError when the file cannot be used.
+
+    Warnings go to ``notes`` when given (a worker process hands them back to be
+    logged in order), else straight to the log.
+    """
+    return parse_text(path, load_text(path), config, source, notes)
+
+
+def parse_text(
+    path: Path | str,
+    text: str,
+    config: Config,
+    source: Path | None = None,
+    notes: list[str] | None = None,
+    rel: str | None = None,
+) -> Post | None:
+    fm, body = split(text)
+    meta: Any = {}
+    if fm is not None:
+        try:
+            meta = load(fm)
+        except YAMLProblem as e:
+            # The front matter starts on the file's first line (its `---`): lines match an editor's.
+            raise PostError(f"front matter is not valid YAML: {e}", path=Path(path)) from e
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise PostError(f"front matter is a {type(meta).__name__}, not a mapping of keys", path=Path(path))
+    if _flag(meta.get("draft")) is True or _flag(meta.get("published")) is False:
+        return None
+    if rel is None:
+        base = source or config.source
+        path = Path(path)
+        rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+    try:
+        return _make_post(path, rel, meta, body, config, notes)
+    except (ValueError, TypeError, OverflowError, UnicodeError) as e:  # an odd value we did not foresee
+        raise PostError(f"cannot be used ({type(e).__name__}: {e})", path=Path(path)) from e
+
+
+_FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
+def _flag(value: object) -> bool | None:
+    """A yes/no front matter value; `draft: yes` is a word in YAML 1.2 but surely meant as a flag."""
+    if isinstance(value, bool):
+        return value
+    return _FLAGS.get(value.strip().lower()) if isinstance(value, str) else None
+
+
+def _warn(notes: list[str] | None, message: str) -> None:
+    if notes is None:
+        log.warning("%s", message)
+    else:
+        notes.append(message)
+
+
+def _make_post(
+    path: Path | str, rel: str, meta: dict[Any, Any], body: str, config: Config, notes: list[str] | None
+) -> Post:
+    tz = config.tz
+    date = parse_date(meta.get("date"), tz)
+    updated = parse_date(meta.get("updated"), tz)
+    date_from_mtime = date is None and updated is None
+    if date is None:
+        date = updated or _mtime(path)
+        said = "missing" if meta.get("date") in (None, "") else f"{meta.get('date')!r} is not a date"
+        fallback = "its 'updated' date" if updated else "the file's modification time"
+        _warn(notes, f"{path}: date {said}; using {fallback}")
+    categories = _categories(meta.get("categories", meta.get("category")))
+    title = plain_title(meta.get("title"))
+    if not title:
+        _warn(notes, f"{path}: title is blank; using the start of the body's text")
+    link = permalink(
+        config.permalink,
+        base=config.site.url,
+        rel=_stem(rel),
+        date=date.astimezone(tz),
+        categories=categories,
+    )
+    author, email = _author(meta.get("author"))
+    description = meta.get("description", meta.get("excerpt"))
+    return Post(
+        path=str(path),
+        rel=rel,
+        title=title,
+        date=date,
+        updated=max(updated, date) if updated else date,
+        permalink=link,
+        id=_entry_id(meta, link),
+        categories=categories,
+        tags=_tags(meta.get("tags", meta.get("tag"))),
+        author=author,
+        author_email=email,
+        thumbnail=_thumbnail(meta, link, path, notes),
+        description=str(description) if description not in (None, "") else None,
+        body_format=str(meta["format"]).lower() if meta.get("format") else None,
+        title_from_body=not title,
+        dated_by_mtime=date_from_mtime,
+    )
+
+
+def _mtime(path: Path | str) -> datetime:
+    """Hexo's fallback for an undated post: stable as long as the file is not touched."""
+    return datetime.fromtimestamp(int(os.stat(path).st_mtime), UTC)
+
+
+def _stem(rel: str) -> str:
+    """The path without ``.md``; an empty file name (``.md``) becomes ``_`` so the URL keeps a segment."""
+    stem = rel.removesuffix(".md")
+    return stem + "_" if stem == "" or stem.endswith("/") else stem
+
+
+def _name(value: object) -> str:
+    """A category or tag name as plain text; names repeat across an archive, so strings are cached."""
+    return _text_name(value) if isinstance(value, str) else _text_name(plain_title(value))
+
+
+@lru_cache(maxsize=8192)
+def _text_name(value: str) -> str:
+    text = plain_title(value)
+    return _LIST_MARKER.sub("", text).strip() if text[:1] in _MARKERS else text
+
+
+def _categories(raw: object) -> tuple[CategoryPath, ...]:
+    """Hexo: a string is one category; a list is a hierarchy; a list holding lists is several."""
+    if raw is None or raw == "":
+        return ()
+    if not isinstance(raw, list):
+        raw = [raw]
+    hierarchies: list[list[object]]
+    lists = [item for item in raw if isinstance(item, list)]
+    if len(lists) < len(raw) and all(len(item) == 1 for item in lists):
+        # `- - child` is a list marker the scraper left, as `— child` is: one hierarchy.
+        hierarchies = [[item[0] if isinstance(item, list) else item for item in raw]]
+    else:
+        hierarchies = [item if isinstance(item, list) else [item] for item in raw]
+    result: list[CategoryPath] = []
+    for levels in hierarchies:
+        path = tuple(n for n in (_name(level) for level in levels if level is not None) if n)
+        if path and path not in result:
+            result.append(path)
+    return tuple(result)
+
+
+def _tags(raw: object) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    seen: dict[str, None] = {}
+    for item in items:
+        name = _name(item)
+        if name:
+            seen.setdefault(name, None)
+    return tuple(seen)
+
+
+def _author(raw: object) -> tuple[str | None, str | None]:
+    if isinstance(raw, dict):
+        name = plain_title(raw.get("name") or raw.get("nick") or "") or None
+        email = str(raw["email"]).strip() if raw.get("email") else None
+        return name, email
+    name = plain_title(raw) if raw is not None else ""
+    return name or None, None
+
+
+def _thumbnail(meta: dict[Any, Any], link: str, path: Path | str, notes: list[str] | None) -> str | None:
+    for key in _THUMBNAIL_KEYS:
+        value = meta.get(key)
+        if isinstance(value, dict):
+            value = value.get("url") or value.get("src")
+        if isinstance(value, str) and value.strip():
+            try:
+                return absolute(value, link)
+            except ValueError:
+                _warn(notes, f"{path}: {key} {value!r} is not a URL; left out")
+                return None
+    return None
+
+
+def _entry_id(meta: dict[Any, Any], link: str) -> str:
+    """The front matter's own id when it gives one, else the permalink."""
+    for key in ("id", "guid", "uuid"):
+        value = meta.get(key)
+        if value is None or str(value).strip() == "":
+            continue
+        text = str(value).strip()
+        if _UUID.match(text):
+            return f"urn:uuid:{text.lower()}"
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", text):
+            return clean_url(text)
+        return f"{link}#{clean_url(text).replace('/', '%2F')}"
+    return link

@@ -1,0 +1,137 @@
+"""The source folder's post files, as one walk sees them: the first thing every build does.
+
+Kept apart from parsing so that a build with nothing to do (the cron run seen
+most often) loads no YAML or HTML library at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from ..errors import SourceError
+
+log = logging.getLogger(__name__)
+
+
+class SourceFile(NamedTuple):
+    """A post file as the walk saw it; size and mtime decide whether a cached parse still holds.
+
+    A named tuple, not a dataclass: an archive's walk makes 100,000 of them.
+    """
+
+    path: str
+    rel: str  # path under the source root, '/'-separated
+    size: int
+    mtime_ns: int
+
+
+UNKNOWN = -1  # a SourceFile's size and mtime when the walk did not stat it
+
+
+def scan(source: Path, *, stat: bool = True) -> list[SourceFile]:
+    """Every ``*.md`` under ``source``, sorted, skipping hidden entries and links that leave it.
+
+    ``stat=False`` leaves size and mtime :data:`UNKNOWN`, for a build that will
+    read every file anyway (and so learns both from the open file): stat calls
+    were two thirds of the walk (29 of 43 ms over 10,000 posts).
+    """
+    if not source.is_dir():
+        raise SourceError(
+            "source folder does not exist" if not source.exists() else "not a folder", path=source
+        )
+    root = os.path.realpath(source)
+    found: list[SourceFile] = []
+    stack = [(str(source), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            fd, entries = _listing(folder)
+        except OSError as e:
+            log.warning("%s: cannot read folder: %s", folder, e.strerror or e)
+            continue
+        base = folder if folder.endswith("/") else folder + "/"
+        try:
+            for entry in entries:
+                name = entry.name
+                # A file named just ".md" is a post whose title was sanitised away, not a hidden file.
+                if name.startswith(".") and name != ".md":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((base + name, f"{prefix}{name}/"))
+                elif name.endswith(".md"):
+                    _add_file(entry, base + name, prefix + name, root, found, stat)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+    found.sort(key=lambda f: f.rel)
+    return found
+
+
+def _listing(folder: str) -> tuple[int, list[os.DirEntry[str]]]:
+    """A folder's entries, and the descriptor they were read through (-1: none; close it after).
+
+    Listed through an open descriptor where the system allows it, each entry's
+    ``stat`` looks up its bare name in that folder rather than its whole path
+    from the root: 37 ms instead of 43 for a walk over 10,000 posts, which
+    every build, idle ones included, makes.
+    """
+    if os.scandir not in os.supports_fd:
+        return -1, list(os.scandir(folder))
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        return fd, list(os.scandir(fd))
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_file(path: str) -> bytes:
+    """A file's bytes, with two system calls fewer than ``open().read()`` (3 of 9 µs a post).
+
+    A build reads every post once and the ones that show a second time, so
+    what ``io.open`` adds (a buffered reader, an ``isatty`` check) adds up.
+    OSError as from ``open``.
+    """
+    return read_file_stat(path)[0]
+
+
+def read_file_stat(path: str) -> tuple[bytes, os.stat_result]:
+    """The bytes and the ``fstat`` of the file they were read from."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        size = info.st_size
+        data = os.read(fd, size + 1)  # one byte more shows whether the file grew since
+        if len(data) == size:  # all of it (a short read, as over a network, or a file that grew
+            return data, info  # or shrank, reads on to the end)
+        chunks = [data]
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks), info
+    finally:
+        os.close(fd)
+
+
+def _add_file(
+    entry: os.DirEntry[str], path: str, rel: str, root: str, found: list[SourceFile], stat: bool
+) -> None:
+    link = entry.is_symlink()
+    if link:
+        target = os.path.realpath(path)
+        if os.path.commonpath([root, target]) != root:
+            log.warning("%s: symbolic link to outside the source folder, skipped", path)
+            return
+    if not stat and not link:  # a regular file by its directory entry: no stat needed
+        if entry.is_file(follow_symlinks=False):
+            found.append(SourceFile(path, rel, UNKNOWN, UNKNOWN))
+        return
+    try:
+        info = entry.stat()
+    except OSError as e:
+        log.warning("%s: cannot read: %s", path, e.strerror or e)
+        return
+    if entry.is_file():
+        found.append(SourceFile(path, rel, info.st_size, info.st_mtime_ns))

@@ -1,0 +1,78 @@
+"""Entries are serialised once and spliced into every feed: that must equal feedgen writing each feed."""
+
+from __future__ import annotations
+
+import pytest
+
+from feeds.build.planning import feed_info, plan_feeds, selected_posts
+from feeds.build.render import clean_posts
+from feeds.config import Config, with_overrides
+from feeds.output.writers import Entry, assemble, newest, render, render_fragments
+from feeds.source.posts import read_posts
+
+from ..conftest import CORPUS
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+@pytest.mark.parametrize("content", ["full", "summary", "none"])
+def test_spliced_feeds_equal_whole_feeds(fmt: str, content: str) -> None:
+    config = with_overrides(Config(), source=CORPUS)
+    config = with_overrides(config, feeds=type(config.feeds)(content=content))
+    plans = plan_feeds(config, read_posts(config).posts)
+    posts = selected_posts(plans)
+    cleaned = {rel: c for rel, c, _ in clean_posts(config, posts)}
+    entries = {p.rel: Entry(p, cleaned[p.rel], None, content) for p in posts if cleaned[p.rel]}
+    pieces = dict(zip(entries, render_fragments([fmt], list(entries.values()))[fmt], strict=True))
+    assert len(plans) > 80
+    for plan in plans:
+        shown = [entries[p.rel] for p in plan.posts]
+        info = feed_info(config, plan, fmt)
+        whole = render(fmt, info, shown)
+        spliced = assemble(fmt, info, newest(shown), [pieces[p.rel] for p in plan.posts])
+        assert spliced == whole, plan.label
+
+
+def test_one_entry_setup_serves_both_formats() -> None:
+    """Set up once for RSS and Atom: each format still gets exactly its own elements."""
+    from datetime import UTC, datetime
+
+    import feedparser
+
+    from feeds.models import Content, FeedInfo, Post
+
+    when = datetime(2021, 5, 1, tzinfo=UTC)
+    post = Post("a.md", "a.md", "T", when, when, "https://b.example/a/", "https://b.example/a/",
+                author="Ann", author_email="ann@example.org")  # fmt: skip
+    info = FeedInfo("Site", "https://b.example/", "https://b.example/feed", "d", "en", "me")
+    content = Content("<p>1 &lt; 2 &amp; body</p>", "1 < 2 <b>plain</b>")
+    for include in ("full", "none"):  # with a body (one set-up for both) and without (one per format)
+        entry = Entry(post, content, None, include)
+        pieces = render_fragments(["rss", "atom"], [entry])
+        rss, atom = (assemble(fmt, info, when, pieces[fmt]) for fmt in ("rss", "atom"))
+        assert rss == render("rss", info, [entry]) and atom == render("atom", info, [entry])
+        item = feedparser.parse(rss).entries[0]
+        assert b"dc:creator>" not in rss and b"<author>ann@example.org (Ann)</author>" in rss  # one of them
+        assert b"<description>1 &amp;lt; 2 &amp;lt;b&amp;gt;plain&amp;lt;/b&amp;gt;</description>" in rss
+        assert item.summary == "1 &lt; 2 &lt;b&gt;plain&lt;/b&gt;"  # HTML that shows the plain text
+        assert b"<summary>1 &lt; 2 &lt;b&gt;plain&lt;/b&gt;</summary>" in atom  # type="text", as is
+        assert b"<name>Ann</name>" in atom and b"<email>ann@example.org</email>" in atom
+        assert b"dc:creator" not in atom and b"<description>" not in atom
+        if include == "full":
+            assert b"<content:encoded>&lt;p&gt;1 &amp;lt; 2" in rss and b'<content type="html">' in atom
+        else:
+            assert b"content:encoded" not in rss and b"<content" not in atom
+
+
+def test_rss_author_without_an_email_is_dc_creator() -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from feeds.models import Content, FeedInfo, Post
+
+    when = datetime(2021, 5, 1, tzinfo=UTC)
+    post = Post("a.md", "a.md", "T", when, when, "https://b.example/a/", "https://b.example/a/", author="Bob")
+    info = FeedInfo("Site", "https://b.example/", "https://b.example/feed", "d", "en", "me")
+    rss = render("rss", info, [Entry(post, Content("<p>x</p>", "x"), None, "full")])
+    assert b"<dc:creator>Bob</dc:creator>" in rss and b"<author>" not in rss.split(b"<item>")[1]
+    atom = render("atom", info, [Entry(replace(post), Content("<p>x</p>", "x"), None, "full")])
+    assert b"<name>Bob</name>" in atom.split(b"<entry>")[1]
