@@ -185,6 +185,7 @@ def summary_json(report: BuildReport) -> dict[str, Any]:
         },
         "seconds": {**report.seconds, "total": report.total_seconds},
         "errors": [str(e) for e in report.errors],
+        "warnings": [{"path": n.path, "kind": n.kind, "message": n.text} for n in report.warnings],
     }
 
 

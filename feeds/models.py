@@ -37,6 +37,22 @@ class Post:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A warning about a post that is still used: what was wrong with it and what stands in.
+
+    ``kind`` groups warnings of one cause, so that 8,000 posts with the same
+    unparseable date make one line a person can read, not 8,000.
+    """
+
+    kind: str  # a key of feeds.build.notices.KINDS
+    path: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.text}"
+
+
+@dataclass(frozen=True)
 class Content:
     """A post's body as it goes into feeds, already cleaned and made safe."""
 

@@ -8,6 +8,7 @@ readers and the W3C validator want URIs, not IRIs, in RSS.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -115,6 +116,14 @@ def clean_url(url: str) -> str:
     )
 
 
+def fragment(text: str) -> str:
+    """Any text as a URI fragment: what RFC 3986 allows there stays, escapes stay, the rest is escaped.
+
+    '/' is escaped too, so a name never reads as a path under the page.
+    """
+    return quote(_BAD_PERCENT.sub("%25", text), safe="!$&'()*+,;=:@?%")
+
+
 def absolute(url: str, base: str) -> str:
     """Resolve against ``base``; protocol-relative ``//host/x`` becomes https."""
     url = url.strip()
@@ -123,6 +132,59 @@ def absolute(url: str, base: str) -> str:
     if url.startswith("//"):
         return clean_url("https:" + url)
     return clean_url(urljoin(base, url))
+
+
+class UnsafeURL(ValueError):
+    """A URL taken from a post that no feed may carry; the message says why, for a warning."""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# DNS labels; '_' too, which some CDNs' host names carry and every browser accepts.
+_HOST = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$", re.ASCII)
+
+
+def http_url(value: str, base: str) -> str:
+    """``value`` as an absolute http(s) URL, or :class:`UnsafeURL`.
+
+    For URLs a post names outside its body (a thumbnail, an id): the body goes
+    through nh3, which drops any other scheme, but these go straight into
+    ``href``, ``url`` and ``src`` attributes.  Browsers drop tabs and newlines
+    inside a URL (``java\tscript:`` runs), so control characters refuse it
+    rather than being cleaned away.  A relative URL is resolved against
+    ``base`` (the post's permalink), and ``//host/x`` becomes https.
+    """
+    text = value.strip()  # as browsers do at the ends; inside, a control character refuses it
+    if _CONTROL.search(text):
+        raise UnsafeURL("has control characters")
+    if not text:
+        raise UnsafeURL("is empty")
+    try:
+        parts = urlsplit(text)
+    except ValueError as e:
+        raise UnsafeURL(f"does not parse ({e})") from e
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        raise UnsafeURL(f"is not an http(s) URL ({parts.scheme.lower()}:)")
+    url = absolute(text, base)
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError as e:
+        raise UnsafeURL(f"does not parse ({e})") from e
+    host = parts.hostname or ""
+    if not (_HOST.match(host) or _is_ip_literal(parts.netloc, host)):
+        raise UnsafeURL(f"has no valid host ({host or 'none'})")
+    return url
+
+
+def _is_ip_literal(netloc: str, host: str) -> bool:
+    """An IPv6 literal in brackets, the one host form ``_HOST`` does not cover (IPv4 it does)."""
+    if "[" not in netloc:
+        return False
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def is_http(url: str) -> bool:

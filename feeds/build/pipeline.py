@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..errors import PostError
-from ..models import FeedJob, Image, Post
+from ..models import FeedJob, Image, Notice, Post
 from ..output import (
     BuildLock,
     Manifest,
@@ -36,6 +36,7 @@ from ..output import (
     save_manifest,
 )
 from ..source import scan
+from .notices import log_grouped
 from .parallel import collector_paused, run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
 from .postcache import BuildCache
@@ -63,6 +64,7 @@ class BuildReport:
     thumbnails_failed: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[PostError] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)  # about posts still used; logged grouped
 
     @property
     def total_seconds(self) -> float:
@@ -108,7 +110,7 @@ def _build_locked(
     from .read import read_sources
 
     with clock("read"):
-        records, changed, saving = read_sources(
+        records, changed, notices, saving = read_sources(
             config, files, cache, progress, parallel_min=PARALLEL_MIN, meanwhile=_load_writers
         )
         del files  # a large archive's listing is not needed again
@@ -117,6 +119,8 @@ def _build_locked(
     posts = [r.post for r in records.values() if r.post is not None]
     report.posts_read, report.changed = len(posts), changed
     report.drafts = sum(1 for r in records.values() if r.post is None and r.error is None)
+    report.warnings.extend(notices)
+    log_grouped(notices, log)
     for rel, record in records.items():
         if record.error is not None:
             error = PostError(record.error, path=config.source / rel)
@@ -231,9 +235,13 @@ def _resolve_images(
     report.thumbnails_fetched = fetched.fetched
     report.thumbnails_cached = fetched.cached
     report.thumbnails_failed = fetched.failed
-    for url, reason in sorted(fetched.failures.items()):
-        for post in by_url.get(url, []):
-            log.warning("%s: thumbnail %s: %s", post.path, url, reason)
+    failures = [
+        Notice("thumbnail", post.path, f"thumbnail {url}: {reason}")
+        for url, reason in sorted(fetched.failures.items())
+        for post in by_url.get(url, [])
+    ]
+    report.warnings.extend(failures)
+    log_grouped(failures, log)
     return dict(fetched.images)
 
 

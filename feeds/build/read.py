@@ -4,7 +4,7 @@ A file whose size and mtime match the cache is not opened.  One whose mtime
 moved is read and hashed; if its bytes are the same it is not parsed again
 (unless its date came from that very mtime).  Everything else is parsed, in
 worker processes when there are many (a cold build), and the warnings they
-collect are logged here, in path order, so output does not depend on timing.
+collect come back in path order, so output does not depend on timing.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from functools import partial
 
 from ..config import Config
 from ..errors import FeedsError, PostError
+from ..models import Notice
 from ..source import UNKNOWN, SourceFile, decode, parse_text, read_file_stat
 from .parallel import MAX_SHARED, Background, chunks, run_shared, workers
 from .postcache import BuildCache, PostRecord, digest
@@ -36,11 +37,12 @@ def read_sources(
     *,
     parallel_min: int,
     meanwhile: Callable[[], object] | None = None,
-) -> tuple[dict[str, PostRecord], int, Background | None]:
-    """Every source file's record, in path order, and how many changed (added, edited or gone).
+) -> tuple[dict[str, PostRecord], int, list[Notice], Background | None]:
+    """Every source file's record, in path order, how many changed (added, edited or gone), and
+    the warnings about the posts parsed anew, in path order, so output does not depend on timing.
 
     Saving the cache of a large archive takes a while, so it goes on in a forked
-    child (the third value, to be joined before the build ends) while feeds are made.
+    child (the fourth value, to be joined before the build ends) while feeds are made.
     """
     old = cache.posts.load()
     records: dict[str, PostRecord] = {}
@@ -53,14 +55,14 @@ def read_sources(
             todo.append((f, known))
             records[f.rel] = known  # type: ignore[assignment]  # a placeholder, keeps path order
     changed = 0
+    notices: list[Notice] = []
     fresh: dict[str, PostRecord | None] = {}
     parts = chunks(todo, min(MAX_SHARED, max(workers() * 4, len(todo) // _CHUNK))) if todo else []
     with progress.phase("reading posts", len(todo)) as advance:
         tasks = [partial(_parse_chunk, config, part) for part in parts]
         for result in run_shared(tasks, parallel=len(todo) >= parallel_min, meanwhile=meanwhile):
             for rel, record, notes, reparsed in result:
-                for note in notes:
-                    log.warning("%s", note)
+                notices.extend(notes)
                 if record is None:  # a file the walk did not stat, and cannot: skipped, as it would be
                     del records[rel]
                     continue
@@ -75,16 +77,16 @@ def read_sources(
             saving = Background(partial(_save, cache, records, changes))
         else:
             _save(cache, records, changes)
-    return records, changed + len(gone), saving
+    return records, changed + len(gone), notices, saving
 
 
 def _parse_chunk(
     config: Config, todo: Sequence[Todo]
-) -> list[tuple[str, PostRecord | None, list[str], bool]]:
+) -> list[tuple[str, PostRecord | None, list[Notice], bool]]:
     """(rel, record, warnings, parsed anew) for each file (record None: not a file after all)."""
-    out: list[tuple[str, PostRecord | None, list[str], bool]] = []
+    out: list[tuple[str, PostRecord | None, list[Notice], bool]] = []
     for f, known in todo:
-        notes: list[str] = []
+        notes: list[Notice] = []
         try:  # the open file's size and mtime: a first build's walk did not stat (UNKNOWN)
             data, info = read_file_stat(f.path)
             size, mtime_ns = info.st_size, info.st_mtime_ns
@@ -96,7 +98,7 @@ def _parse_chunk(
                     info = os.stat(f.path)
                     size, mtime_ns = info.st_size, info.st_mtime_ns
                 except OSError:  # the walk would have skipped it with a warning
-                    out.append((f.rel, None, [f"{f.path}: {reason}"], False))
+                    out.append((f.rel, None, [Notice("unreadable", f.path, reason)], False))
                     continue
             out.append((f.rel, PostRecord(size, mtime_ns, b"", None, reason), notes, True))
             continue

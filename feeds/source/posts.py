@@ -20,9 +20,9 @@ from frontmatter.default_handlers import YAMLHandler
 
 from ..config import Config
 from ..errors import PostError
-from ..models import CategoryPath, Post
+from ..models import CategoryPath, Notice, Post
 from ..text import plain_title
-from ..urls import absolute, clean_url, permalink
+from ..urls import UnsafeURL, clean_url, fragment, http_url, permalink
 from ..yamltext import YAMLProblem, load
 from .dates import parse_date
 from .walk import read_file, scan
@@ -33,6 +33,7 @@ _HANDLER = YAMLHandler()
 _MARKERS = "—–-|•·"
 _LIST_MARKER = re.compile(r"^(?:[—–\-|•·]\s+)+")
 _THUMBNAIL_KEYS = ("thumbnail", "headimg", "cover", "image")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -104,7 +105,7 @@ def read_body(post: Post) -> str:
 
 
 def read_post(
-    path: Path, config: Config, source: Path | None = None, notes: list[str] | None = None
+    path: Path, config: Config, source: Path | None = None, notes: list[Notice] | None = None
 ) -> Post | None:
     """One post's metadata, None for a draft; PostError when the file cannot be used.
 
@@ -119,7 +120,7 @@ def parse_text(
     text: str,
     config: Config,
     source: Path | None = None,
-    notes: list[str] | None = None,
+    notes: list[Notice] | None = None,
     rel: str | None = None,
 ) -> Post | None:
     fm, body = split(text)
@@ -156,15 +157,16 @@ def _flag(value: object) -> bool | None:
     return _FLAGS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
-def _warn(notes: list[str] | None, message: str) -> None:
+def _warn(notes: list[Notice] | None, kind: str, path: Path | str, text: str) -> None:
+    notice = Notice(kind, str(path), text)
     if notes is None:
-        log.warning("%s", message)
+        log.warning("%s", notice)
     else:
-        notes.append(message)
+        notes.append(notice)
 
 
 def _make_post(
-    path: Path | str, rel: str, meta: dict[Any, Any], body: str, config: Config, notes: list[str] | None
+    path: Path | str, rel: str, meta: dict[Any, Any], body: str, config: Config, notes: list[Notice] | None
 ) -> Post:
     tz = config.tz
     date = parse_date(meta.get("date"), tz)
@@ -174,11 +176,11 @@ def _make_post(
         date = updated or _mtime(path)
         said = "missing" if meta.get("date") in (None, "") else f"{meta.get('date')!r} is not a date"
         fallback = "its 'updated' date" if updated else "the file's modification time"
-        _warn(notes, f"{path}: date {said}; using {fallback}")
+        _warn(notes, "date" if said != "missing" else "no-date", path, f"date {said}; using {fallback}")
     categories = _categories(meta.get("categories", meta.get("category")))
     title = plain_title(meta.get("title"))
     if not title:
-        _warn(notes, f"{path}: title is blank; using the start of the body's text")
+        _warn(notes, "title", path, "title is blank; using the start of the body's text")
     link = permalink(
         config.permalink,
         base=config.site.url,
@@ -195,7 +197,7 @@ def _make_post(
         date=date,
         updated=max(updated, date) if updated else date,
         permalink=link,
-        id=_entry_id(meta, link),
+        id=_entry_id(meta, link, path, notes),
         categories=categories,
         tags=_tags(meta.get("tags", meta.get("tag"))),
         author=author,
@@ -272,22 +274,29 @@ def _author(raw: object) -> tuple[str | None, str | None]:
     return name or None, None
 
 
-def _thumbnail(meta: dict[Any, Any], link: str, path: Path | str, notes: list[str] | None) -> str | None:
+def _thumbnail(meta: dict[Any, Any], link: str, path: Path | str, notes: list[Notice] | None) -> str | None:
+    """The first non-empty thumbnail key, as an http(s) URL; any other URL is left out with a warning."""
     for key in _THUMBNAIL_KEYS:
         value = meta.get(key)
         if isinstance(value, dict):
             value = value.get("url") or value.get("src")
         if isinstance(value, str) and value.strip():
             try:
-                return absolute(value, link)
-            except ValueError:
-                _warn(notes, f"{path}: {key} {value!r} is not a URL; left out")
+                return http_url(value, link)
+            except UnsafeURL as e:
+                _warn(notes, "url", path, f"{key} {value!r} {e}; left out")
                 return None
     return None
 
 
-def _entry_id(meta: dict[Any, Any], link: str) -> str:
-    """The front matter's own id when it gives one, else the permalink."""
+def _entry_id(meta: dict[Any, Any], link: str, path: Path | str, notes: list[Notice] | None) -> str:
+    """The front matter's own id when it gives one, else the permalink.
+
+    An id is an address only when it is an http(s) URL (checked as a thumbnail
+    is), a ``urn:`` or a ``tag:`` URI; any other ``scheme:`` (``javascript:``,
+    ``data:``) is kept as a name under the permalink, as a plain name is, so no
+    reader that follows a guid is sent there.
+    """
     for key in ("id", "guid", "uuid"):
         value = meta.get(key)
         if value is None or str(value).strip() == "":
@@ -295,7 +304,16 @@ def _entry_id(meta: dict[Any, Any], link: str) -> str:
         text = str(value).strip()
         if _UUID.match(text):
             return f"urn:uuid:{text.lower()}"
-        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$", text):
+        scheme = _SCHEME.match(text)
+        if scheme and scheme[1].lower() in ("http", "https"):
+            try:
+                return http_url(text, link)
+            except UnsafeURL as e:
+                _warn(notes, "url", path, f"{key} {text!r} {e}; using the permalink")
+                return link
+        if scheme and scheme[1].lower() in ("urn", "tag"):
             return clean_url(text)
-        return f"{link}#{clean_url(text).replace('/', '%2F')}"
+        if scheme:
+            _warn(notes, "url", path, f"{key} {text!r} is not an http(s), urn: or tag: URI; kept as a name")
+        return f"{link}#{fragment(text)}"
     return link
