@@ -65,6 +65,7 @@ class FetchConfig:
     per_host: int = 2
     retries: int = 2
     allow_private: bool = False
+    trust_env: bool = False  # proxies and .netrc from the environment
 
 
 @dataclass(frozen=True)

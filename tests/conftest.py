@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ipaddress
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,35 @@ DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "corpus"
 EXAMPLES = Path(__file__).parent.parent / "examples" / "posts"
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+_OUTSIDE: list[str] = []  # connections the guard below stopped, for the test that made them to fail
+
+
+def _loopback_only(event: str, args: tuple[Any, ...]) -> None:
+    """Tests never touch the network: a socket may connect to a loopback address and nowhere else.
+
+    An audit hook sees every connect in this process (and in the workers it forks),
+    whatever library makes it, before any packet is sent.
+    """
+    if event != "socket.connect" or not isinstance(args[1], tuple):
+        return  # a Unix socket's path
+    try:
+        loopback = ipaddress.ip_address(str(args[1][0]).split("%")[0]).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        _OUTSIDE.append(str(args[1]))
+        raise PermissionError(f"the test suite allows no connection outside loopback: {args[1]}")
+
+
+sys.addaudithook(_loopback_only)
+
+
+@pytest.fixture(autouse=True)
+def _no_connection_outside_loopback() -> Iterator[None]:
+    _OUTSIDE.clear()
+    yield
+    assert not _OUTSIDE, f"connections outside loopback were attempted: {_OUTSIDE}"
 
 
 @pytest.fixture(scope="session")

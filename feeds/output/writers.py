@@ -29,7 +29,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .. import PROJECT_URL
+from .. import home_page
 from ..models import Content, FeedInfo, Image, Post
 from ..text import summary_html, xml_safe
 
@@ -166,7 +166,7 @@ def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     fg.author({"name": xml_safe(info.author)})
     fg.updated(updated)
     fg.lastBuildDate(updated)
-    fg.generator("feeds", uri=PROJECT_URL)
+    fg.generator("feeds", uri=home_page())
     return fg
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 VERSION = 1
 FIRST_BACKOFF = 3600.0  # seconds before a failed URL is asked again; doubles with each failure
+UNUSED_TTLS = 4  # an entry no post has used for this many ttls is pruned
 CLOCK_SKEW = 300.0  # an entry stamped further in the future than this is distrusted, not kept forever
 
 
@@ -43,6 +44,7 @@ class Entry:
     failures: int = 0  # consecutive failures; 0 for a good entry
     reason: str | None = None  # the last failure, for the report
     retry_at: float = 0.0  # epoch seconds before which a failing URL is not asked again
+    used: float = 0.0  # epoch seconds a build last wanted this URL (kept to within a ttl: see ``use``)
 
     @property
     def ok(self) -> bool:
@@ -67,11 +69,35 @@ class Entry:
         """A 304 said the stored answer still holds."""
         return replace(self, checked=now)
 
+    def last_used(self) -> float:
+        """When a build last wanted it; an entry from before ``used`` was kept counts from its answer."""
+        return self.used or self.checked
+
     def failed(self, reason: str, now: float, ttl: float, retry_after: float | None = None) -> Entry:
         """Next failure state: the wait doubles from an hour, or is a longer Retry-After; capped at ttl."""
         count = self.failures + 1
         wait = max(FIRST_BACKOFF * 2.0 ** min(count - 1, 40), retry_after or 0.0)
-        return Entry(checked=now, failures=count, reason=reason, retry_at=now + min(wait, ttl))
+        return Entry(checked=now, failures=count, reason=reason, retry_at=now + min(wait, ttl), used=now)
+
+
+def use(entries: dict[str, Entry], wanted: Iterable[str], now: float, ttl: float) -> bool:
+    """Stamp the entries a build wants, and drop those no build wanted for ``4 * ttl``; True if any changed.
+
+    A stamp is renewed only once it is a ttl old, so a build that wants the same
+    thumbnails as the last one does not rewrite the file just to say so.
+    """
+    changed = False
+    keep = set(wanted)
+    for url in keep:
+        entry = entries.get(url)
+        if entry is not None and not 0 <= now - entry.used < ttl:
+            entries[url] = replace(entry, used=now)
+            changed = True
+    for url in [url for url, entry in entries.items() if url not in keep]:
+        if now - entries[url].last_used() > UNUSED_TTLS * ttl:
+            del entries[url]
+            changed = True
+    return changed
 
 
 _FIELD_TYPES: dict[str, tuple[type, ...]] = {
@@ -86,6 +112,7 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "failures": (int,),
     "reason": (str,),
     "retry_at": (int, float),
+    "used": (int, float),
 }
 
 
@@ -103,7 +130,7 @@ def _entry(raw: Any) -> Entry | None:
         if isinstance(value, float) and not math.isfinite(value):
             return None
         values[f.name] = (
-            float(value) if isinstance(value, int) and f.name in ("checked", "retry_at") else value
+            float(value) if isinstance(value, int) and f.name in ("checked", "retry_at", "used") else value
         )
     return Entry(**values)
 

@@ -1,24 +1,33 @@
 """One HTTP exchange for the thumbnail fetcher, and reading what came back.
 
-A request is sent without following redirects, at most ``MAX_BYTES`` of a
-GET's body is read (checking the caller's budget after every socket read), the
-response is closed, and requests' exceptions leave as :class:`FetchError`.  The
-header parsers (Content-Range, Content-Length, Retry-After) live here too.
-Only this module and ``thumbnails`` import requests.
+A request is sent without following redirects, to the addresses the caller
+checked (see :class:`PinnedAdapter`), at most ``MAX_BYTES`` of a GET's body is
+read (checking the caller's budget after every socket read), the response is
+closed, and requests' exceptions leave as :class:`FetchError`.  The header
+parsers (Content-Range, Content-Length, Retry-After) live here too.  Only this
+module and ``resolve`` import requests.
 """
 
 from __future__ import annotations
 
 import re
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from http.cookiejar import DefaultCookiePolicy
+from typing import Any, cast
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util.connection import create_connection
 
-from .. import USER_AGENT
+from .. import user_agent
 from ..errors import FetchError
 
 MAX_BYTES = 64 * 1024  # the most read of any one image
@@ -42,14 +51,111 @@ class Reply:
     complete: bool = False  # body is the whole entity (EOF seen before the cap)
 
 
-def new_session() -> requests.Session:
-    """A session for one worker thread: requests does not promise a shared one is thread-safe."""
+def new_session(trust_env: bool = False) -> tuple[requests.Session, PinnedAdapter]:
+    """A session for one worker thread (requests does not promise a shared one is thread-safe).
+
+    ``trust_env`` False (the default) keeps proxies, ``.netrc`` credentials and
+    CA bundles named in the environment out of thumbnail fetches: a cron job's
+    environment is not a statement about which hosts to send credentials to.
+    """
     session = requests.Session()
-    session.headers.update({"User-Agent": USER_AGENT, "Accept": "image/*,*/*;q=0.8"})
+    session.trust_env = trust_env
+    session.headers.update({"User-Agent": user_agent(), "Accept": "image/*,*/*;q=0.8"})
     # identity: so that Content-Range and the bytes read are the image's own, not a gzip of it
     session.headers["Accept-Encoding"] = "identity"
     session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # no state between URLs
-    return session
+    adapter = PinnedAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session, adapter
+
+
+class PinnedAdapter(HTTPAdapter):
+    """Connects to the addresses the fetcher checked for a host, never to a second DNS answer.
+
+    The URL keeps its host name, so the ``Host`` header, TLS SNI and the
+    certificate check all use the name; only the socket goes to the checked
+    address.  Pools are keyed by the addresses too, so a connection kept alive
+    for one answer is not reused for another.  Through a proxy (``fetch.trust_env``
+    with a proxy in the environment) the proxy connects, and this adapter steps aside.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(max_retries=0)
+        self._pins: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._pools: dict[tuple[str, str, int, tuple[str, ...]], HTTPConnectionPool] = {}
+
+    def pin(self, url: str, addresses: tuple[str, ...]) -> None:
+        self._pins[_host_port(url)] = addresses
+
+    def get_connection_with_tls_context(
+        self, request: Any, verify: Any, proxies: Any = None, cert: Any = None
+    ) -> HTTPConnectionPool:
+        if requests.utils.select_proxy(request.url, proxies):
+            return cast(
+                HTTPConnectionPool, super().get_connection_with_tls_context(request, verify, proxies, cert)
+            )
+        host, port = _host_port(request.url)
+        addresses = self._pins.get((host, port))
+        if not addresses:  # a caller that did not pin: refuse rather than resolve behind its back
+            raise requests.exceptions.InvalidURL(f"no checked address for {host}:{port}")
+        scheme = urlsplit(request.url).scheme.lower()
+        key = (scheme, host, port, addresses)
+        pool = self._pools.get(key)
+        if pool is None:
+            cls = _PinnedHTTPSPool if scheme == "https" else _PinnedHTTPPool
+            pool = self._pools[key] = cls(host, port, maxsize=1, pinned=addresses)
+        return pool
+
+    def close(self) -> None:
+        super().close()
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme.lower() == "https" else 80)
+
+
+def _connect(conn: HTTPConnection, addresses: tuple[str, ...]) -> socket.socket:
+    """What urllib3's ``_new_conn`` does, to each checked address in turn instead of the host's."""
+    error: Exception | None = None
+    for address in addresses:
+        try:
+            return create_connection(
+                (address, conn.port),
+                conn.timeout,
+                source_address=conn.source_address,
+                socket_options=conn.socket_options,
+            )
+        except TimeoutError as e:
+            raise ConnectTimeoutError(conn, f"timed out connecting to {conn.host} ({address})") from e
+        except OSError as e:
+            error = e
+    raise NewConnectionError(conn, f"cannot connect to {conn.host}: {error}") from error
+
+
+class _PinnedHTTPConnection(HTTPConnection):
+    def __init__(self, *args: Any, pinned: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pinned = pinned
+
+    def _new_conn(self) -> socket.socket:
+        return _connect(self, self._pinned)
+
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection, HTTPSConnection):
+    """TLS over the pinned socket: HTTPSConnection.connect wraps what ``_new_conn`` gives."""
+
+
+class _PinnedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
+
+
+class _PinnedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
 
 
 def exchange(

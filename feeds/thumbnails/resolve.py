@@ -35,7 +35,7 @@ from ..models import Image
 from . import cache, http, netguard
 from .cache import Entry
 from .http import RANGE, Reply, Retryable
-from .imagesize import sniff
+from .imageinfo import sniff
 from .netguard import MAX_REDIRECTS, Refused, check_url
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,8 @@ _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _GET_REFUSED = frozenset({405, 501})
 
 _now: Callable[[], float] = time.time  # wall clock for cache stamps; tests move it
-_addresses = netguard.addresses  # the DNS lookup, passed to every address check; tests fake it here
-_forbidden = netguard.forbidden  # tests reach the address classifier here
+_addresses = netguard.addresses  # the DNS lookup, done once per host and build; tests fake it here
+_forbidden = netguard.forbidden  # the address classifier; tests may call an address public here
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,9 @@ def resolve_thumbnails(
     """
     started = time.monotonic()
     run = _Run(config, _now(), progress or (lambda _n: None), cache.load(cache_file))
-    todo = [url for url in dict.fromkeys(urls) if not run.from_cache(url, offline)]
+    wanted = list(dict.fromkeys(urls))
+    run.dirty = cache.use(run.entries, wanted, run.now, config.ttl)
+    todo = [url for url in wanted if not run.from_cache(url, offline)]
     fetcher = _Fetcher(config, run.now, deadline=time.monotonic() + config.budget)
     try:
         if todo:
@@ -218,6 +220,7 @@ class _Fetcher:
         self._hosts: dict[str, threading.Semaphore] = {}
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
+        self._resolved: dict[str, tuple[str, ...]] = {}  # scheme://host:port -> the checked addresses
         self.requests = 0
 
     def resolve(self, url: str, old: Entry | None) -> _Result:
@@ -300,9 +303,8 @@ class _Fetcher:
             attempt += 1
 
     def _send(self, method: str, url: str, headers: Mapping[str, str]) -> Reply:
-        """One request: address checked, host slot held, at most MAX_BYTES read, response closed."""
-        if not self._config.allow_private:
-            netguard.check_address(url, _addresses)
+        """One request to the checked addresses, host slot held, at most MAX_BYTES read, response closed."""
+        addresses = self._addresses_of(url)
         slot = self._slot(urlsplit(url).hostname or "")
         if not slot.acquire(timeout=max(0.0, self._remaining())):
             raise _OutOfTime
@@ -310,9 +312,31 @@ class _Fetcher:
             timeout = self._timeouts()
             with self._lock:
                 self.requests += 1
-            return http.exchange(self._session(), method, url, headers, timeout, self._check_time)
+            session, adapter = self._session()
+            adapter.pin(url, addresses)
+            return http.exchange(session, method, url, headers, timeout, self._check_time)
         finally:
             slot.release()
+
+    def _addresses_of(self, url: str) -> tuple[str, ...]:
+        """The host's addresses, resolved once per build within the connect timeout and the budget."""
+        parts = urlsplit(url)
+        key = f"{parts.scheme.lower()}://{parts.hostname}:{parts.port}"
+        with self._lock:
+            known = self._resolved.get(key)
+        if known is not None:
+            return known
+        classify = None if self._config.allow_private else _forbidden
+        try:
+            found = netguard.checked_addresses(url, _addresses, classify, self._timeouts()[0])
+        except Refused:
+            raise
+        except FetchError:
+            self._check_time()  # a lookup the budget cut short is left for the next build
+            raise
+        with self._lock:
+            self._resolved[key] = found
+        return found
 
     def _interpret(self, reply: Reply) -> Entry:
         """Turn a final answer into a cache entry, or a failure whose reason names what was wrong."""
@@ -339,6 +363,7 @@ class _Fetcher:
             etag=reply.headers.get("ETag"),
             last_modified=reply.headers.get("Last-Modified"),
             checked=self._now,
+            used=self._now,
         )
 
     def _slot(self, host: str) -> threading.Semaphore:
@@ -347,15 +372,15 @@ class _Fetcher:
                 self._hosts[host] = threading.Semaphore(self._config.per_host)
             return self._hosts[host]
 
-    def _session(self) -> requests.Session:
+    def _session(self) -> tuple[requests.Session, http.PinnedAdapter]:
         """One session per worker thread: requests does not promise a shared one is thread-safe."""
-        session: requests.Session | None = getattr(self._local, "session", None)
-        if session is None:
-            session = http.new_session()
-            self._local.session = session
+        pair: tuple[requests.Session, http.PinnedAdapter] | None = getattr(self._local, "session", None)
+        if pair is None:
+            pair = http.new_session(self._config.trust_env)
+            self._local.session = pair
             with self._lock:
-                self._sessions.append(session)
-        return session
+                self._sessions.append(pair[0])
+        return pair
 
     def _remaining(self) -> float:
         return 0.0 if self._stopped.is_set() else self._deadline - time.monotonic()

@@ -76,3 +76,33 @@ def test_rss_author_without_an_email_is_dc_creator() -> None:
     assert b"<dc:creator>Bob</dc:creator>" in rss and b"<author>" not in rss.split(b"<item>")[1]
     atom = render("atom", info, [Entry(replace(post), Content("<p>x</p>", "x"), None, "full")])
     assert b"<name>Bob</name>" in atom.split(b"<entry>")[1]
+
+
+@pytest.mark.parametrize(
+    ("home", "uri"), [(None, None), ("https://feeds.example/", "https://feeds.example/")]
+)
+def test_the_generator_names_a_home_page_only_when_the_project_has_one(
+    monkeypatch: pytest.MonkeyPatch, home: str | None, uri: str | None
+) -> None:
+    from lxml import etree
+
+    import feeds
+    from feeds.models import FeedInfo
+
+    monkeypatch.setattr(feeds.output.writers, "home_page", lambda: home)
+    info = FeedInfo("T", "https://b.example/", "https://b.example/atom.xml", "", "en", "A")
+    atom = etree.fromstring(render("atom", info, [])).find("{http://www.w3.org/2005/Atom}generator")
+    assert atom is not None and atom.text == "feeds" and atom.get("uri") == uri
+    rss = etree.fromstring(render("rss", info, [])).find("channel/generator")
+    assert rss is not None and rss.text == "feeds" and rss.attrib == {}  # RSS's generator is text only
+
+
+def test_the_shipped_project_names_no_home_page() -> None:
+    """pyproject.toml has no project.urls: no address that belongs to nobody goes into feeds."""
+    import tomllib
+    from pathlib import Path
+
+    from feeds import home_page
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
+    assert home_page() == (project.get("urls") or {}).get("Homepage")

@@ -23,12 +23,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from feeds import USER_AGENT
+from feeds import user_agent
 from feeds.config import FetchConfig
 from feeds.models import Image
-from feeds.thumbnails import FetchReport, resolve_thumbnails
+from feeds.thumbnails import FetchReport, netguard, resolve_thumbnails
 from feeds.thumbnails import resolve as thumbnails
-from feeds.thumbnails.imagesize import Sniffed, sniff
+from feeds.thumbnails.imageinfo import Sniffed, sniff
 
 from ..conftest import DATA
 
@@ -136,7 +136,7 @@ def test_request_headers(server: HTTPServer, cache: Path) -> None:
     server.expect_request("/a.jpg").respond_with_handler(image(JPEG, "image/jpeg"))
     run([server.url_for("a.jpg")], cache)
     (req, _), *_ = server.log
-    assert req.headers["User-Agent"] == USER_AGENT
+    assert req.headers["User-Agent"] == user_agent() == "feeds/0.1.0"  # no home page: no address
     assert req.headers["Range"] == "bytes=0-65535"
     assert req.headers["Accept-Encoding"] == "identity"
 
@@ -420,9 +420,10 @@ def test_private_address_refused(server: HTTPServer, cache: Path) -> None:
 def test_every_redirect_hop_is_checked(
     server: HTTPServer, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pretend 127.0.0.1 is public and localhost private: the first hop is let through, the second not."""
-    fake = {"127.0.0.1": ["8.8.8.8"], "localhost": ["8.8.4.4", "10.1.2.3"]}  # only checked, never dialled
+    """Pretend 127.0.0.1 is public: the first hop is let through, the second (localhost) not."""
+    fake = {"127.0.0.1": ["127.0.0.1"], "localhost": ["127.0.0.1", "10.1.2.3"]}  # 10.1.2.3: checked only
     monkeypatch.setattr(thumbnails, "_addresses", lambda host, port: fake[host])
+    monkeypatch.setattr(thumbnails, "_forbidden", _public_loopback)
     server.expect_request("/out.jpg").respond_with_response(
         redirect(server.url_for("in.jpg").replace("127.0.0.1", "localhost"))
     )
@@ -430,6 +431,11 @@ def test_every_redirect_hop_is_checked(
     report = run([url], cache, allow_private=False)
     assert report.failures[url] == "redirected to a private address 10.1.2.3 refused"
     assert requested(server) == ["GET /out.jpg"]
+
+
+def _public_loopback(address: str) -> str | None:
+    """The real classifier, except that 127.0.0.1 counts as public (the tests' stand-in for a site)."""
+    return None if address == "127.0.0.1" else netguard.forbidden(address)
 
 
 @pytest.mark.parametrize(
@@ -487,6 +493,37 @@ def test_stale_entry_revalidated_by_304(
     assert req.headers["If-None-Match"] == '"v1"' and resp.status_code == 304
     assert json.loads(cache.read_text())["entries"][url]["checked"] == T0 + 8 * 86400
     assert run([url], cache).requests == 0  # refreshed: fresh again
+
+
+def test_entries_no_post_used_for_four_ttls_are_pruned(
+    server: HTTPServer, cache: Path, clock: Callable[[float], None]
+) -> None:
+    server.expect_request("/a.jpg").respond_with_handler(image(JPEG, "image/jpeg"))
+    server.expect_request("/b.png").respond_with_handler(image(PNG, "image/png"))
+    a, b = server.url_for("a.jpg"), server.url_for("b.png")
+    run([a, b], cache)
+    day = 86400.0
+    for _ in range(4):  # a wants its thumbnail every week, b no longer
+        clock(7 * day)
+        run([a], cache)
+        assert set(json.loads(cache.read_text())["entries"]) == {a, b}
+    clock(1)  # b: unused for just over four ttls
+    run([a], cache)
+    entries = json.loads(cache.read_text())["entries"]
+    assert set(entries) == {a} and entries[a]["used"] == T0 + 28 * day
+
+
+def test_a_build_that_wants_the_same_thumbnails_does_not_rewrite_the_cache(
+    server: HTTPServer, cache: Path, clock: Callable[[float], None]
+) -> None:
+    server.expect_request("/a.jpg").respond_with_handler(image(JPEG, "image/jpeg"))
+    url = server.url_for("a.jpg")
+    run([url], cache)
+    before = cache.stat().st_mtime_ns
+    clock(3600)
+    time.sleep(0.01)
+    assert run([url], cache).cached == 1
+    assert cache.stat().st_mtime_ns == before
 
 
 def test_stale_entry_with_a_changed_image(server: HTTPServer, cache: Path) -> None:

@@ -1,4 +1,4 @@
-"""imagesize.sniff: real tiny files of each format, hand-made edge cases, and fuzzing for "never raises"."""
+"""imageinfo.sniff: real tiny files of each format, hand-made edge cases, and fuzzing for "never raises"."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feeds.thumbnails.imagesize import sniff
+from feeds.thumbnails.imageinfo import sniff
 
 from ..conftest import DATA
 
@@ -23,6 +23,10 @@ EXPECTED = {
     "lossy.webp": ("image/webp", 17, 6),  # VP8
     "lossless.webp": ("image/webp", 6, 17),  # VP8L
     "extended.webp": ("image/webp", 21, 10),  # VP8X
+    "image.avif": ("image/avif", 12, 5),  # ISO boxes: ftyp, then the ispe property inside meta
+    "image.tiff": ("image/tiff", 12, 5),
+    "image.bmp": ("image/bmp", 12, 5),
+    "image.svg": ("image/svg+xml", 24, 16),
 }
 
 
@@ -45,7 +49,25 @@ def test_truncated_images_never_raise_and_keep_their_type(name: str) -> None:
         got = sniff(data[:cut])
         assert got[0] in (None, mime)
         assert got[1:] in ((None, None), (width, height))
-    assert sniff(data[:16])[0] == mime
+    if mime != "image/svg+xml":  # an SVG is known by its <svg> tag, further in
+        assert sniff(data[:16])[0] == mime
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b'<svg xmlns="http://www.w3.org/2000/svg" width="10.6" height="4"/>', ("image/svg+xml", 11, 4)),
+        (b'\xef\xbb\xbf\n<svg width="100%" height="50%"/>', ("image/svg+xml", None, None)),
+        (b'<svg viewBox="0 0 30 20"/>', ("image/svg+xml", None, None)),
+        (b'<svg width="-3" height="7"/>', ("image/svg+xml", None, None)),
+        (b"<?xml version='1.0'?><html/>", (None, None, None)),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", ("image/heic", None, None)),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1avif", ("image/avif", None, None)),
+        (b"\x00\x00\x00\x14ftypisom\x00\x00\x00\x00isom", (None, None, None)),  # an MP4
+    ],
+)
+def test_svg_and_heif_edge_cases(data: bytes, expected: tuple[str | None, int | None, int | None]) -> None:
+    assert sniff(data) == expected
 
 
 def test_progressive_frame_marker_is_recognised() -> None:
@@ -87,7 +109,10 @@ def test_jpeg_frame_header_beyond_the_bytes_read() -> None:
 def test_jpeg_scan_before_frame_or_bad_length_gives_no_size() -> None:
     assert sniff(_jpeg(_segment(0xDA, b"\x00" * 8), SOF0)) == ("image/jpeg", None, None)
     assert sniff(_jpeg(b"\xff\xe0\x00\x01", SOF0)) == ("image/jpeg", None, None)
-    assert sniff(_jpeg(_segment(0xE0, b"JFIF"), b"\x00\x00garbage", SOF0)) == ("image/jpeg", None, None)
+
+
+def test_jpeg_bytes_between_segments_are_skipped_as_libjpeg_does() -> None:
+    assert sniff(_jpeg(_segment(0xE0, b"JFIF"), b"\x00\x00garbage", SOF0)) == ("image/jpeg", 640, 480)
 
 
 def test_jpeg_zero_height_is_unknown_not_zero() -> None:
