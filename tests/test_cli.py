@@ -107,3 +107,16 @@ def test_python_dash_m(tmp_path: Path) -> None:
         [sys.executable, "-m", "feeds", "--help"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0 and "build" in done.stdout
+
+
+@pytest.mark.parametrize("given", ["posts", "posts/a/b.md", "./posts/a/b.md"])
+def test_convert_names_files_as_given_on_the_command_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    write_post(tmp_path / "posts", "a/b.md", "---\ntitle: T\ndate: Invalid Date\n---\nhi")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["convert", given, "-o", "feed.xml"])
+    assert result.exit_code == 0, result.output
+    expected = "posts/a/b.md"  # relative as given ("./" is the same path to pathlib)
+    assert result.stderr.startswith(f"{expected}: date 'Invalid Date' is not a date"), result.stderr
+    assert str(tmp_path) not in result.stderr
