@@ -34,6 +34,7 @@ class Post:
     body_format: str | None = None  # front matter "format", if any
     title_from_body: bool = False  # title was blank: fill it from the body text
     dated_by_mtime: bool = False  # no usable date: the file's mtime stands in
+    whole_file: bool = False  # no front matter was taken: the body is the whole file
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ..lazy import exported, lazy_exports
 if TYPE_CHECKING:
     from .categories import build_tree as build_tree
     from .categories import slugify as slugify
-    from .posts import decode as decode
+    from .frontmatter import decode as decode
     from .posts import find_posts as find_posts
     from .posts import parse_text as parse_text
     from .posts import read_body as read_body
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "categories": ("build_tree", "slugify"),
-    "posts": ("decode", "find_posts", "parse_text", "read_body", "read_posts"),
+    "frontmatter": ("decode",),
+    "posts": ("find_posts", "parse_text", "read_body", "read_posts"),
     "walk": ("UNKNOWN", "SourceFile", "read_file_stat", "scan"),
 }
 __all__ = exported(_EXPORTS)

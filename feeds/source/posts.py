@@ -16,20 +16,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from frontmatter.default_handlers import YAMLHandler
-
 from ..config import Config
 from ..errors import PostError
 from ..models import CategoryPath, Notice, Post
 from ..text import plain_title
 from ..urls import UnsafeURL, clean_url, fragment, http_url, permalink
-from ..yamltext import YAMLProblem, load
 from .dates import parse_date
+from .frontmatter import body_of, decode, parse
 from .walk import read_file, scan
 
 log = logging.getLogger(__name__)
 
-_HANDLER = YAMLHandler()
 _MARKERS = "—–-|•·"
 _LIST_MARKER = re.compile(r"^(?:[—–\-|•·]\s+)+")
 _THUMBNAIL_KEYS = ("thumbnail", "headimg", "cover", "image")
@@ -74,34 +71,13 @@ def load_text(path: Path) -> str:
     return decode(data, path)
 
 
-def decode(data: bytes, path: Path | str) -> str:
-    """UTF-8 text with any BOM dropped and line ends made LF."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        reason = f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})"
-        raise PostError(reason, path=Path(path)) from e
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def split(text: str) -> tuple[str | None, str]:
-    """(front matter, body); a file with no front matter is all body."""
-    if not _HANDLER.detect(text):
-        return None, text
-    try:
-        fm, body = _HANDLER.split(text)
-    except ValueError:
-        return None, text
-    return fm, body.strip()
-
-
 def read_body(post: Post) -> str:
     """The body of a post read earlier; parses no YAML."""
     try:
         data = read_file(post.path)
     except OSError as e:
         raise PostError(f"cannot read: {e.strerror or e}", path=Path(post.path)) from e
-    return split(decode(data, post.path))[1]
+    return body_of(decode(data, post.path), post.whole_file)
 
 
 def read_post(
@@ -123,18 +99,7 @@ def parse_text(
     notes: list[Notice] | None = None,
     rel: str | None = None,
 ) -> Post | None:
-    fm, body = split(text)
-    meta: Any = {}
-    if fm is not None:
-        try:
-            meta = load(fm)
-        except YAMLProblem as e:
-            # The front matter starts on the file's first line (its `---`): lines match an editor's.
-            raise PostError(f"front matter is not valid YAML: {e}", path=Path(path)) from e
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise PostError(f"front matter is a {type(meta).__name__}, not a mapping of keys", path=Path(path))
+    meta, body = parse(text, path)
     if _flag(meta.get("draft")) is True or _flag(meta.get("published")) is False:
         return None
     if rel is None:
@@ -142,7 +107,7 @@ def parse_text(
         path = Path(path)
         rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
     try:
-        return _make_post(path, rel, meta, body, config, notes)
+        return _make_post(path, rel, meta, body, config, notes, whole_file=body == text)
     except (ValueError, TypeError, OverflowError, UnicodeError) as e:  # an odd value we did not foresee
         raise PostError(f"cannot be used ({type(e).__name__}: {e})", path=Path(path)) from e
 
@@ -166,7 +131,14 @@ def _warn(notes: list[Notice] | None, kind: str, path: Path | str, text: str) ->
 
 
 def _make_post(
-    path: Path | str, rel: str, meta: dict[Any, Any], body: str, config: Config, notes: list[Notice] | None
+    path: Path | str,
+    rel: str,
+    meta: dict[Any, Any],
+    body: str,
+    config: Config,
+    notes: list[Notice] | None,
+    *,
+    whole_file: bool,
 ) -> Post:
     tz = config.tz
     date = parse_date(meta.get("date"), tz)
@@ -207,6 +179,7 @@ def _make_post(
         body_format=str(meta["format"]).lower() if meta.get("format") else None,
         title_from_body=not title,
         dated_by_mtime=date_from_mtime,
+        whole_file=whole_file,
     )
 
 

@@ -1,0 +1,101 @@
+"""Split a post into front matter and body as hexo-front-matter does, and read the front matter.
+
+Hexo accepts more than the ``---``-fenced YAML most tools know, and its users
+write all of it (Hexo's own theme test blog has no opening ``---``):
+
+- ``---`` (three or more dashes) on the first line, the data, then the same
+  separator again; whatever follows is the body;
+- no opening line: the data, then a line of three or more dashes; the text
+  before it is front matter if it reads as a YAML mapping (a paragraph above
+  a ``---`` rule reads as a string, and the file stays whole), and, as in
+  Hexo, a post whose text there is not YAML at all cannot be read;
+- ``;;;`` instead of dashes: the data is JSON, the members of an object
+  without its braces;
+- tabs that start a YAML line count as two spaces each.
+
+Before that, the text is decoded as UTF-8 with a BOM dropped and line ends
+made LF (as Hexo's file reader does), and stripped, so the blank lines a
+scraper left before ``---`` do not hide the front matter (Hexo would read
+those posts as the second form, to the same result).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..errors import PostError
+from ..yamltext import YAMLProblem, load
+
+# hexo-front-matter 4.2.1's three patterns (lib/front_matter.ts; Hexo 8 depends on ^4.2.1), on text
+# whose line ends are LF.  A closing separator need not end its line: what follows starts the body.
+_FENCED = re.compile(r"^(-{3,}|;{3,})\n([\s\S]+?)\n\1\n?([\s\S]*)")
+_OPENING = re.compile(r"^(?:-{3,}|;{3,})")
+_CLOSED = re.compile(r"^([\s\S]+?)\n(-{3,}|;{3,})\n?([\s\S]*)")
+_LEADING_TABS = re.compile(r"\n(\t+)")
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """UTF-8 text with any BOM dropped, line ends made LF, and the ends stripped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        reason = f"not UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r})"
+        raise PostError(reason, path=Path(path)) from e
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def split(text: str) -> tuple[str | None, str, str]:
+    """(front matter text or None, body, separator): the split alone, before the data is read."""
+    m = _FENCED.match(text)
+    if m:
+        return m[2], m[3].strip(), m[1]
+    if _OPENING.match(text):
+        return None, text, ""  # an opening separator that never closes: all body, as in Hexo
+    m = _CLOSED.match(text)
+    if m:
+        return m[1], (m[3] or "").strip(), m[2]
+    return None, text, ""
+
+
+def parse(text: str, path: Path | str) -> tuple[dict[Any, Any], str]:
+    """(front matter, body); a file with no front matter Hexo would take is all body.
+
+    Raises PostError for front matter that is fenced but cannot be read, or
+    reads as something other than a mapping: Hexo fails on the one and makes
+    a post of nothing on the other, and either is worth a look.
+    """
+    raw, body, separator = split(text)
+    if raw is None:
+        return {}, text
+    fenced = _OPENING.match(text) is not None
+    try:
+        data = _read(raw, separator, fenced)
+    except json.JSONDecodeError:
+        return {}, text  # hexo-front-matter drops JSON it cannot read: the file is all body
+    except YAMLProblem as e:
+        raise PostError(f"front matter is not valid YAML: {e}", path=Path(path)) from e
+    if isinstance(data, list):  # Hexo makes a post of nothing from it; a person should look
+        raise PostError("front matter is a list, not a mapping of keys", path=Path(path))
+    if not isinstance(data, dict):
+        return {}, text  # nothing, or a scalar (a paragraph above a `---` rule): all body
+    return data, body
+
+
+def body_of(text: str, whole: bool) -> str:
+    """The body of a post read before: all of ``text`` when :func:`parse` took no front matter from it.
+
+    ``whole`` saves reading the YAML again for the few posts that show.
+    """
+    return text if whole else split(text)[1]
+
+
+def _read(raw: str, separator: str, fenced: bool) -> Any:
+    if separator.startswith(";"):
+        return json.loads("{" + raw + "}")
+    yaml = _LEADING_TABS.sub(lambda m: "\n" + "  " * len(m[1]), raw)
+    # Fenced data starts on the file's second line: a blank first line makes the lines an error
+    # names those an editor shows.
+    return load("\n" + yaml if fenced else yaml)
