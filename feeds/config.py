@@ -49,6 +49,28 @@ class CategoriesConfig:
 
 
 @dataclass(frozen=True)
+class PostsConfig:
+    """How a post is read and addressed: Hexo's settings under Hexo's names, with Hexo's defaults.
+
+    A plain folder of Markdown is read as a Hexo blog with default settings would be.
+    """
+
+    new_post_name: str = ":title.md"  # the slug (and maybe the date) read back from each file's path
+    permalink_defaults: dict[str, str] = field(default_factory=dict)
+    default_category: str = "uncategorized"  # :category of a post without one
+    filename_case: int = 0  # Hexo's slug case: 0 as written, 1 lower, 2 upper
+    future: bool = True  # false: posts dated after the build are left out
+    render_drafts: bool = False  # true: source/_drafts and `published: false` posts are read too
+    post_asset_folder: bool = False
+    updated_option: str = "mtime"  # mtime | date | empty; mtime (unstable across clones) reads as date
+    use_slug_as_post_title: bool = False
+    titlecase: bool = False
+    trailing_index: bool = True  # pretty_urls.trailing_index
+    trailing_html: bool = True  # pretty_urls.trailing_html
+    hexo_hidden: bool = False  # skip files and folders whose names start with '_', as Hexo does
+
+
+@dataclass(frozen=True)
 class ContentConfig:
     remove: tuple[str, ...] = DEFAULT_REMOVE
     iframe_hosts: tuple[str, ...] = ()
@@ -76,6 +98,7 @@ class Config:
     cache: Path = Path(".feeds-cache")
     permalink: str = ":year/:month/:day/:title/"
     feeds: FeedsConfig = FeedsConfig()
+    posts: PostsConfig = PostsConfig()
     categories: CategoriesConfig = CategoriesConfig()
     content: ContentConfig = ContentConfig()
     fetch: FetchConfig = FetchConfig()
@@ -88,6 +111,7 @@ class Config:
 _SECTIONS = {
     "site": SiteConfig,
     "feeds": FeedsConfig,
+    "posts": PostsConfig,
     "categories": CategoriesConfig,
     "content": ContentConfig,
     "fetch": FetchConfig,
@@ -225,6 +249,12 @@ def validate(config: Config) -> None:
         raise ConfigError("name at least one of rss, atom", key="feeds.formats")
     if config.feeds.content not in ("full", "summary", "none"):
         raise ConfigError("expected one of full, summary, none", key="feeds.content")
+    if config.posts.updated_option not in ("mtime", "date", "empty"):
+        raise ConfigError("expected one of mtime, date, empty", key="posts.updated_option")
+    if config.posts.filename_case not in (0, 1, 2):
+        raise ConfigError(
+            "expected 0 (as written), 1 (lower case) or 2 (upper case)", key="posts.filename_case"
+        )
     positive = {
         "feeds.limit": config.feeds.limit,
         "feeds.summary_length": config.feeds.summary_length,

@@ -78,7 +78,15 @@ def fingerprint(config: Config) -> str:
     file's size and mtime, which a reinstall changes; that costs a stat, where
     reading package metadata would cost more than a whole idle build.
     """
-    shaping = (config.site, config.source, config.permalink, config.feeds, config.content)
+    shaping = (
+        config.site,
+        config.source,
+        config.permalink,
+        config.posts,
+        config.categories,
+        config.feeds,
+        config.content,
+    )
     return hashlib.sha256(f"{__version__}\n{shaping!r}\n{_libraries()}".encode()).hexdigest()
 
 

@@ -8,10 +8,13 @@ time means the site's own time zone, as it does in Hexo.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, tzinfo
 from email.utils import parsedate_to_datetime
 
 _DEFAULTS = (datetime(2001, 2, 3), datetime(2002, 3, 4))
+# A three-digit offset (`+900`), which JavaScript's Date (and so Hexo) reads as +09:00 and dateutil refuses.
+_SHORT_OFFSET = re.compile(r"([+-])(\d)(\d\d)$")
 _UNPARSEABLE = {"", "invalid date", "nan", "null", "none", "undefined"}
 
 
@@ -73,6 +76,7 @@ def _parse_text(text: str) -> datetime | None:
         pass
     from dateutil import parser as dateparser  # only the rare formats the standard library cannot read
 
+    text = _SHORT_OFFSET.sub(r"\g<1>0\2\3", text)
     try:
         first, second = (dateparser.parse(text, default=d) for d in _DEFAULTS)
     except (ValueError, OverflowError):

@@ -11,7 +11,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,15 +20,17 @@ from ..config import Config
 from ..errors import PostError
 from ..models import CategoryPath, Notice, Post
 from ..text import plain_title
-from ..urls import UnsafeURL, clean_url, fragment, http_url, permalink
+from ..urls import UnsafeURL, clean_url, fragment, http_url
 from .dates import parse_date
 from .frontmatter import body_of, decode, parse
+from .permalink import from_file_name, full_url, post_path, slugize
 from .walk import read_file, scan
 
 log = logging.getLogger(__name__)
 
 _MARKERS = "—–-|•·"
 _LIST_MARKER = re.compile(r"^(?:[—–\-|•·]\s+)+")
+_FILE_DATE_FIELDS = frozenset({"year", "month", "day", "i_month", "i_day", "hash"})
 _THUMBNAIL_KEYS = ("thumbnail", "headimg", "cover", "image")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -141,8 +143,14 @@ def _make_post(
     whole_file: bool,
 ) -> Post:
     tz = config.tz
+    named = from_file_name(config.posts.new_post_name, _slug_source(rel))
+    slug = named.pop("title")
+    file_date = _file_date(named, tz)
+    meta = {**meta, **{k: v for k, v in named.items() if k not in _FILE_DATE_FIELDS}}  # as Hexo: they win
     date = parse_date(meta.get("date"), tz)
     updated = parse_date(meta.get("updated"), tz)
+    if date is None and meta.get("date") in (None, ""):
+        date = file_date
     date_from_mtime = date is None and updated is None
     if date is None:
         date = updated or _mtime(path)
@@ -150,16 +158,10 @@ def _make_post(
         fallback = "its 'updated' date" if updated else "the file's modification time"
         _warn(notes, "date" if said != "missing" else "no-date", path, f"date {said}; using {fallback}")
     categories = _categories(meta.get("categories", meta.get("category")))
-    title = plain_title(meta.get("title"))
+    title = _title(meta, slug, config)
     if not title:
         _warn(notes, "title", path, "title is blank; using the start of the body's text")
-    link = permalink(
-        config.permalink,
-        base=config.site.url,
-        rel=_stem(rel),
-        date=date.astimezone(tz),
-        categories=categories,
-    )
+    link = _link(config, meta, slug, date, title, categories)
     author, email = _author(meta.get("author"))
     description = meta.get("description", meta.get("excerpt"))
     return Post(
@@ -183,15 +185,78 @@ def _make_post(
     )
 
 
+def _file_date(named: dict[str, str], tz: tzinfo) -> datetime | None:
+    """Midnight in the site's zone of the date ``new_post_name`` read from the file name, if it has one."""
+    month, day = named.get("month") or named.get("i_month"), named.get("day") or named.get("i_day")
+    if not (named.get("year") and month and day):
+        return None
+    try:
+        return datetime(int(named["year"]), int(month), int(day), tzinfo=tz)
+    except ValueError:  # 2021-02-30: no such day
+        return None
+
+
+def _title(meta: dict[Any, Any], slug: str, config: Config) -> str:
+    """The front matter's title; the slug when it has none and ``use_slug_as_post_title`` says so."""
+    raw = meta.get("title")
+    if "title" not in meta and config.posts.use_slug_as_post_title:
+        raw = slug
+    title = plain_title(raw)
+    wanted = _flag(meta.get("titlecase"))
+    if title and (wanted if wanted is not None else config.posts.titlecase):
+        from titlecase import titlecase  # only for the few sites that ask for it
+
+        title = titlecase(title)
+    return title
+
+
+def _link(
+    config: Config,
+    meta: dict[Any, Any],
+    slug: str,
+    date: datetime,
+    title: str,
+    categories: tuple[CategoryPath, ...],
+) -> str:
+    """The post's URL: its front-matter ``permalink`` (a path on the site) or the permalink pattern."""
+    own = meta.get("permalink")
+    posts = config.posts
+    if isinstance(own, str) and own.strip():
+        path = own.strip()
+    else:
+        last = categories[-1] if categories else None
+        category = _category_slug(last, config) if last else posts.default_category
+        path = post_path(
+            config.permalink,
+            slug=slug,
+            date=date.astimezone(config.tz),
+            title=title,
+            category=category,
+            meta=meta,
+            defaults=posts.permalink_defaults,
+        )
+    if posts.post_asset_folder and not path.endswith(("/", ".html")):
+        path += "/"
+    return full_url(
+        config.site.url, path, trailing_index=posts.trailing_index, trailing_html=posts.trailing_html
+    )
+
+
+def _category_slug(levels: CategoryPath, config: Config) -> str:
+    """Hexo's category slug path: each level through ``category_map``, then slugize."""
+    mapping, case = config.categories.map, config.posts.filename_case
+    return "/".join(slugize(mapping.get(name, name), case) for name in levels)
+
+
 def _mtime(path: Path | str) -> datetime:
     """Hexo's fallback for an undated post: stable as long as the file is not touched."""
     return datetime.fromtimestamp(int(os.stat(path).st_mtime), UTC)
 
 
-def _stem(rel: str) -> str:
-    """The path without ``.md``; an empty file name (``.md``) becomes ``_`` so the URL keeps a segment."""
-    stem = rel.removesuffix(".md")
-    return stem + "_" if stem == "" or stem.endswith("/") else stem
+def _slug_source(rel: str) -> str:
+    """The path the slug is read from; an empty file name (``.md``) becomes ``_.md``, keeping a segment."""
+    folder, _, name = rel.rpartition("/")
+    return f"{folder}/_.md" if folder and name == ".md" else "_.md" if name == ".md" else rel
 
 
 def _name(value: object) -> str:
