@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .build import NO_PROGRESS, Advance, BuildReport, Progress, build
-from .config import Config, load_config, with_overrides
+from .config import Config, effective, load_with_sources, locate, with_overrides
 from .errors import ConfigError, FeedsError, LockError, SourceError
 from .output import write_atomic
 
@@ -40,21 +40,34 @@ def _setup_logging(verbose: int = 0) -> None:
     root.setLevel(logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
 
 
-def _load(config_path: Path | None, **overrides: Any) -> Config:
+def _load(config_path: Path | None, hexo: Path | None = None, **overrides: Any) -> Config:
+    return _load_with_sources(config_path, hexo, **overrides)[0]
+
+
+def _load_with_sources(
+    config_path: Path | None, hexo: Path | None, **overrides: Any
+) -> tuple[Config, dict[str, str]]:
+    path, hexo_file = locate(config_path, hexo, Path.cwd())
     try:
-        return with_overrides(load_config(config_path), **overrides)
+        config, sources = load_with_sources(path, hexo_file)
+        return with_overrides(config, **overrides), sources
     except ConfigError as e:
         raise UsageProblem(str(e)) from e
 
 
-_config_option = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default="config.yaml",
-    show_default=True,
-    help="The config file.",
-)
+def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--hexo",
+        type=click.Path(path_type=Path, exists=True),
+        help="A Hexo blog's folder (or its _config.yml) to read the site from.",
+    )(command)
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="The config file [default: config.yaml, or a Hexo blog's _config.yml when there is none].",
+    )(command)
 
 
 def run() -> NoReturn:
@@ -94,7 +107,7 @@ def main() -> None:
 
 
 @main.command("build")
-@_config_option
+@_config_options
 @click.option("--source", type=click.Path(path_type=Path), help="Posts folder (overrides the config).")
 @click.option("--output", type=click.Path(path_type=Path), help="Output folder (overrides the config).")
 @click.option("--fetch/--no-fetch", "fetch", default=None, help="Resolve thumbnails over HTTP.")
@@ -112,7 +125,8 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 when any post was skipped.")
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
 def build_command(
-    config_path: Path,
+    config_path: Path | None,
+    hexo: Path | None,
     source: Path | None,
     output: Path | None,
     fetch: bool | None,
@@ -132,9 +146,10 @@ def build_command(
     Example:
         feeds build --config config.yaml --output public
         feeds build --quiet --wait 60          # from cron
+        feeds build --hexo ~/blog              # a Hexo blog, as its _config.yml says
     """
     _setup_logging(verbose)
-    config = _load(config_path, source=source, output=output, fetch_enabled=fetch)
+    config = _load(config_path, hexo, source=source, output=output, fetch_enabled=fetch)
     bars: Progress = NO_PROGRESS if quiet or as_json or not sys.stderr.isatty() else _Bars()
     try:
         report = build(config, offline=offline, wait=wait, progress=bars)
@@ -220,7 +235,10 @@ def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | No
     _setup_logging()
     first = paths[0].resolve()
     default_title = first.name if first.is_dir() else first.parent.name
-    config = _load(None, site_url=url, site_title=title or default_title or "feeds")
+    try:  # no config file: the one-off conversion needs none
+        config = with_overrides(Config(), site_url=url, site_title=title or default_title or "feeds")
+    except ConfigError as e:
+        raise UsageProblem(str(e)) from e
     from .build import convert  # not loaded by cron's `feeds build`
 
     data, errors = convert(config, paths, fmt)
@@ -236,8 +254,8 @@ def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | No
 
 
 @main.command("categories")
-@_config_option
-def categories_command(config_path: Path) -> None:
+@_config_options
+def categories_command(config_path: Path | None, hexo: Path | None) -> None:
     """List every category with its post count, slug path and feed files.
 
     \b
@@ -245,7 +263,7 @@ def categories_command(config_path: Path) -> None:
         feeds categories --config config.yaml
     """
     _setup_logging()
-    config = _load(config_path)
+    config = _load(config_path, hexo)
     try:
         from .build import list_categories
 
@@ -256,3 +274,19 @@ def categories_command(config_path: Path) -> None:
         click.echo(str(error), err=True)
     for item in listing:
         click.echo(f"{item.label}\t{item.count}\t{item.slug_path}\t{'  '.join(item.files)}")
+
+
+@main.command("config")
+@_config_options
+def config_command(config_path: Path | None, hexo: Path | None) -> None:
+    """Print the effective configuration, and where each value came from.
+
+    \b
+    Example:
+        feeds config --hexo ~/blog
+    """
+    _setup_logging()
+    config, sources = _load_with_sources(config_path, hexo)
+    for key, value in effective(config).items():
+        shown = json.dumps(str(value) if isinstance(value, Path) else value, ensure_ascii=False)
+        click.echo(f"{key} = {shown}\t# {sources.get(key, 'default')}")

@@ -41,11 +41,14 @@ class FeedsConfig:
     limit: int = 20
     summary_length: int = 140
     content: str = "full"  # full | summary | none
+    file_names: dict[str, str] = field(default_factory=dict)  # format -> file name; rss.xml, atom.xml
 
 
 @dataclass(frozen=True)
 class CategoriesConfig:
     map: dict[str, str] = field(default_factory=dict)
+    dir: str = "categories"  # the folder of category feeds under the output (Hexo's category_dir)
+    slugs: str = "safe"  # safe: names kept, made safe for any file system; hexo: as Hexo makes them
 
 
 @dataclass(frozen=True)
@@ -134,35 +137,105 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def load_config(path: Path | None, overrides: dict[str, Any] | None = None) -> Config:
+def load_config(path: Path | None, hexo: Path | None = None) -> Config:
     """Load and validate a config file; relative paths resolve against its folder.
 
     ``path=None`` gives the defaults relative to the current folder, which is
-    what ``feeds convert`` uses.  ``overrides`` are dotted keys set from the CLI.
+    what ``feeds convert`` uses.  ``hexo`` names a Hexo ``_config.yml`` to read
+    the site from (as does a ``hexo:`` key in the file); the file's own keys win.
     """
-    raw: Any = {}
-    base = Path.cwd()
-    if path is not None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as e:
-            raise ConfigError(f"cannot read config: {e.strerror or e}", path=path) from e
-        except UnicodeDecodeError as e:
-            raise ConfigError("config is not UTF-8", path=path) from e
-        try:
-            raw = load(text) or {}
-        except YAMLProblem as e:
-            raise ConfigError(f"not valid YAML: {e}", path=path) from e
-        base = path.resolve().parent
-    if not isinstance(raw, dict):
-        raise ConfigError("the config must be a mapping of keys to values", path=path)
+    return load_with_sources(path, hexo)[0]
+
+
+def locate(given: Path | None, hexo: Path | None, here: Path) -> tuple[Path | None, Path | None]:
+    """Which config file and which Hexo ``_config.yml`` to read, from what the command line named.
+
+    ``--hexo DIR`` reads that blog (with ``--config`` on top when given); else
+    ``--config``; else ``config.yaml`` here; else, in a Hexo blog's folder with
+    no ``config.yaml``, its ``_config.yml``.  Nothing found: ``config.yaml``,
+    so the error names the file a newcomer should write.
+    """
+    if hexo is not None:
+        return given, hexo / "_config.yml" if hexo.is_dir() else hexo
+    if given is not None:
+        return given, None
+    if not (here / "config.yaml").exists() and (here / "_config.yml").is_file():
+        return None, here / "_config.yml"
+    return here / "config.yaml", None
+
+
+def load_with_sources(path: Path | None, hexo: Path | None = None) -> tuple[Config, dict[str, str]]:
+    """The config, and for each key that was set, where its value came from (``feeds config``)."""
+    raw: dict[str, Any] = _read(path) if path is not None else {}
+    base = path.resolve().parent if path is not None else Path.cwd()
+    sources = {key: path.name for key in _dotted(raw) if key != "hexo"} if path is not None else {}
+    named = raw.pop("hexo", None)
+    if hexo is None and named is not None:
+        if not isinstance(named, str):
+            raise ConfigError("expected the path of Hexo's _config.yml", key="hexo", path=path)
+        hexo = base / named
+    if hexo is not None:
+        from .hexo import from_hexo  # only for Hexo sites
+
+        hexo_raw, hexo_sources = from_hexo(hexo, _read(hexo))
+        raw = _merged(hexo_raw, raw)
+        sources = {**hexo_sources, **sources}
     try:
         config = _build(Config, raw, "")
         config = _resolve_paths(config, base)
         validate(config)
     except ConfigError as e:
-        raise ConfigError(e.reason, key=e.key, path=path) from None
-    return config
+        raise ConfigError(e.reason, key=e.key, path=path or hexo) from None
+    return config, sources
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot read config: {e.strerror or e}", path=path) from e
+    except UnicodeDecodeError as e:
+        raise ConfigError("config is not UTF-8", path=path) from e
+    try:
+        raw = load(text) or {}
+    except YAMLProblem as e:
+        raise ConfigError(f"not valid YAML: {e}", path=path) from e
+    if not isinstance(raw, dict):
+        raise ConfigError("the config must be a mapping of keys to values", path=path)
+    return raw
+
+
+def _merged(under: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` on top of ``under``, section by section."""
+    out = dict(under)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key in _SECTIONS:
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _dotted(raw: dict[str, Any]) -> list[str]:
+    keys: list[str] = []
+    for key, value in raw.items():
+        if key in _SECTIONS and isinstance(value, dict):
+            keys.extend(f"{key}.{inner}" for inner in value)
+        else:
+            keys.append(str(key))
+    return keys
+
+
+def effective(config: Config) -> dict[str, Any]:
+    """Every setting as a dotted key, in the order ``config.yaml`` documents them."""
+    values: dict[str, Any] = {}
+    for f in fields(config):
+        value = getattr(config, f.name)
+        if f.name in _SECTIONS:
+            values.update({f"{f.name}.{inner.name}": getattr(value, inner.name) for inner in fields(value)})
+        else:
+            values[f.name] = value
+    return values
 
 
 def _build(cls: Any, raw: dict[str, Any], prefix: str) -> Any:
@@ -249,6 +322,15 @@ def validate(config: Config) -> None:
         raise ConfigError("name at least one of rss, atom", key="feeds.formats")
     if config.feeds.content not in ("full", "summary", "none"):
         raise ConfigError("expected one of full, summary, none", key="feeds.content")
+    if config.categories.slugs not in ("safe", "hexo"):
+        raise ConfigError("expected safe or hexo", key="categories.slugs")
+    for fmt, name in config.feeds.file_names.items():
+        if fmt not in ("rss", "atom"):
+            raise ConfigError(f"unknown format {fmt!r}: use rss and/or atom", key="feeds.file_names")
+        if not _safe_relative(name):
+            raise ConfigError(f"{name!r} must be a file name under the output folder", key="feeds.file_names")
+    if not _safe_relative(config.categories.dir, empty=True):
+        raise ConfigError("must be a folder under the output folder", key="categories.dir")
     if config.posts.updated_option not in ("mtime", "date", "empty"):
         raise ConfigError("expected one of mtime, date, empty", key="posts.updated_option")
     if config.posts.filename_case not in (0, 1, 2):
@@ -266,6 +348,13 @@ def validate(config: Config) -> None:
             raise ConfigError(f"must be at least 1, got {value}", key=key)
     if not config.site.title.strip():
         raise ConfigError("must not be empty", key="site.title")
+
+
+def _safe_relative(path: str, empty: bool = False) -> bool:
+    parts = [p for p in path.strip("/").split("/") if p] if empty else path.split("/")
+    return all(p not in ("", ".", "..") and "\\" not in p and "\x00" not in p for p in parts) and (
+        empty or bool(parts)
+    )
 
 
 def with_overrides(config: Config, **changes: Any) -> Config:

@@ -9,8 +9,8 @@ from pathlib import Path
 from ..config import Config
 from ..errors import PostError
 from ..models import Post, newest_first
-from ..source import build_tree, find_posts, read_posts
-from .planning import FeedPlan, feed_info, feed_name
+from ..source import build_tree, find_posts, read_posts, slugger
+from .planning import FeedPlan, category_dir, feed_info, feed_name
 
 
 def convert(config: Config, paths: Sequence[Path], fmt: str) -> tuple[bytes, list[PostError]]:
@@ -49,8 +49,8 @@ def list_categories(config: Config) -> tuple[list[CategoryListing], tuple[PostEr
     """Every category node with its post count and feed files: ``feeds categories``."""
     result = read_posts(config)
     listing = []
-    for category in build_tree(result.posts, config.categories.map):
-        folder = ("categories", *category.slugs)
-        files = tuple(feed_name(folder, f) for f in config.feeds.formats)
+    for category in build_tree(result.posts, config.categories.map, slug=slugger(config)):
+        folder = (*category_dir(config), *category.slugs)
+        files = tuple(feed_name(config, folder, f) for f in config.feeds.formats)
         listing.append(CategoryListing(category.label, len(category.posts), "/".join(category.slugs), files))
     return listing, result.errors

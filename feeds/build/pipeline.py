@@ -101,7 +101,7 @@ def _build_locked(
         # A first build (no record of an earlier one, no post cache) reads every file anyway, and
         # learns their sizes and mtimes from the open files: its walk need not stat them.
         first = not manifest.state.inputs and not cache.posts.exists()
-        files = scan(config.source, stat=not first)
+        files = scan(config.source, stat=not first, hexo_hidden=config.posts.hexo_hidden)
         token = "" if first else inputs_token(cache.key, ((f.rel, f.size, f.mtime_ns) for f in files))
         if not first and _nothing_to_do(config, root, manifest, token):
             _report_unchanged(config, manifest, report)

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import OutputError
 from ..models import Category, FeedInfo, FeedJob, Image, Post, newest_first
-from ..source import build_tree
+from ..source import build_tree, slugger
 from ..urls import quote_segment, site_root
 
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml"}
@@ -36,14 +36,14 @@ def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
     limit = config.feeds.limit
     newest = newest_first(posts)
     plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
-    for category in build_tree(newest, config.categories.map, ordered=True):
+    for category in build_tree(newest, config.categories.map, ordered=True, slug=slugger(config)):
         plans.append(_category_plan(config, category, limit))
     return plans
 
 
 def _category_plan(config: Config, category: Category, limit: int) -> FeedPlan:
     return FeedPlan(
-        folder=("categories", *category.slugs),
+        folder=(*category_dir(config), *category.slugs),
         info_title=f"{config.site.title} · {category.label}",
         label=category.label,
         posts=category.posts[:limit],
@@ -66,11 +66,20 @@ def page_url(config: Config, folder: tuple[str, ...]) -> str:
     return site_root(config.site.url) + "".join(quote_segment(s) + "/" for s in folder)
 
 
-def feed_name(folder: tuple[str, ...], fmt: str) -> str:
+def category_dir(config: Config) -> tuple[str, ...]:
+    """The folders category feeds go under: ``categories``, or Hexo's ``category_dir``."""
+    return tuple(part for part in config.categories.dir.split("/") if part)
+
+
+def file_name(config: Config, fmt: str) -> str:
+    return config.feeds.file_names.get(fmt, FILE_NAMES[fmt])
+
+
+def feed_name(config: Config, folder: tuple[str, ...], fmt: str) -> str:
     """The feed's path relative to the output folder; refuses anything that could leave it."""
     if any(s in ("", ".", "..") or "/" in s or "\\" in s or "\x00" in s for s in folder):
         raise OutputError(f"refusing a feed folder outside the output ({'/'.join(folder)!r})", path=Path("."))
-    return "/".join((*folder, FILE_NAMES[fmt]))
+    return "/".join((*folder, file_name(config, fmt)))
 
 
 def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
@@ -82,7 +91,7 @@ def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
     return FeedInfo(
         title=plan.info_title,
         link=page_url(config, plan.folder),
-        self_url=feed_url(config, plan.folder, FILE_NAMES[fmt]),
+        self_url=feed_url(config, plan.folder, file_name(config, fmt)),
         description=description,
         language=site.language,
         author=site.author or site.title,
@@ -118,7 +127,7 @@ def make_jobs(
             info = feed_info(config, plan, fmt)
             head = repr((key, fmt, info, config.feeds.content)).encode("utf-8", "surrogateescape")
             fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
-            jobs.append(FeedJob(feed_name(plan.folder, fmt), fmt, info, rels, fingerprint))
+            jobs.append(FeedJob(feed_name(config, plan.folder, fmt), fmt, info, rels, fingerprint))
     return jobs
 
 

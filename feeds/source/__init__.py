@@ -14,6 +14,7 @@ from ..lazy import exported, lazy_exports
 
 if TYPE_CHECKING:
     from .categories import build_tree as build_tree
+    from .categories import slugger as slugger
     from .categories import slugify as slugify
     from .frontmatter import decode as decode
     from .posts import find_posts as find_posts
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from .walk import scan as scan
 
 _EXPORTS = {
-    "categories": ("build_tree", "slugify"),
+    "categories": ("build_tree", "slugger", "slugify"),
     "frontmatter": ("decode",),
     "posts": ("find_posts", "parse_text", "read_body", "read_posts"),
     "walk": ("UNKNOWN", "SourceFile", "read_file_stat", "scan"),

@@ -13,9 +13,11 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
+from ..config import Config
 from ..models import Category, CategoryPath, Post, newest_first
+from .permalink import slugize as hexo_slugize
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +49,36 @@ def _truncate_utf8(text: str, limit: int) -> str:
     return data[:limit].decode("utf-8", errors="ignore")
 
 
-def build_tree(posts: Iterable[Post], mapping: Mapping[str, str], *, ordered: bool = False) -> list[Category]:
+def slugger(config: Config) -> Callable[[str], str]:
+    """The folder name of a category level: ours (names kept, made safe) or, for a Hexo site, Hexo's.
+
+    Hexo's slug (``category_map``, slugize, ``filename_case``) puts a category's
+    feed in the folder of its page; it is then made safe as ours are.
+    """
+    mapping = config.categories.map
+    if config.categories.slugs == "hexo":
+        case = config.posts.filename_case
+        return lambda name: slugify(hexo_slugize(mapping.get(name, name), case))
+    return lambda name: slugify(name, mapping)
+
+
+def build_tree(
+    posts: Iterable[Post],
+    mapping: Mapping[str, str],
+    *,
+    ordered: bool = False,
+    slug: Callable[[str], str] | None = None,
+) -> list[Category]:
     """Every category node with its posts (a parent holds its descendants'), newest first.
 
     Nodes are keyed by their case-folded slug path, so names that would land in
     one folder share one feed rather than overwrite each other.  Of such names
     the smallest (in code point order) titles the feed and names its folder, so
     a feed's address does not move with whichever spelling was used last.  Pass
-    ``ordered=True`` when ``posts`` are already newest first.
+    ``ordered=True`` when ``posts`` are already newest first; ``slug`` (see
+    :func:`slugger`) names a level's folder, by default :func:`slugify` with ``mapping``.
     """
+    slug = slug or (lambda name: slugify(name, mapping))
     members: dict[tuple[str, ...], dict[int, None]] = defaultdict(dict)
     spellings: dict[tuple[str, ...], set[CategoryPath]] = defaultdict(set)
     newest = list(posts) if ordered else newest_first(posts)
@@ -64,13 +87,13 @@ def build_tree(posts: Iterable[Post], mapping: Mapping[str, str], *, ordered: bo
         for path in post.categories:
             keys = nodes.get(path)
             if keys is None:
-                keys = nodes[path] = _levels(path, mapping)
+                keys = nodes[path] = _levels(path, slug)
                 for depth, key in enumerate(keys, 1):
                     spellings[key].add(path[:depth])
             for key in keys:
                 members[key][index] = None
     names = {key: min(found) for key, found in spellings.items()}
-    slugs = _slug_paths(names, mapping)
+    slugs = _slug_paths(names, slug)
     _warn_shared(spellings, slugs)
     return [
         Category(path=names[key], slugs=slugs[key], posts=tuple(newest[i] for i in idx))
@@ -78,23 +101,23 @@ def build_tree(posts: Iterable[Post], mapping: Mapping[str, str], *, ordered: bo
     ]
 
 
-def _levels(path: CategoryPath, mapping: Mapping[str, str]) -> list[tuple[str, ...]]:
+def _levels(path: CategoryPath, slug: Callable[[str], str]) -> list[tuple[str, ...]]:
     """The node key (case-folded slug path) of each level of one category path."""
     keys = []
     key: tuple[str, ...] = ()
     for name in path:
-        key += (slugify(name, mapping).casefold(),)
+        key += (slug(name).casefold(),)
         keys.append(key)
     return keys
 
 
 def _slug_paths(
-    names: Mapping[tuple[str, ...], CategoryPath], mapping: Mapping[str, str]
+    names: Mapping[tuple[str, ...], CategoryPath], slug: Callable[[str], str]
 ) -> dict[tuple[str, ...], tuple[str, ...]]:
     """Folder names per node, each level from its node's chosen name, so children sit in their parent."""
     slugs: dict[tuple[str, ...], tuple[str, ...]] = {}
     for key in sorted(names, key=len):
-        slugs[key] = (*slugs.get(key[:-1], ()), slugify(names[key][-1], mapping))
+        slugs[key] = (*slugs.get(key[:-1], ()), slug(names[key][-1]))
     return slugs
 
 

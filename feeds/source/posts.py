@@ -43,8 +43,8 @@ class ReadResult:
     drafts: int
 
 
-def find_posts(source: Path) -> list[Path]:
-    return [Path(f.path) for f in scan(source)]
+def find_posts(source: Path, hexo_hidden: bool = False) -> list[Path]:
+    return [Path(f.path) for f in scan(source, hexo_hidden=hexo_hidden)]
 
 
 def read_posts(config: Config, paths: list[Path] | None = None, source: Path | None = None) -> ReadResult:
@@ -52,7 +52,7 @@ def read_posts(config: Config, paths: list[Path] | None = None, source: Path | N
     posts: list[Post] = []
     errors: list[PostError] = []
     drafts = 0
-    for path in paths if paths is not None else find_posts(config.source):
+    for path in paths if paths is not None else find_posts(config.source, config.posts.hexo_hidden):
         try:
             post = read_post(path, config, source)
         except PostError as e:
@@ -178,11 +178,16 @@ def _make_post(
         author_email=email,
         thumbnail=_thumbnail(meta, link, path, notes),
         description=str(description) if description not in (None, "") else None,
-        body_format=str(meta["format"]).lower() if meta.get("format") else None,
+        body_format=str(meta["format"]).lower() if meta.get("format") else _format_of(rel),
         title_from_body=not title,
         dated_by_mtime=date_from_mtime,
         whole_file=whole_file,
     )
+
+
+def _format_of(rel: str) -> str | None:
+    """An ``.html`` post is HTML, as Hexo renders it; Markdown files are told by their body."""
+    return "html" if rel.endswith((".html", ".htm")) else None
 
 
 def _file_date(named: dict[str, str], tz: tzinfo) -> datetime | None:

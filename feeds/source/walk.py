@@ -29,10 +29,16 @@ class SourceFile(NamedTuple):
 
 
 UNKNOWN = -1  # a SourceFile's size and mtime when the walk did not stat it
+# What Hexo renders as a post: hexo-renderer-marked's suffixes, and HTML (case matters, as in Hexo).
+POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn", ".mdwn", ".mdtxt", ".mdtext", ".html", ".htm")
 
 
-def scan(source: Path, *, stat: bool = True) -> list[SourceFile]:
-    """Every ``*.md`` under ``source``, sorted, skipping hidden entries and links that leave it.
+def scan(source: Path, *, stat: bool = True, hexo_hidden: bool = False) -> list[SourceFile]:
+    """Every post file under ``source``, sorted, skipping hidden entries and links that leave it.
+
+    Post files are those Hexo renders as posts: Markdown by any of the suffixes
+    hexo-renderer-marked registers, and HTML.  Hidden are names starting with
+    '.' and, with ``hexo_hidden`` (a Hexo site), with '_' too, as Hexo skips them.
 
     ``stat=False`` leaves size and mtime :data:`UNKNOWN`, for a build that will
     read every file anyway (and so learns both from the open file): stat calls
@@ -57,11 +63,11 @@ def scan(source: Path, *, stat: bool = True) -> list[SourceFile]:
             for entry in entries:
                 name = entry.name
                 # A file named just ".md" is a post whose title was sanitised away, not a hidden file.
-                if name.startswith(".") and name != ".md":
+                if (name.startswith(".") and name != ".md") or (hexo_hidden and name.startswith("_")):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((base + name, f"{prefix}{name}/"))
-                elif name.endswith(".md"):
+                elif name.endswith(POST_SUFFIXES):
                     _add_file(entry, base + name, prefix + name, root, found, stat)
         finally:
             if fd >= 0:

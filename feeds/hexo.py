@@ -1,0 +1,129 @@
+"""A Hexo site's ``_config.yml`` read as feeds' own settings, so ``feeds build`` in a blog just works.
+
+Each Hexo key maps onto the feeds key that does the same job (the table is
+``_KEYS`` below; hexo-generator-feed's ``feed:`` section is ``_FEED_KEYS``).
+Keys Hexo and its plugins use that feeds has no use for (themes, deploy,
+server, highlight…) are passed over in silence; a key under ``feed:`` that
+feeds does not understand is a warning, since it was meant for feeds' job.
+Paths are made absolute against the blog's folder, and the output defaults to
+Hexo's ``public_dir``, so ``hexo generate && feeds build`` deploys together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+Raw = dict[str, Any]
+
+# Hexo key -> feeds' dotted key, for values that carry over as they are.
+_KEYS = {
+    "title": "site.title",
+    "author": "site.author",
+    "permalink": "permalink",
+    "permalink_defaults": "posts.permalink_defaults",
+    "new_post_name": "posts.new_post_name",
+    "default_category": "posts.default_category",
+    "category_map": "categories.map",
+    "filename_case": "posts.filename_case",
+    "future": "posts.future",
+    "render_drafts": "posts.render_drafts",
+    "post_asset_folder": "posts.post_asset_folder",
+    "updated_option": "posts.updated_option",
+    "use_slug_as_post_title": "posts.use_slug_as_post_title",
+    "titlecase": "posts.titlecase",
+    "category_dir": "categories.dir",
+}
+# hexo-generator-feed's keys that feeds reads (the rest of its section, and unknown keys, warn).
+_FEED_KEYS = {
+    "type",
+    "path",
+    "limit",
+    "content",
+    "content_limit",
+    "content_limit_delim",
+    "order_by",
+    "icon",
+    "hub",
+}
+_FEED_IGNORED = {"autodiscovery", "template", "enable"}  # about Hexo's pages or its own templates
+UNLIMITED = 1_000_000  # hexo-generator-feed's `limit: 0`: every post
+
+
+def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
+    """feeds' raw settings from a parsed ``_config.yml`` at ``path``, and where each came from."""
+    out: Raw = {}
+    sources: dict[str, str] = {}
+    folder = path.resolve().parent
+
+    def put(dotted: str, value: Any, hexo_key: str) -> None:
+        section, _, key = dotted.rpartition(".")
+        (out.setdefault(section, {}) if section else out)[key] = value
+        sources[dotted] = f"{path.name}: {hexo_key}"
+
+    for hexo_key, dotted in _KEYS.items():
+        if hexo.get(hexo_key) not in (None, ""):
+            put(dotted, hexo[hexo_key], hexo_key)
+    _site(hexo, put)
+    source_dir = str(hexo.get("source_dir") or "source")
+    put("source", str(folder / source_dir / "_posts"), "source_dir")
+    put("output", str(folder / str(hexo.get("public_dir") or "public")), "public_dir")
+    put("cache", str(folder / ".feeds-cache"), "(the blog's folder)")
+    put("posts.hexo_hidden", True, "(Hexo skips files and folders starting with '_')")
+    put("categories.slugs", "hexo", "(Hexo's category slugs)")
+    pretty = hexo.get("pretty_urls")
+    if isinstance(pretty, dict):
+        for key in ("trailing_index", "trailing_html"):
+            if isinstance(pretty.get(key), bool):
+                put(f"posts.{key}", pretty[key], f"pretty_urls.{key}")
+    if isinstance(hexo.get("feed"), dict):
+        _feed(hexo["feed"], path, put)
+    return out, sources
+
+
+def _site(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:
+    description = hexo.get("description") or hexo.get("subtitle")
+    if description:
+        put("site.description", str(description), "description" if hexo.get("description") else "subtitle")
+    language = hexo.get("language")
+    if isinstance(language, list):  # Hexo takes a list of languages, the first the site's own
+        language = language[0] if language else None
+    if language and language != "default":
+        put("site.language", str(language), "language")
+    if hexo.get("timezone"):
+        put("site.timezone", str(hexo["timezone"]), "timezone")
+    if hexo.get("url"):
+        put("site.url", str(hexo["url"]).rstrip("/") + "/", "url")
+
+
+def _feed(feed: Raw, path: Path, put: Callable[[str, Any, str], None]) -> None:
+    """hexo-generator-feed's section: the same feeds, at the same paths, with the same limits."""
+    for key in sorted(set(feed) - _FEED_KEYS - _FEED_IGNORED):
+        log.warning("%s: feed.%s is not a hexo-generator-feed setting feeds knows; ignored", path, key)
+    types = feed.get("type", "atom")
+    types = types if isinstance(types, list) else [types]
+    formats = ["rss" if t == "rss2" else str(t) for t in types]
+    put("feeds.formats", formats, "feed.type")
+    paths = feed.get("path") or []
+    paths = paths if isinstance(paths, list) else [paths]
+    names = {fmt: f"{'rss2' if fmt == 'rss' else fmt}.xml" for fmt in formats}  # the plugin's defaults
+    names.update({fmt: _with_xml(str(p)) for fmt, p in zip(formats, paths, strict=False)})
+    put("feeds.file_names", names, "feed.path" if paths else "feed.type")
+    if isinstance(feed.get("limit"), int) and not isinstance(feed.get("limit"), bool):
+        put("feeds.limit", feed["limit"] or UNLIMITED, "feed.limit")
+    if isinstance(feed.get("content"), bool):
+        put("feeds.content", "full" if feed["content"] else "summary", "feed.content")
+    if isinstance(feed.get("content_limit"), int) and feed["content_limit"] > 0:
+        put("feeds.summary_length", feed["content_limit"], "feed.content_limit")
+    for key in ("content_limit_delim", "order_by", "icon", "hub"):
+        if feed.get(key):
+            log.info("%s: feed.%s is read by hexo-generator-feed; feeds does not use it yet", path, key)
+
+
+def _with_xml(name: str) -> str:
+    """hexo-generator-feed adds ``.xml`` to a path without an extension."""
+    return name if "." in name.rsplit("/", 1)[-1] else name + ".xml"
