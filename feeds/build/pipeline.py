@@ -127,13 +127,13 @@ def _build_locked(
             log.error("%s", error)
             report.errors.append(error)
     with clock("plan"):
+        posts, due = _published(config, posts)
         plans = plan_feeds(config, posts)
         selected = selected_posts(plans)
     with clock("thumbnails"):
         images = _resolve_images(config, selected, offline, progress, report) if config.fetch.enabled else {}
-    state = State(
-        token, report.posts_read, report.drafts, tuple((str(e.path), e.reason) for e in report.errors)
-    )
+    errors = tuple((str(e.path), e.reason) for e in report.errors)
+    state = State(token, report.posts_read, report.drafts, errors, due)
     shown = _Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images)
     del records, posts  # from here on only the posts that show matter: let the rest go
     _write_feeds(config, cache, plans, shown, report, clock, manifest, state)
@@ -175,7 +175,18 @@ def _nothing_to_do(config: Config, root: Path, manifest: Manifest, token: str) -
     """
     if config.fetch.enabled or not manifest.files or manifest.state.inputs != token:
         return False
+    if manifest.state.due and time.time() >= manifest.state.due:
+        return False  # a post left out for its future date is due now
     return all_current(root, manifest.files)
+
+
+def _published(config: Config, posts: list[Post]) -> tuple[list[Post], float]:
+    """With ``posts.future: false``, the posts dated up to now, and when the next one comes due (0: none)."""
+    if config.posts.future:
+        return posts, 0.0
+    now = time.time()
+    due = [p.date.timestamp() for p in posts if p.date.timestamp() > now]
+    return [p for p in posts if p.date.timestamp() <= now], min(due, default=0.0)
 
 
 def _report_unchanged(config: Config, manifest: Manifest, report: BuildReport) -> None:

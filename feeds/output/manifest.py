@@ -42,6 +42,7 @@ class State:
     posts: int = 0
     drafts: int = 0
     errors: tuple[tuple[str, str], ...] = ()  # (source path, reason) of posts skipped
+    due: float = 0.0  # epoch seconds when the first post left out for its future date comes due
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,8 @@ def load_manifest(output: Path) -> Manifest:
         files = {name: Record(*value) for name, value in raw["files"].items() if _inside(name)}
         state = raw.get("state") or {}
         errors = tuple((str(p), str(r)) for p, r in state.get("errors", []))
-        return Manifest(
-            files, State(state.get("inputs", ""), state.get("posts", 0), state.get("drafts", 0), errors)
-        )
+        counts = (state.get("posts", 0), state.get("drafts", 0))
+        return Manifest(files, State(state.get("inputs", ""), *counts, errors, float(state.get("due", 0.0))))
     except FileNotFoundError:
         return Manifest({})
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
@@ -89,6 +89,7 @@ def save_manifest(output: Path, manifest: Manifest) -> None:
             "posts": state.posts,
             "drafts": state.drafts,
             "errors": state.errors,
+            **({"due": state.due} if state.due else {}),
         },
         "files": files,
     }

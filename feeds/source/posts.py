@@ -102,8 +102,10 @@ def parse_text(
     rel: str | None = None,
 ) -> Post | None:
     meta, body = parse(text, path)
-    if _flag(meta.get("draft")) is True or _flag(meta.get("published")) is False:
+    if _flag(meta.get("draft")) is True:
         return None
+    if _flag(meta.get("published")) is False and not config.posts.render_drafts:
+        return None  # Hexo keeps it as a draft, shown only with render_drafts
     if rel is None:
         base = source or config.source
         path = Path(path)

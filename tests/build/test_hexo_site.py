@@ -1,0 +1,175 @@
+"""A Hexo blog read as Hexo reads it: `feeds build` in its folder, with no config.yaml.
+
+tests/data/hexo-blog is a small site written for these tests, one post per
+rule.  Every expected title, link, date, category and tag below is what Hexo
+8.1.2 itself gave for the same blog (tools/hexo_compare, run once by hand).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from feeds.cli import main
+
+from ..conftest import ATOM, DATA, check_feed
+
+BLOG = DATA / "hexo-blog"
+SITE = "https://notes.example.org/blog/"
+HEXO = {  # source file -> (title, link, date, category paths, tags), as Hexo 8 gives them
+    "2019-12-08-moment-dates.md": (
+        "Dates as moment reads them",
+        SITE + "2018/07/24/moment-dates/",
+        "2018-07-24T23:31:06+09:00",
+        {"Code", "Code / Python", "Diary"},
+        set(),
+    ),
+    "no-opening-line.md": (
+        "Front matter without an opening line",
+        SITE + "2020/05/06/no-opening-line/",
+        "2020-05-06T07:08:09+09:00",
+        {"Diary"},
+        {"diary"},
+    ),
+    "2021-03-04-file-name-date.md": (
+        "A date from the file name",
+        SITE + "2021/03/04/file-name-date/",
+        "2021-03-04T00:00:00+09:00",
+        {"Travel Notes", "Travel Notes / Kyoto"},
+        {"trains", "Japan"},
+    ),
+    "own-permalink.markdown": (
+        "A post with its own permalink",
+        SITE + "pages/own/",
+        "2021-06-01T12:00:00+09:00",
+        {"Diary"},
+        {"single"},
+    ),
+    "page.html": ("An HTML post", SITE + "2021/07/08/page/", "2021-07-08T09:10:11+09:00", set(), set()),
+    "notes/json-front-matter.md": (
+        "JSON front matter, in a sub-folder",
+        SITE + "2022/01/02/notes-json-front-matter/",
+        "2022-01-02T03:04:05+09:00",
+        set(),
+        {"json"},
+    ),
+}
+CATEGORY_FEEDS = {"code", "code/python", "diary", "travel", "travel/kyoto"}  # Hexo's category paths
+
+
+@pytest.fixture
+def blog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "blog"
+    shutil.copytree(BLOG, copy)
+    monkeypatch.chdir(copy)
+    return copy
+
+
+def _entries(path: Path) -> dict[str, etree._Element]:
+    doc = etree.parse(str(path))
+    return {e.findtext(f"{ATOM}title"): e for e in doc.iterfind(f"{ATOM}entry")}
+
+
+def test_feeds_build_in_a_hexo_blog_gives_what_hexo_gives(blog: Path, atom_schema: etree.RelaxNG) -> None:
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert "6 posts read" in result.stdout
+    feed = blog / "public" / "atom.xml"  # hexo-generator-feed's feed.path, in Hexo's public_dir
+    check_feed(feed, atom_schema)
+    assert not (blog / "public" / "rss.xml").exists()  # feed.type: atom only
+    entries = _entries(feed)
+    assert set(entries) == {fields[0] for fields in HEXO.values()}
+    by_title = {fields[0]: fields for fields in HEXO.values()}
+    for title, entry in entries.items():
+        _, link, date, _, tags = by_title[title]
+        assert entry.find(f"{ATOM}link").get("href") == link
+        assert entry.findtext(f"{ATOM}id") == link
+        assert datetime.fromisoformat(entry.findtext(f"{ATOM}published")) == datetime.fromisoformat(date)
+        terms = {c.get("term") for c in entry.iterfind(f"{ATOM}category")}
+        assert tags <= terms, title
+    assert feedparser.parse(feed.read_bytes()).feed.title == "Field Notes"
+
+
+def test_category_feeds_sit_beside_hexos_category_pages(blog: Path) -> None:
+    CliRunner().invoke(main, ["build"])
+    folders = {p.parent.relative_to(blog / "public" / "categories").as_posix() for p in blog.rglob("atom.xml")
+               if "categories" in p.parts}  # fmt: skip
+    assert folders == CATEGORY_FEEDS
+    diary = _entries(blog / "public" / "categories" / "diary" / "atom.xml")
+    assert set(diary) == {"Dates as moment reads them", "Front matter without an opening line",
+                          "A post with its own permalink"}  # fmt: skip
+
+
+def test_what_hexo_leaves_out_feeds_leaves_out(blog: Path) -> None:
+    CliRunner().invoke(main, ["build"])
+    titles = set(_entries(blog / "public" / "atom.xml"))
+    assert "Hexo skips files whose names start with an underscore" not in titles
+    assert "Not published" not in titles and "A draft" not in titles
+
+
+def test_config_yaml_keys_win_over_the_hexo_config(blog: Path) -> None:
+    (blog / "config.yaml").write_text(
+        "hexo: _config.yml\nsite:\n  title: Overridden\nfeeds:\n  formats: [rss]\n"
+    )
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    rss = feedparser.parse((blog / "public" / "rss.xml").read_bytes())  # feed.path named only the Atom file
+    assert rss.feed.title == "Overridden" and len(rss.entries) == 6
+
+
+def test_feeds_config_says_where_each_value_came_from(blog: Path) -> None:
+    result = CliRunner().invoke(main, ["config"])
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split("\t# ", 1) for line in result.stdout.splitlines())
+    assert lines['site.url = "https://notes.example.org/blog/"'] == "_config.yml: url"
+    assert lines['posts.new_post_name = ":year-:month-:day-:title.md"'] == "_config.yml: new_post_name"
+    assert lines["feeds.limit = 20"] == "_config.yml: feed.limit"
+    assert lines["content.iframe_hosts = []"] == "default"
+
+
+def test_an_unknown_feed_key_is_a_warning(blog: Path) -> None:
+    config = blog / "_config.yml"
+    config.write_text(config.read_text().replace("  content: true\n", "  content: true\n  sumary: 3\n"))
+    result = CliRunner().invoke(main, ["build", "--quiet"])
+    assert result.exit_code == 0
+    assert "feed.sumary is not a hexo-generator-feed setting feeds knows" in result.stderr
+
+
+def test_hexo_option_reads_a_blog_elsewhere(
+    blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--hexo", str(blog), "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert len(_entries(tmp_path / "out" / "atom.xml")) == 6
+
+
+def test_future_posts_are_left_out_until_they_are_due(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = blog / "_config.yml"
+    config.write_text(config.read_text().replace("future: true", "future: false"))
+    post = "---\ntitle: Tomorrow's post\ndate: 2030-01-01 00:00:00\n---\nSoon.\n"
+    (blog / "source" / "_posts" / "tomorrow.md").write_text(post)
+    CliRunner().invoke(main, ["build"])
+    assert "Tomorrow's post" not in _entries(blog / "public" / "atom.xml")
+    again = CliRunner().invoke(main, ["build"])
+    assert "0 feeds written" in again.stdout  # nothing changed, and nothing is due
+    import time
+
+    due = datetime.fromisoformat("2030-01-01T00:00:00+09:00").timestamp()
+    monkeypatch.setattr(time, "time", lambda: due + 1)
+    later = CliRunner().invoke(main, ["build"])
+    assert later.exit_code == 0, later.output
+    assert "Tomorrow's post" in _entries(blog / "public" / "atom.xml")
+
+
+def test_render_drafts_shows_unpublished_posts(blog: Path) -> None:
+    config = blog / "_config.yml"
+    config.write_text(config.read_text().replace("render_drafts: false", "render_drafts: true"))
+    CliRunner().invoke(main, ["build"])
+    assert "Not published" in _entries(blog / "public" / "atom.xml")
