@@ -71,6 +71,7 @@ class PostsConfig:
     trailing_index: bool = True  # pretty_urls.trailing_index
     trailing_html: bool = True  # pretty_urls.trailing_html
     hexo_hidden: bool = False  # skip files and folders whose names start with '_', as Hexo does
+    front_matter_ids: bool = True  # id/guid/uuid as the entry id; Hexo's feed plugin uses the permalink
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ def _make_post(
         date=date,
         updated=max(updated, date) if updated else date,
         permalink=link,
-        id=_entry_id(meta, link, path, notes),
+        id=_entry_id(meta, link, path, notes) if config.posts.front_matter_ids else link,
         categories=categories,
         tags=_tags(meta.get("tags", meta.get("tag"))),
         author=author,

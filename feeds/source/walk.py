@@ -62,8 +62,7 @@ def scan(source: Path, *, stat: bool = True, hexo_hidden: bool = False) -> list[
         try:
             for entry in entries:
                 name = entry.name
-                # A file named just ".md" is a post whose title was sanitised away, not a hidden file.
-                if (name.startswith(".") and name != ".md") or (hexo_hidden and name.startswith("_")):
+                if _hidden(name, hexo_hidden):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     stack.append((base + name, f"{prefix}{name}/"))
@@ -119,6 +118,14 @@ def read_file_stat(path: str) -> tuple[bytes, os.stat_result]:
         return b"".join(chunks), info
     finally:
         os.close(fd)
+
+
+def _hidden(name: str, hexo: bool) -> bool:
+    """A leading '.' hides, except for a file named just ".md" (a post whose title was sanitised away);
+    in a Hexo site, as Hexo has it, that file and names with a leading '_' are hidden too."""
+    if hexo:
+        return name[:1] in (".", "_")
+    return name[:1] == "." and name != ".md"
 
 
 def _add_file(

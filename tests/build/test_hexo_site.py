@@ -173,3 +173,14 @@ def test_render_drafts_shows_unpublished_posts(blog: Path) -> None:
     config.write_text(config.read_text().replace("render_drafts: false", "render_drafts: true"))
     CliRunner().invoke(main, ["build"])
     assert "Not published" in _entries(blog / "public" / "atom.xml")
+
+
+def test_in_a_hexo_site_the_entry_id_is_the_link_and_a_bare_md_file_is_hidden(blog: Path) -> None:
+    """Hexo's `id` is a database id that blogs repeat (`id: 4` in hundreds of posts); its feeds use links."""
+    posts = blog / "source" / "_posts"
+    (posts / "with-id.md").write_text("---\ntitle: With an id\ndate: 2021-01-05 00:00:00\nid: 4\n---\nb\n")
+    (posts / ".md").write_text("---\ntitle: A file named .md\ndate: 2021-01-06 00:00:00\n---\nb\n")
+    CliRunner().invoke(main, ["build"])
+    entries = _entries(blog / "public" / "atom.xml")
+    assert entries["With an id"].findtext(f"{ATOM}id") == SITE + "2021/01/05/with-id/"
+    assert "A file named .md" not in entries

@@ -15,10 +15,14 @@ const util = require('util');
 
 const [baseDir, outJson, configFiles, ...flags] = process.argv.slice(2);
 const modules = process.env.HEXO_COMPARE_NODE_MODULES || path.join(baseDir, 'node_modules');
+const { createRequire } = require('module');
 const Hexo = require(path.join(modules, 'hexo'));
-const { stripHTML } = require(path.join(modules, 'hexo-util'));
-const { parse: parseFrontMatter } = require(path.join(modules, 'hexo-front-matter'));
-const moment = require(path.join(modules, 'moment-timezone'));
+// hexo's own dependencies, resolved as hexo resolves them
+const hexoRequire = createRequire(path.join(modules, 'hexo', 'package.json'));
+const { stripHTML } = hexoRequire('hexo-util');
+const { parse: parseFrontMatter, split: splitFrontMatter } = hexoRequire('hexo-front-matter');
+const moment = hexoRequire('moment-timezone');
+const Bluebird = hexoRequire('bluebird');
 
 const logs = [];
 const renderErrors = [];
@@ -47,14 +51,16 @@ function categoryNames(cat, byId) {
 // the whole build; every such retry is recorded in the dump.
 function guardRender(hexo) {
   const original = hexo.post.render.bind(hexo.post);
-  hexo.post.render = async function render(source, data = {}, callback) {
+  hexo.post.render = function render(source, data = {}, callback) {
+    return Bluebird.resolve(guarded(source, data)).asCallback(callback);
+  };
+  async function guarded(source, data) {
     const raw = data._content != null ? data._content : data.content;
     let lastError;
     for (let attempt = 0; attempt < 25; attempt++) {
       try {
         const result = await original(source, data);
         if (attempt > 0) renderErrors.push({ source: data.source || source, message: String(lastError && lastError.message).split('\n')[0], retried: 'stub tags' });
-        if (callback) callback(null, result);
         return result;
       } catch (err) {
         lastError = err;
@@ -73,25 +79,26 @@ function guardRender(hexo) {
     if (raw != null) data.content = raw;
     data.disableNunjucks = true;
     try {
-      const result = await original(source, data);
-      if (callback) callback(null, result);
-      return result;
+      return await original(source, data);
     } catch (err) {
       renderErrors.push({ source: data.source || source, message: String(err.message).split('\n')[0], retried: 'gave up' });
       data.content = '';
-      if (callback) callback(null, data);
       return data;
     }
-  };
+  }
 }
 
 async function main() {
   const hexo = new Hexo(baseDir, { silent: true, config: configFiles });
   for (const level of ['warn', 'error', 'fatal']) {
     hexo.log[level] = (...args) => {
-      const first = args[0];
-      const msg = first instanceof Error ? first.message : util.format(...args.map(a => (a instanceof Error ? a.message : a)));
-      logs.push({ level, message: msg.split('\n').slice(0, 3).join(' | ') });
+      // hexo logs errors as (obj with err, format, ...values) or (format, ...values)
+      let err = null;
+      if (args[0] instanceof Error) err = args.shift();
+      else if (args[0] && typeof args[0] === 'object' && args[0].err) err = args.shift().err;
+      let msg = args.length ? util.format(...args) : '';
+      if (err) msg += `${msg ? ': ' : ''}${String(err.message || err).split('\n')[0]}`;
+      logs.push({ level, message: msg.replace(/\x1b\[[0-9;]*m/g, '') });
     };
   }
   await hexo.init();
@@ -114,9 +121,18 @@ async function main() {
   const sourceDir = hexo.source_dir;
   const posts = hexo.locals.get('posts').sort('date').toArray().map(post => {
     const cats = post.categories.toArray();
-    const rawText = fs.existsSync(post.full_source) ? fs.readFileSync(post.full_source, 'utf8') : '';
+    // read as Hexo reads it (hexo-fs: BOM dropped, CRLF and CR made LF)
+    const rawText = fs.existsSync(post.full_source)
+      ? fs.readFileSync(post.full_source, 'utf8').replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+      : '';
     let fm = {};
     try { fm = parseFrontMatter(rawText); } catch (e) { fm = {}; }
+    let header = '';
+    try { header = splitFrontMatter(rawText).data || ''; } catch (e) { header = ''; }
+    const rawValue = key => {
+      const m = header.match(new RegExp(`^${key}:[ \\t]*(.*)$`, 'm'));
+      return m ? m[1].trim() : null;
+    };
     const content = post.content || '';
     return {
       source: post.source.replace(/^_posts\//, ''),
@@ -126,7 +142,8 @@ async function main() {
       path: post.path,
       date: isoAndMs(post.date, timezone),
       updated: isoAndMs(post.updated, timezone),
-      front_matter_has: { date: 'date' in fm, updated: 'updated' in fm, title: 'title' in fm },
+      front_matter_raw: { date: rawValue('date'), updated: rawValue('updated') },
+      front_matter_has: { date: 'date' in fm, updated: 'updated' in fm, title: 'title' in fm, permalink: 'permalink' in fm },
       categories: cats.map(c => categoryNames(c, byId)),
       category_slugs: cats.map(c => c.slug),
       category_paths: cats.map(c => c.path),
