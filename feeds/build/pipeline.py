@@ -35,7 +35,7 @@ from ..output import (
     remove_stale,
     save_manifest,
 )
-from ..source import scan
+from ..source import scan_posts, source_path
 from .notices import log_grouped
 from .parallel import collector_paused, run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
@@ -101,7 +101,10 @@ def _build_locked(
         # A first build (no record of an earlier one, no post cache) reads every file anyway, and
         # learns their sizes and mtimes from the open files: its walk need not stat them.
         first = not manifest.state.inputs and not cache.posts.exists()
-        files = scan(config.source, stat=not first, hexo_hidden=config.posts.hexo_hidden)
+        rules = config.posts
+        files = scan_posts(
+            config.source, drafts=rules.render_drafts, stat=not first, hexo_hidden=rules.hexo_hidden
+        )
         token = "" if first else inputs_token(cache.key, ((f.rel, f.size, f.mtime_ns) for f in files))
         if not first and _nothing_to_do(config, root, manifest, token):
             _report_unchanged(config, manifest, report)
@@ -123,7 +126,7 @@ def _build_locked(
     log_grouped(notices, log)
     for rel, record in records.items():
         if record.error is not None:
-            error = PostError(record.error, path=config.source / rel)
+            error = PostError(record.error, path=source_path(config.source, rel))
             log.error("%s", error)
             report.errors.append(error)
     with clock("plan"):

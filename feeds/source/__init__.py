@@ -25,12 +25,14 @@ if TYPE_CHECKING:
     from .walk import SourceFile as SourceFile
     from .walk import read_file_stat as read_file_stat
     from .walk import scan as scan
+    from .walk import scan_posts as scan_posts
+    from .walk import source_path as source_path
 
 _EXPORTS = {
     "categories": ("build_tree", "slugger", "slugify"),
     "frontmatter": ("decode",),
     "posts": ("find_posts", "parse_text", "read_body", "read_posts"),
-    "walk": ("UNKNOWN", "SourceFile", "read_file_stat", "scan"),
+    "walk": ("UNKNOWN", "SourceFile", "read_file_stat", "scan", "scan_posts", "source_path"),
 }
 __all__ = exported(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -24,7 +24,7 @@ from ..urls import UnsafeURL, clean_url, fragment, http_url
 from .dates import parse_date
 from .frontmatter import body_of, decode, parse
 from .permalink import from_file_name, full_url, post_path, slugize
-from .walk import read_file, scan
+from .walk import DRAFTS, read_file, scan
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +261,9 @@ def _mtime(path: Path | str) -> datetime:
 
 
 def _slug_source(rel: str) -> str:
-    """The path the slug is read from; an empty file name (``.md``) becomes ``_.md``, keeping a segment."""
+    """The path the slug is read from: a draft's path in ``_drafts``, and an empty file name (``.md``)
+    becomes ``_.md``, keeping a segment."""
+    rel = rel.removeprefix(DRAFTS)
     folder, _, name = rel.rpartition("/")
     return f"{folder}/_.md" if folder and name == ".md" else "_.md" if name == ".md" else rel
 

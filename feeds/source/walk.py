@@ -120,6 +120,30 @@ def read_file_stat(path: str) -> tuple[bytes, os.stat_result]:
         os.close(fd)
 
 
+DRAFTS = "_drafts/"  # where a draft's path under the source starts, as Hexo lays drafts out
+
+
+def scan_posts(
+    source: Path, *, drafts: bool, stat: bool = True, hexo_hidden: bool = False
+) -> list[SourceFile]:
+    """The posts under ``source`` and, with ``drafts``, those in the ``_drafts`` folder beside it.
+
+    Hexo keeps drafts in ``source/_drafts``, beside ``source/_posts``; their paths
+    here start with ``_drafts/``, a name no post's path can have in a Hexo site.
+    """
+    found = scan(source, stat=stat, hexo_hidden=hexo_hidden)
+    folder = source.parent / DRAFTS.rstrip("/")
+    if drafts and folder.is_dir():
+        found += [f._replace(rel=DRAFTS + f.rel) for f in scan(folder, stat=stat, hexo_hidden=hexo_hidden)]
+        found.sort(key=lambda f: f.rel)
+    return found
+
+
+def source_path(source: Path, rel: str) -> Path:
+    """The file a path from :func:`scan_posts` names."""
+    return source.parent / rel if rel.startswith(DRAFTS) else source / rel
+
+
 def _hidden(name: str, hexo: bool) -> bool:
     """A leading '.' hides, except for a file named just ".md" (a post whose title was sanitised away);
     in a Hexo site, as Hexo has it, that file and names with a leading '_' are hidden too."""

@@ -172,7 +172,10 @@ def test_render_drafts_shows_unpublished_posts(blog: Path) -> None:
     config = blog / "_config.yml"
     config.write_text(config.read_text().replace("render_drafts: false", "render_drafts: true"))
     CliRunner().invoke(main, ["build"])
-    assert "Not published" in _entries(blog / "public" / "atom.xml")
+    entries = _entries(blog / "public" / "atom.xml")
+    assert "Not published" in entries
+    draft = entries["A draft"]  # from source/_drafts
+    assert draft.find(f"{ATOM}link").get("href") == SITE + "2021/02/03/a-draft/"
 
 
 def test_in_a_hexo_site_the_entry_id_is_the_link_and_a_bare_md_file_is_hidden(blog: Path) -> None:
