@@ -54,6 +54,7 @@ _URI_KEEP = ";,/:@&=+$!*'()"
 _RESERVED_ESCAPE = re.compile(r"(%(?:2[346BCF]|3[ABDF]|40))", re.IGNORECASE)  # decodeURI keeps these
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SLASHES = re.compile(r"/{2,}")
 
 
 @lru_cache(maxsize=16)
@@ -77,6 +78,8 @@ def from_file_name(new_post_name: str, rel: str) -> dict[str, str]:
     """
     rule = _strip_extension(new_post_name)
     path = _strip_extension(rel)
+    if rule == ":title":  # Hexo's default: the whole path is the slug (measured: 6 of a post's 40 µs)
+        return {"title": path}
     pattern, names = _file_pattern(rule)
     m = pattern.match(path)
     fields = dict(zip(names, m.groups(), strict=True)) if m else {}
@@ -124,8 +127,7 @@ def post_path(
     file name.
     """
 
-    def value(m: re.Match[str]) -> str:
-        name = m[1]
+    def value(name: str) -> str:
         if name == "title":
             return slug
         if name in ("name", "id") and not (name == "id" and meta.get("id") not in (None, "")):
@@ -135,16 +137,21 @@ def post_path(
         if name == "post_title":
             return slugize(title, 1)
         if name == "hash":
-            return (
-                hashlib.sha1(f"{slug}{int(date.timestamp())}".encode()).hexdigest()[:12] if slug else "null"
-            )
+            return _hash(slug, date) if slug else "null"
         if name == "category":
             return category
         if name in meta:
             return js_string(meta[name])
         return defaults.get(name, "undefined")
 
-    return _PARAM.sub(value, pattern)
+    parts = _split(pattern)
+    return "".join(part if i % 2 == 0 else value(part) for i, part in enumerate(parts))
+
+
+@lru_cache(maxsize=16)
+def _split(pattern: str) -> tuple[str, ...]:
+    """Literal text and placeholder names, alternating, text first: one split per config, not per post."""
+    return tuple(_PARAM.split(pattern))
 
 
 def _hash(slug: str, date: datetime) -> str:
@@ -220,7 +227,9 @@ def _decode_run(m: re.Match[str]) -> str:
 
 def full_url(site_url: str, path: str, *, trailing_index: bool = True, trailing_html: bool = True) -> str:
     """Hexo's full_url_for: the site URL (no trailing '/'), the path from its root, encoded, made pretty."""
-    path = re.sub(r"/{2,}", "/", "/" + path)
+    path = "/" + path
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
     url = site_url.rstrip("/") + encode_path(path)
     if not trailing_index and url.endswith("index.html"):
         url = url[: -len("index.html")]

@@ -148,7 +148,9 @@ def _make_post(
     named = from_file_name(config.posts.new_post_name, _slug_source(rel))
     slug = named.pop("title")
     file_date = _file_date(named, tz)
-    meta = {**meta, **{k: v for k, v in named.items() if k not in _FILE_DATE_FIELDS}}  # as Hexo: they win
+    extra = {k: v for k, v in named.items() if k not in _FILE_DATE_FIELDS}
+    if extra:  # as in Hexo, the file name's other fields (`:lang`) win over the front matter's
+        meta = {**meta, **extra}
     date = parse_date(meta.get("date"), tz)
     updated = parse_date(meta.get("updated"), tz)
     if date is None and meta.get("date") in (None, ""):
@@ -163,7 +165,7 @@ def _make_post(
     title = _title(meta, slug, config)
     if not title:
         _warn(notes, "title", path, "title is blank; using the start of the body's text")
-    link = _link(config, meta, slug, date, title, categories)
+    link = _link(config, meta, slug, date.astimezone(tz), title, categories)
     author, email = _author(meta.get("author"))
     description = meta.get("description", meta.get("excerpt"))
     return Post(
@@ -225,20 +227,23 @@ def _link(
     title: str,
     categories: tuple[CategoryPath, ...],
 ) -> str:
-    """The post's URL: its front-matter ``permalink`` (a path on the site) or the permalink pattern."""
+    """The post's URL: its front-matter ``permalink`` (a path on the site) or the permalink pattern.
+
+    ``date`` is in the site's zone.
+    """
     own = meta.get("permalink")
     posts = config.posts
     if isinstance(own, str) and own.strip():
         path = own.strip()
     else:
         last = categories[-1] if categories else None
-        category = _category_slug(last, config) if last else posts.default_category
+        category = _category_slug(last, config) if last and ":category" in config.permalink else ""
         path = post_path(
             config.permalink,
             slug=slug,
-            date=date.astimezone(config.tz),
+            date=date,
             title=title,
-            category=category,
+            category=category or posts.default_category,
             meta=meta,
             defaults=posts.permalink_defaults,
         )

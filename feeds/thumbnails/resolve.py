@@ -304,11 +304,11 @@ class _Fetcher:
 
     def _send(self, method: str, url: str, headers: Mapping[str, str]) -> Reply:
         """One request to the checked addresses, host slot held, at most MAX_BYTES read, response closed."""
-        addresses = self._addresses_of(url)
         slot = self._slot(urlsplit(url).hostname or "")
         if not slot.acquire(timeout=max(0.0, self._remaining())):
             raise _OutOfTime
-        try:
+        try:  # the slot first, then the lookup: URLs take a host's slots in the order they were given
+            addresses = self._addresses_of(url)
             timeout = self._timeouts()
             with self._lock:
                 self.requests += 1
