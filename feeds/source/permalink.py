@@ -128,12 +128,13 @@ def post_path(
     """
 
     def value(name: str) -> str:
+        date_format = _DATE_FORMATS.get(name)
+        if date_format is not None:  # the common placeholders first: a link per post, 100,000 posts
+            return date_format(date)
         if name == "title":
             return slug
         if name in ("name", "id") and not (name == "id" and meta.get("id") not in (None, "")):
             return slug.rsplit("/", 1)[-1]
-        if name in _DATE_FORMATS:
-            return _DATE_FORMATS[name](date)
         if name == "post_title":
             return slugize(title, 1)
         if name == "hash":
@@ -145,7 +146,11 @@ def post_path(
         return defaults.get(name, "undefined")
 
     parts = _split(pattern)
-    return "".join(part if i % 2 == 0 else value(part) for i, part in enumerate(parts))
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        out.append(value(parts[i]))
+        out.append(parts[i + 1])
+    return "".join(out)
 
 
 @lru_cache(maxsize=16)
