@@ -33,6 +33,7 @@ class SiteConfig:
     language: str = "en"
     author: str = ""
     timezone: str = "UTC"
+    icon: str = ""  # the site's icon: a URL, or a path on the site (Atom icon and logo, RSS image)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class FeedsConfig:
     summary_length: int = 140
     content: str = "full"  # full | summary | none
     file_names: dict[str, str] = field(default_factory=dict)  # format -> file name; rss.xml, atom.xml
+    order_by: str = "date"  # date | updated: which date puts a post first
+    summary_delimiter: str = ""  # cut a summary at the last of these within its length, not a sentence end
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,11 @@ class FetchConfig:
 
 
 @dataclass(frozen=True)
+class WebsubConfig:
+    hubs: tuple[str, ...] = ()  # WebSub hubs every feed names (<atom:link rel="hub">)
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = SiteConfig()
     source: Path = Path("source/_posts")
@@ -106,6 +114,7 @@ class Config:
     categories: CategoriesConfig = CategoriesConfig()
     content: ContentConfig = ContentConfig()
     fetch: FetchConfig = FetchConfig()
+    websub: WebsubConfig = WebsubConfig()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -119,6 +128,7 @@ _SECTIONS = {
     "categories": CategoriesConfig,
     "content": ContentConfig,
     "fetch": FetchConfig,
+    "websub": WebsubConfig,
 }
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
@@ -323,6 +333,14 @@ def validate(config: Config) -> None:
         raise ConfigError("name at least one of rss, atom", key="feeds.formats")
     if config.feeds.content not in ("full", "summary", "none"):
         raise ConfigError("expected one of full, summary, none", key="feeds.content")
+    icon = config.site.icon
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", icon) and not re.match(r"^https?://[^/\s]+", icon):
+        raise ConfigError("must be an http(s) URL or a path on the site", key="site.icon")
+    if config.feeds.order_by not in ("date", "updated"):
+        raise ConfigError("expected date or updated", key="feeds.order_by")
+    for hub in config.websub.hubs:
+        if not re.match(r"^https?://[^/\s]+", hub):
+            raise ConfigError(f"{hub!r} is not an absolute http(s) URL", key="websub.hubs")
     if config.categories.slugs not in ("safe", "hexo"):
         raise ConfigError("expected safe or hexo", key="categories.slugs")
     for fmt, name in config.feeds.file_names.items():

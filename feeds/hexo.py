@@ -120,9 +120,18 @@ def _feed(feed: Raw, path: Path, put: Callable[[str, Any, str], None]) -> None:
         put("feeds.content", "full" if feed["content"] else "summary", "feed.content")
     if isinstance(feed.get("content_limit"), int) and feed["content_limit"] > 0:
         put("feeds.summary_length", feed["content_limit"], "feed.content_limit")
-    for key in ("content_limit_delim", "order_by", "icon", "hub"):
-        if feed.get(key):
-            log.info("%s: feed.%s is read by hexo-generator-feed; feeds does not use it yet", path, key)
+    if isinstance(feed.get("content_limit_delim"), str) and feed["content_limit_delim"]:
+        put("feeds.summary_delimiter", feed["content_limit_delim"], "feed.content_limit_delim")
+    order = feed.get("order_by")
+    if order in ("-date", "-updated"):
+        put("feeds.order_by", str(order)[1:], "feed.order_by")
+    elif order:
+        log.warning("%s: feed.order_by %r: feeds orders posts newest first, by date or updated", path, order)
+    if isinstance(feed.get("icon"), str) and feed["icon"]:
+        put("site.icon", feed["icon"], "feed.icon")
+    hubs = feed.get("hub")
+    if hubs:
+        put("websub.hubs", [str(h) for h in (hubs if isinstance(hubs, list) else [hubs])], "feed.hub")
 
 
 def _with_xml(name: str) -> str:

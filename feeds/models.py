@@ -96,6 +96,8 @@ class FeedInfo:
     description: str
     language: str
     author: str
+    icon: str | None = None  # absolute
+    hubs: tuple[str, ...] = ()  # WebSub hubs
 
 
 @dataclass(frozen=True)
@@ -109,10 +111,12 @@ class FeedJob:
     fingerprint: str
 
 
-def newest_first(posts: Iterable[Post]) -> list[Post]:
-    """Posts by date, newest first, ties by path: one order for every feed, stable across runs.
+def newest_first(posts: Iterable[Post], by: str = "date") -> list[Post]:
+    """Posts by date (or ``by="updated"``), newest first, ties by path: stable across runs.
 
     Sorted on POSIX timestamps: comparing aware datetimes with different time
     zones computes offsets on every comparison, which 100,000 posts feel.
     """
+    if by == "updated":
+        return sorted(posts, key=lambda p: (p.updated.timestamp(), p.rel), reverse=True)
     return sorted(posts, key=lambda p: (p.date.timestamp(), p.rel), reverse=True)

@@ -46,10 +46,18 @@ def truncate(text: str, limit: int) -> str:
     return shorten(collapse(text), limit)
 
 
-def shorten(text: str, limit: int) -> str:
-    """:func:`truncate` for text whose whitespace is already collapsed."""
+def shorten(text: str, limit: int, delimiter: str = "") -> str:
+    """:func:`truncate` for text whose whitespace is already collapsed.
+
+    With a ``delimiter`` (hexo-generator-feed's ``content_limit_delim``), the cut
+    falls after the text's last delimiter within the limit, when there is one.
+    """
     if len(text) <= limit:
         return text
+    if delimiter:
+        cut = text[:limit].rfind(delimiter)
+        if cut > 0:
+            return text[:cut].rstrip() + ELLIPSIS
     room = text[: max(limit - 1, 1)]
     cut = max(room.rfind(ch) for ch in _SENTENCE_END)
     if cut >= limit // 3:

@@ -15,8 +15,8 @@ from pathlib import Path
 from ..config import Config
 from ..errors import OutputError
 from ..models import Category, FeedInfo, FeedJob, Image, Post, newest_first
-from ..source import build_tree, slugger
-from ..urls import quote_segment, site_root
+from ..source import build_tree, full_url, slugger
+from ..urls import absolute, quote_segment, site_root
 
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml"}
 
@@ -34,7 +34,7 @@ class FeedPlan:
 def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
     """The site feed and one per category node, each with its newest ``feeds.limit`` posts."""
     limit = config.feeds.limit
-    newest = newest_first(posts)
+    newest = newest_first(posts, config.feeds.order_by)
     plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
     for category in build_tree(newest, config.categories.map, ordered=True, slug=slugger(config)):
         plans.append(_category_plan(config, category, limit))
@@ -95,7 +95,18 @@ def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
         description=description,
         language=site.language,
         author=site.author or site.title,
+        icon=_icon(site.icon, site.url),
+        hubs=config.websub.hubs,
     )
+
+
+def _icon(icon: str, site_url: str) -> str | None:
+    """The icon's URL: as given when absolute, else a path on the site, as Hexo's full_url_for has it."""
+    if not icon:
+        return None
+    if icon.startswith(("http://", "https://", "//")):
+        return absolute(icon, site_url)
+    return full_url(site_url, icon)
 
 
 def make_jobs(

@@ -167,6 +167,11 @@ def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     fg.updated(updated)
     fg.lastBuildDate(updated)
     fg.generator("feeds", uri=home_page())
+    if info.icon:
+        fg.icon(info.icon)
+        fg.logo(info.icon)
+        fg.image(url=info.icon, title=xml_safe(info.title), link=info.link)
+    fg.feeds.hubs = info.hubs
     return fg
 
 
@@ -232,14 +237,39 @@ def _add_image(fe: FeedEntry, entry: Entry) -> None:
 
 _MEDIA = "http://search.yahoo.com/mrss/"
 _DC = "http://purl.org/dc/elements/1.1/"
+_ATOM = "http://www.w3.org/2005/Atom"
 _MEDIA_CONTENT = f"{{{_MEDIA}}}content"
 _MEDIA_THUMBNAIL = f"{{{_MEDIA}}}thumbnail"
 _DC_CREATOR = f"{{{_DC}}}creator"
 
 
 class _FeedExtension(BaseExtension):  # type: ignore[misc]
+    """The media namespace, and the WebSub hubs, which feedgen writes into neither format."""
+
+    hubs: tuple[str, ...] = ()
+
     def extend_ns(self) -> dict[str, str]:
         return {"media": _MEDIA}
+
+    def extend_atom(self, feed: etree._Element) -> etree._Element:
+        _hub_links(feed, self.hubs)
+        return feed
+
+    def extend_rss(self, feed: etree._Element) -> etree._Element:
+        _hub_links(feed[0], self.hubs)
+        return feed
+
+
+def _hub_links(parent: etree._Element, hubs: Sequence[str]) -> None:
+    """``<atom:link rel="hub">`` for each hub, after the self link (before any entry)."""
+    links = [
+        i for i, child in enumerate(parent) if child.tag == f"{{{_ATOM}}}link" and child.get("rel") == "self"
+    ]
+    at = links[0] + 1 if links else len(parent)
+    for offset, hub in enumerate(hubs):
+        link = etree.Element(f"{{{_ATOM}}}link", href=hub, rel="hub")
+        link.tail = parent[at - 1].tail if at else None
+        parent.insert(at + offset, link)
 
 
 class _RssExtension(BaseExtension):  # type: ignore[misc]

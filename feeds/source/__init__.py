@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .categories import slugger as slugger
     from .categories import slugify as slugify
     from .frontmatter import decode as decode
+    from .permalink import full_url as full_url
     from .posts import find_posts as find_posts
     from .posts import parse_text as parse_text
     from .posts import read_body as read_body
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "categories": ("build_tree", "slugger", "slugify"),
     "frontmatter": ("decode",),
+    "permalink": ("full_url",),
     "posts": ("find_posts", "parse_text", "read_body", "read_posts"),
     "walk": ("UNKNOWN", "SourceFile", "read_file_stat", "scan", "scan_posts", "source_path"),
 }

@@ -187,3 +187,43 @@ def test_in_a_hexo_site_the_entry_id_is_the_link_and_a_bare_md_file_is_hidden(bl
     entries = _entries(blog / "public" / "atom.xml")
     assert entries["With an id"].findtext(f"{ATOM}id") == SITE + "2021/01/05/with-id/"
     assert "A file named .md" not in entries
+
+
+FEED_SECTION = """feed:
+  type: [atom, rss2]
+  path: [atom.xml, rss2]
+  limit: 0
+  content: false
+  content_limit: 40
+  content_limit_delim: ' '
+  order_by: -updated
+  icon: /images/icon.png
+  hub: https://hub.example.org/
+"""
+
+
+def test_every_key_of_hexo_generator_feed_is_mapped(blog: Path, atom_schema: etree.RelaxNG) -> None:
+    config = blog / "_config.yml"
+    text = config.read_text()
+    config.write_text(text[: text.index("feed:")] + FEED_SECTION)
+    settings = CliRunner().invoke(main, ["config"]).stdout
+    for line in (
+        'feeds.formats = ["atom", "rss"]\t# _config.yml: feed.type',
+        'feeds.file_names = {"atom": "atom.xml", "rss": "rss2.xml"}\t# _config.yml: feed.path',
+        "feeds.limit = 1000000\t# _config.yml: feed.limit",
+        'feeds.content = "summary"\t# _config.yml: feed.content',
+        "feeds.summary_length = 40\t# _config.yml: feed.content_limit",
+        'feeds.summary_delimiter = " "\t# _config.yml: feed.content_limit_delim',
+        'feeds.order_by = "updated"\t# _config.yml: feed.order_by',
+        'site.icon = "/images/icon.png"\t# _config.yml: feed.icon',
+        'websub.hubs = ["https://hub.example.org/"]\t# _config.yml: feed.hub',
+    ):
+        assert line in settings.splitlines(), line
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    check_feed(blog / "public" / "atom.xml", atom_schema)
+    rss = feedparser.parse((blog / "public" / "rss2.xml").read_bytes())
+    assert not rss.bozo and len(rss.entries) == 6
+    assert rss.feed.image.href == "https://notes.example.org/blog/images/icon.png"
+    assert {link.href for link in rss.feed.links if link.rel == "hub"} == {"https://hub.example.org/"}
+    summary = rss.entries[0].summary
+    assert len(summary) <= 41 and summary.endswith("…") and not summary[:-1].endswith(" ")

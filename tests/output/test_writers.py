@@ -106,3 +106,31 @@ def test_the_shipped_project_names_no_home_page() -> None:
 
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
     assert home_page() == (project.get("urls") or {}).get("Homepage")
+
+
+def test_icon_and_hubs_in_both_formats(atom_schema: object) -> None:
+    import feedparser
+    from lxml import etree
+
+    from feeds.models import FeedInfo
+
+    info = FeedInfo(
+        "T", "https://b.example/", "https://b.example/atom.xml", "", "en", "A",
+        icon="https://b.example/icon.png", hubs=("https://hub.example/", "https://hub2.example/"),
+    )  # fmt: skip
+    atom = etree.fromstring(render("atom", info, []))
+    links = [(e.get("rel"), e.get("href")) for e in atom.iterfind("{http://www.w3.org/2005/Atom}link")]
+    assert links[1:] == [
+        ("self", "https://b.example/atom.xml"),
+        ("hub", "https://hub.example/"),
+        ("hub", "https://hub2.example/"),
+    ]
+    assert atom.findtext("{http://www.w3.org/2005/Atom}icon") == "https://b.example/icon.png"
+    assert atom_schema.validate(atom), atom_schema.error_log  # type: ignore[attr-defined]
+    rss_bytes = render("rss", info, [])
+    rss = etree.fromstring(rss_bytes)
+    hubs = rss.findall("channel/{http://www.w3.org/2005/Atom}link[@rel='hub']")
+    assert [h.get("href") for h in hubs] == ["https://hub.example/", "https://hub2.example/"]
+    assert rss.findtext("channel/image/url") == "https://b.example/icon.png"
+    parsed = feedparser.parse(rss_bytes)
+    assert not parsed.bozo and parsed.feed.image.href == "https://b.example/icon.png"
