@@ -159,8 +159,9 @@ def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     fg.register_extension("feeds_rss", _RssExtension, _NoEntryExtension, atom=False, rss=True)
     fg.id(info.link)
     fg.title(xml_safe(info.title))
-    fg.link(href=info.link, rel="alternate", type="text/html")
+    # Self first: feedgen makes the last link RSS's channel <link>, which must be the page, not the feed.
     fg.link(href=info.self_url, rel="self", type="application/rss+xml" if rss else "application/atom+xml")
+    fg.link(href=info.link, rel="alternate", type="text/html")
     fg.description(xml_safe(info.description) or xml_safe(info.title))
     fg.language(info.language)
     fg.author({"name": xml_safe(info.author)})
@@ -261,14 +262,21 @@ class _FeedExtension(BaseExtension):  # type: ignore[misc]
 
 
 def _hub_links(parent: etree._Element, hubs: Sequence[str]) -> None:
-    """``<atom:link rel="hub">`` for each hub, after the self link (before any entry)."""
-    links = [
-        i for i, child in enumerate(parent) if child.tag == f"{{{_ATOM}}}link" and child.get("rel") == "self"
+    """A link with ``rel="hub"`` for each hub, beside the self link and written as it is.
+
+    feedgen writes Atom's elements without a namespace of their own (the document
+    declares it) and RSS's as ``atom:link``: copying the self link's tag keeps
+    either unprefixed in Atom and ``atom:`` in RSS.
+    """
+    selves = [
+        (i, c) for i, c in enumerate(parent) if c.get("rel") == "self" and etree.QName(c).localname == "link"
     ]
-    at = links[0] + 1 if links else len(parent)
-    for offset, hub in enumerate(hubs):
-        link = etree.Element(f"{{{_ATOM}}}link", href=hub, rel="hub")
-        link.tail = parent[at - 1].tail if at else None
+    if not selves:
+        return
+    at, self_link = selves[0]
+    for offset, hub in enumerate(hubs, 1):
+        link = parent.makeelement(self_link.tag, {"href": hub, "rel": "hub"})
+        link.tail = self_link.tail
         parent.insert(at + offset, link)
 
 

@@ -120,11 +120,13 @@ def test_icon_and_hubs_in_both_formats(atom_schema: object) -> None:
     )  # fmt: skip
     atom = etree.fromstring(render("atom", info, []))
     links = [(e.get("rel"), e.get("href")) for e in atom.iterfind("{http://www.w3.org/2005/Atom}link")]
-    assert links[1:] == [
-        ("self", "https://b.example/atom.xml"),
+    assert sorted(links) == [
+        ("alternate", "https://b.example/"),
         ("hub", "https://hub.example/"),
         ("hub", "https://hub2.example/"),
+        ("self", "https://b.example/atom.xml"),
     ]
+    assert b"ns0:" not in render("atom", info, [])  # the hub links in Atom's own namespace, unprefixed
     assert atom.findtext("{http://www.w3.org/2005/Atom}icon") == "https://b.example/icon.png"
     assert atom_schema.validate(atom), atom_schema.error_log  # type: ignore[attr-defined]
     rss_bytes = render("rss", info, [])
@@ -134,3 +136,16 @@ def test_icon_and_hubs_in_both_formats(atom_schema: object) -> None:
     assert rss.findtext("channel/image/url") == "https://b.example/icon.png"
     parsed = feedparser.parse(rss_bytes)
     assert not parsed.bozo and parsed.feed.image.href == "https://b.example/icon.png"
+
+
+def test_the_rss_channel_link_is_the_page_not_the_feed() -> None:
+    """RSS 2.0: a channel's <link> is "the URL to the HTML website corresponding to the channel"."""
+    from lxml import etree
+
+    from feeds.models import FeedInfo
+
+    info = FeedInfo(
+        "T", "https://b.example/categories/x/", "https://b.example/categories/x/rss.xml", "", "en", "A"
+    )
+    rss = etree.fromstring(render("rss", info, []))
+    assert rss.findtext("channel/link") == "https://b.example/categories/x/"
