@@ -25,6 +25,16 @@ DEFAULT_REMOVE = (
 )
 
 
+# Front-matter keys that name a post's picture, in the order they are tried.  The first four are the
+# corpus's and many themes' (thumbnail: Icarus, NexT-style themes; cover: Butterfly); photos is Hexo's
+# own photo list (its first is taken; landscape shows it); index_img: Fluid; top_img: Butterfly;
+# img: Matery; banner and feature: several themes' header image.
+THUMBNAIL_KEYS = (
+    *("thumbnail", "headimg", "cover", "image", "photos", "photo"),
+    *("banner", "index_img", "top_img", "img", "feature"),
+)
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str = "My site"
@@ -81,6 +91,7 @@ class PostsConfig:
 class ContentConfig:
     remove: tuple[str, ...] = DEFAULT_REMOVE
     iframe_hosts: tuple[str, ...] = ()
+    thumbnail_keys: tuple[str, ...] = THUMBNAIL_KEYS  # front-matter keys, first non-empty wins
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 _MARKERS = "—–-|•·"
 _LIST_MARKER = re.compile(r"^(?:[—–\-|•·]\s+)+")
 _FILE_DATE_FIELDS = frozenset({"year", "month", "day", "i_month", "i_day", "hash"})
-_THUMBNAIL_KEYS = ("thumbnail", "headimg", "cover", "image")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -180,7 +179,7 @@ def _make_post(
         tags=_tags(meta.get("tags", meta.get("tag"))),
         author=author,
         author_email=email,
-        thumbnail=_thumbnail(meta, link, path, notes),
+        thumbnail=_thumbnail(meta, link, path, notes, config.content.thumbnail_keys),
         description=str(description) if description not in (None, "") else None,
         body_format=str(meta["format"]).lower() if meta.get("format") else _format_of(rel),
         title_from_body=not title,
@@ -326,10 +325,18 @@ def _author(raw: object) -> tuple[str | None, str | None]:
     return name or None, None
 
 
-def _thumbnail(meta: dict[Any, Any], link: str, path: Path | str, notes: list[Notice] | None) -> str | None:
-    """The first non-empty thumbnail key, as an http(s) URL; any other URL is left out with a warning."""
-    for key in _THUMBNAIL_KEYS:
+def _thumbnail(
+    meta: dict[Any, Any], link: str, path: Path | str, notes: list[Notice] | None, keys: tuple[str, ...]
+) -> str | None:
+    """The first non-empty thumbnail key, as an http(s) URL; any other URL is left out with a warning.
+
+    A relative URL is resolved against the permalink, so with ``post_asset_folder`` a bare file
+    name names the post's asset, as Hexo serves it.  A list (``photos``) gives its first.
+    """
+    for key in keys:
         value = meta.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
         if isinstance(value, dict):
             value = value.get("url") or value.get("src")
         if isinstance(value, str) and value.strip():

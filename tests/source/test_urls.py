@@ -130,3 +130,32 @@ def test_no_unsafe_url_reaches_a_feed(config: Config, tmp_path: Path) -> None:
         text = path.read_text(encoding="utf-8").lower()
         for scheme in ("javascript:", "data:", "vbscript:", "file:"):
             assert f'"{scheme}' not in text and f">{scheme}" not in text, (path, scheme)
+
+
+@pytest.mark.parametrize(
+    ("front", "expected"),
+    [
+        ("photos:\n  - https://i.example/p1.jpg\n  - https://i.example/p2.jpg\n", "https://i.example/p1.jpg"),
+        ("photos: []\nindex_img: /img/fluid.png\n", "https://b.example/img/fluid.png"),
+        ("top_img: https://i.example/butterfly.jpg\n", "https://i.example/butterfly.jpg"),
+        ("img: https://i.example/matery.jpg\n", "https://i.example/matery.jpg"),
+        ("banner: https://i.example/b.jpg\nfeature: https://i.example/f.jpg\n", "https://i.example/b.jpg"),
+        ("cover: ''\nthumbnail: ''\nfeature: https://i.example/f.jpg\n", "https://i.example/f.jpg"),
+    ],
+)
+def test_the_thumbnail_keys_of_popular_themes(config: Config, front: str, expected: str) -> None:
+    write_post(config.source, "p.md", FM.format(extra=front))
+    assert read_posts(config).posts[0].thumbnail == expected
+
+
+def test_thumbnail_keys_are_configurable_and_name_a_post_asset(config: Config) -> None:
+    from feeds.config import ContentConfig, PostsConfig
+
+    config = with_overrides(
+        config, content=ContentConfig(thumbnail_keys=("hero",)), posts=PostsConfig(post_asset_folder=True)
+    )
+    write_post(
+        config.source, "p.md", FM.format(extra="thumbnail: https://i.example/t.jpg\nhero: diagram.png\n")
+    )
+    post = read_posts(config).posts[0]
+    assert post.thumbnail == post.permalink + "diagram.png" == "https://b.example/2021/10/11/p/diagram.png"
