@@ -27,7 +27,7 @@ from ..errors import ConfigError
 from ..models import Content, Post
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, is_http
-from . import markdown
+from . import markdown, tags
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _DROP = {
@@ -115,11 +115,15 @@ class Cleaner:
         self.remove = etree.XPath(" | ".join(paths)) if paths else None
 
     def render(self, post: Post, body: str) -> Content:
+        is_markdown = markdown.is_markdown(body, post.body_format)
+        body, tagged = tags.expand(body, post.permalink, markdown=is_markdown, render=markdown.to_html)
         pieces = MORE.split(body, maxsplit=1)
         head, has_more = pieces[0], len(pieces) > 1
-        if markdown.is_markdown(body, post.body_format):
+        if is_markdown:
             head = markdown.to_html(head) if has_more and not post.description else ""
             body = markdown.to_html(body)
+        if tagged:
+            head, body = tags.restore(head, tagged), tags.restore(body, tagged)
         tree = self._clean(body, post.permalink)
         html = self._sanitize(tree)
         need = self.summary_length

@@ -1,0 +1,261 @@
+"""Hexo's tag plugins (``{% name args %}``, ``{% name %}…{% endname %}``) turned into HTML.
+
+Hexo renders them after Markdown, from placeholders Markdown cannot touch, and
+so does :func:`expand`: each tag becomes a token, the body is rendered, and the
+token is replaced by the tag's HTML.  Code (fences and inline spans) is left
+as written, as Hexo leaves it; ``{% raw %}`` keeps its content literally and
+``{# … #}`` comments go.  The built-in tags are rendered as Hexo writes them,
+reduced where a feed needs less (a code block is a ``<pre>`` without the
+highlighter's line-number table).  A tag feeds does not know (a theme's
+``note``, ``tabs``, ``btn``…) keeps its inner content and loses the tag, with
+one warning per tag name in a process: no ``{%`` of a tag reaches a feed.
+
+Everything a tag names (a URL, a size) comes from the post and is untrusted:
+it is HTML-escaped here and the cleaner sanitises the result.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+log = logging.getLogger(__name__)
+
+_TAG = re.compile(r"(?<!\\)\{%-?\s*(\w+)(.*?)\s*-?%\}", re.DOTALL)
+_COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+_CODE = re.compile(
+    r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$|`+[^`\n]+`+", re.MULTILINE | re.DOTALL
+)
+_TOKEN = "FEEDSTAG{}X"
+_TOKEN_IN_P = re.compile(r"<p>\s*(FEEDSTAG\d+X)\s*</p>|(FEEDSTAG\d+X)")
+_warned: set[str] = set()  # unknown tag names already reported by this process
+
+Render = Callable[[str], str]  # Markdown (or HTML) of a block tag's content -> HTML
+
+
+@dataclass
+class _Expansion:
+    markdown: bool
+    render: Render
+    base: str  # the post's permalink: asset folder and relative links
+    pieces: list[str] = field(default_factory=list)
+
+    def token(self, piece: str) -> str:
+        self.pieces.append(piece)
+        return _TOKEN.format(len(self.pieces) - 1)
+
+
+def expand(body: str, base: str, *, markdown: bool, render: Render) -> tuple[str, list[str]]:
+    """``body`` with every tag replaced by a token, and the HTML of each; see :func:`restore`."""
+    if "{%" not in body and "{#" not in body:
+        return body, []
+    state = _Expansion(markdown, render, base)
+    out: list[str] = []
+    at = 0
+    # Code is written as it is (Hexo sets it aside before it looks for tags): expand between.
+    for m in _CODE.finditer(body) if markdown else ():
+        out.append(_expand_tags(_COMMENT.sub("", body[at : m.start()]), state))
+        out.append(m[0])
+        at = m.end()
+    out.append(_expand_tags(_COMMENT.sub("", body[at:]), state))
+    return "".join(out), state.pieces
+
+
+def restore(rendered: str, pieces: list[str]) -> str:
+    """Put each tag's HTML where its token landed (a token alone in a paragraph replaces it)."""
+    if not pieces:
+        return rendered
+    return _TOKEN_IN_P.sub(lambda m: pieces[int((m[1] or m[2])[8:-1])], rendered)
+
+
+def _expand_tags(text: str, state: _Expansion) -> str:
+    out: list[str] = []
+    at = 0
+    while (m := _TAG.search(text, at)) is not None:
+        out.append(text[at : m.start()])
+        name, args = m[1], m[2].strip()
+        end = _closing(text, name, m.end())
+        if end is None:
+            inner, at = None, m.end()
+        else:
+            inner, at = text[m.end() : end.start()], end.end()
+        out.append(_one(name, args, inner, state))
+    out.append(text[at:])
+    return "".join(out)
+
+
+def _closing(text: str, name: str, start: int) -> re.Match[str] | None:
+    if name.startswith("end"):
+        return None
+    return re.compile(r"\{%-?\s*end" + re.escape(name) + r"\s*-?%\}").search(text, start)
+
+
+def _one(name: str, args: str, inner: str | None, state: _Expansion) -> str:
+    if name == "raw":
+        return state.token(inner or "")  # as written, not Markdown: Hexo sets it aside before rendering
+    if name.startswith("end"):
+        return ""  # a stray closing tag
+    words = _words(args)
+    renderer = _TAGS.get(name)
+    if renderer is None:
+        if name not in _warned:
+            _warned.add(name)
+            log.warning("tag plugin %r is not one feeds renders: its content is kept, the tag dropped", name)
+        return _expand_tags(inner, state) if inner is not None else ""
+    content = _expand_tags(inner, state) if inner is not None else ""
+    return state.token(renderer(words, content, state))
+
+
+def _words(args: str) -> list[str]:
+    try:
+        return shlex.split(args)
+    except ValueError:  # an unbalanced quote: split on spaces, as Hexo's own tokenizer would mostly do
+        return args.split()
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _blockquote(words: list[str], content: str, state: _Expansion) -> str:
+    body = state.render(content) if content.strip() else ""
+    footer = ""
+    if words:
+        link = next((w for w in words if w.startswith(("http://", "https://"))), "")
+        author = " ".join(w for w in words if w != link)
+        author, _, source = author.partition(",")
+        cite = f'<a href="{_e(link)}">{_e(source.strip() or link)}</a>' if link else _e(source.strip())
+        footer = f"<footer><strong>{_e(author.strip())}</strong>" + (f"<cite>{cite}</cite>" if cite else "")
+        footer += "</footer>"
+    return f"<blockquote>{body}{footer}</blockquote>"
+
+
+_CODE_OPTIONS = ("lang:", "line_number:", "highlight:", "first_line:", "mark:", "wrap:")
+
+
+def _codeblock(words: list[str], content: str, state: _Expansion) -> str:
+    lang = next((w[5:] for w in words if w.startswith("lang:")), "")
+    rest = [w for w in words if not w.startswith(_CODE_OPTIONS)]
+    link = next((w for w in rest if w.startswith(("http://", "https://"))), "")
+    title = " ".join(w for w in rest[: rest.index(link)] if w) if link else " ".join(rest)
+    caption = f"<span>{_e(title)}</span>" if title else ""
+    if link:
+        text = " ".join(rest[rest.index(link) + 1 :]) or "link"
+        caption += f'<a href="{_e(link)}">{_e(text)}</a>'
+    code = f'<pre><code class="{_e("language-" + lang)}">' if lang else "<pre><code>"
+    figure = f"<figure><figcaption>{caption}</figcaption>" if caption else "<figure>"
+    return f"{figure}{code}{html.escape(content.strip(chr(10)), quote=False)}</code></pre></figure>"
+
+
+def _pullquote(words: list[str], content: str, state: _Expansion) -> str:
+    return f"<blockquote>{state.render(content)}</blockquote>"
+
+
+def _img(words: list[str], content: str, state: _Expansion) -> str:
+    src_at = next((i for i, w in enumerate(words) if "/" in w or "." in w), None)
+    if src_at is None:
+        return ""
+    rest = words[src_at + 1 :]
+    sizes = [w for w in rest[:2] if w.isdigit()]
+    text = " ".join(rest[len(sizes) :])
+    quoted = re.findall(r'"([^"]*)"', text)  # '"title text" "alt text"', as Hexo's docs write it
+    title, alt = (*quoted, "")[:2] if quoted else (text, "")
+    attrs = f' src="{_e(words[src_at])}"'
+    for key, value in zip(("width", "height"), sizes, strict=False):
+        attrs += f' {key}="{value}"'
+    if title:
+        attrs += f' title="{_e(title)}"'
+    return f'<img{attrs} alt="{_e(alt or title)}">'
+
+
+def _link(words: list[str], content: str, state: _Expansion) -> str:
+    if not words:
+        return ""
+    url, text = words[0], " ".join(w for w in words[1:] if w not in ("true", "false")) or words[0]
+    return f'<a href="{_e(url)}">{_e(text)}</a>'
+
+
+def _iframe(words: list[str], content: str, state: _Expansion) -> str:
+    if not words:
+        return ""
+    width, height = [*words[1:3], "100%", "300"][:2]
+    return f'<iframe src="{_e(words[0])}" width="{_e(width)}" height="{_e(height)}" frameborder="0"></iframe>'
+
+
+def _asset_url(state: _Expansion, name: str) -> str:
+    base = state.base if state.base.endswith("/") else state.base + "/"
+    return base + quote(name, safe="/")
+
+
+def _asset_img(words: list[str], content: str, state: _Expansion) -> str:
+    if not words:
+        return ""
+    title = " ".join(words[1:])
+    title_attr = f' title="{_e(title)}"' if title else ""
+    return f'<img src="{_e(_asset_url(state, words[0]))}" alt="{_e(title or words[0])}"{title_attr}>'
+
+
+def _asset_link(words: list[str], content: str, state: _Expansion) -> str:
+    if not words:
+        return ""
+    return f'<a href="{_e(_asset_url(state, words[0]))}">{_e(" ".join(words[1:]) or words[0])}</a>'
+
+
+def _asset_path(words: list[str], content: str, state: _Expansion) -> str:
+    return _e(_asset_url(state, words[0])) if words else ""
+
+
+def _url_for(words: list[str], content: str, state: _Expansion) -> str:
+    if len(words) < 2:
+        return ""
+    return f'<a href="{_e(words[1])}">{_e(words[0])}</a>'
+
+
+def _embed(url: str, *, frame: bool) -> Callable[[list[str], str, _Expansion], str]:
+    """hexo-tag-embed's players: an iframe (kept only for allowed hosts) or a link to the page."""
+
+    def render(words: list[str], content: str, state: _Expansion) -> str:
+        if not words:
+            return ""
+        target = url.format(quote(words[0], safe="/"))
+        if frame:
+            return f'<iframe src="{_e(target)}" frameborder="0" allowfullscreen></iframe>'
+        return f'<a href="{_e(target)}">{_e(target)}</a>'
+
+    return render
+
+
+def _post_link(words: list[str], content: str, state: _Expansion) -> str:
+    """The target post's title or slug as text: the address of another post is not known here."""
+    return _e(" ".join(words[1:]) or (words[0] if words else ""))
+
+
+_TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
+    "blockquote": _blockquote,
+    "quote": _blockquote,
+    "codeblock": _codeblock,
+    "code": _codeblock,
+    "pullquote": _pullquote,
+    "img": _img,
+    "image": _img,
+    "link": _link,
+    "a": _link,
+    "iframe": _iframe,
+    "asset_img": _asset_img,
+    "asset_image": _asset_img,
+    "asset_link": _asset_link,
+    "asset_path": _asset_path,
+    "url_for": _url_for,
+    "full_url_for": _url_for,
+    "post_link": _post_link,
+    "post_path": _post_link,
+    "youtube": _embed("https://www.youtube.com/embed/{}", frame=True),
+    "vimeo": _embed("https://player.vimeo.com/video/{}", frame=True),
+    "gist": _embed("https://gist.github.com/{}", frame=False),
+    "jsfiddle": _embed("https://jsfiddle.net/{}/", frame=False),
+}

@@ -1,0 +1,103 @@
+"""Hexo's tag plugins: rendered as Hexo renders them, or reduced to their content; never left as text."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from feeds.config import ContentConfig, FeedsConfig
+from feeds.content import Cleaner
+from feeds.models import Post
+
+LINK = "https://b.example/2021/01/01/p/"
+
+
+def html_of(body: str, body_format: str | None = "markdown") -> str:
+    post = Post(
+        path="p.md", rel="p.md", title="T", date=datetime(2021, 1, 1, tzinfo=UTC),
+        updated=datetime(2021, 1, 1, tzinfo=UTC), permalink=LINK, id=LINK, body_format=body_format,
+    )  # fmt: skip
+    return Cleaner(ContentConfig(iframe_hosts=("www.youtube.com",)), FeedsConfig()).render(post, body).html
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("{% link https://hexo.io Hexo %}", '<a href="https://hexo.io"'),
+        (
+            "{% blockquote David Levithan, Wide Awake %}\nSeek **it**.\n{% endblockquote %}",
+            "<strong>it</strong>",
+        ),
+        ("{% quote Someone %}\nText\n{% endquote %}", "<strong>Someone</strong>"),
+        (
+            "{% codeblock hello.js lang:js %}\nif (a < b) {}\n{% endcodeblock %}",
+            "if (a &lt; b) {}</code></pre>",
+        ),
+        ("{% code %}\nx = 1\n{% endcode %}", "<pre><code>x = 1</code></pre>"),
+        ("{% pullquote %}\nQuoted\n{% endpullquote %}", "<blockquote><p>Quoted</p>"),
+        ('{% img /i/a.png 200 100 \'"A title" "An alt"\' %}', 'alt="An alt"'),
+        (
+            "{% iframe https://www.youtube.com/embed/x 560 315 %}",
+            '<iframe src="https://www.youtube.com/embed/x"',
+        ),
+        ("{% asset_img diagram.png A diagram %}", f'<img src="{LINK}diagram.png" alt="A diagram"'),
+        ("{% asset_link notes.pdf The notes %}", f'<a href="{LINK}notes.pdf"'),
+        ("{% url_for Home /about/ %}", 'href="https://b.example/about/"'),
+        ("{% youtube TIbZDRXM-Tg %}", '<iframe src="https://www.youtube.com/embed/TIbZDRXM-Tg"'),
+        ("{% gist 1234abcd %}", '<a href="https://gist.github.com/1234abcd"'),
+        ("{% raw %}<b>{{ not a tag }}</b>{% endraw %}", "<b>{{ not a tag }}</b>"),
+        ("a {# a comment #} b", "a  b"),
+    ],
+)
+def test_built_in_tags(body: str, expected: str) -> None:
+    html = html_of(body)
+    assert expected in html, html
+    assert "{%" not in html and "%}" not in html
+
+
+def test_a_tag_hexo_does_not_know_keeps_its_content_and_warns_once(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="feeds"):
+        html = html_of(
+            "{% notetest info %}\nA **note**.\n{% endnotetest %}\n\n{% notetest %}again{% endnotetest %}"
+        )
+    assert "<strong>note</strong>" in html and "again" in html and "{%" not in html
+    assert caplog.text.count("'notetest'") == 1
+
+
+def test_code_keeps_its_tags_and_an_escaped_tag_stays_text() -> None:
+    html = html_of("`{% inline %}`\n\n```\n{% fenced %}\n```\n\nEscaped \\{\\% x \\%\\}")
+    assert "<code>{% inline %}</code>" in html and "{% fenced %}" in html
+    assert "Escaped {% x %}" in html
+
+
+def test_tags_in_an_html_body() -> None:
+    html = html_of("<p>See {% link https://hexo.io Hexo %}.</p>", body_format="html")
+    assert '<a href="https://hexo.io"' in html and "{%" not in html
+
+
+def test_what_a_tag_names_is_untrusted() -> None:
+    html = html_of('{% link javascript:alert(1) "click <b>me</b>" %}\n\n{% img javascript:x.png %}')
+    assert "javascript:" not in html and "<b>me</b>" not in html
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["{% link https://a.example/ x %}", "{% note %}", "{% endnote %}", "{% codeblock %}",
+             "{% endcodeblock %}", "{% youtube id %}", "{% blockquote a, b %}",
+             "{% endblockquote %}", "{% asset_img a.png %}", "{%", "%}", "text", "\n\n", "**b**", "{# c #}"]
+        ),
+        max_size=12,
+    )
+)  # fmt: skip
+def test_no_tag_reaches_a_feed(parts: list[str]) -> None:
+    """Whatever the mix, every complete {% … %} is rendered or dropped, never shown (but inside
+    {% raw %}, whose content is shown as written, in Hexo too)."""
+    html = html_of(" ".join(parts))
+    assert not re.search(r"\{%-?\s*\w+.*?%\}", html, re.DOTALL), html
