@@ -146,13 +146,19 @@ def _redirect_to(target: str) -> Callable[[BaseHTTPRequestHandler], None]:
     return do_get
 
 
-def test_tls_uses_the_host_name_for_sni_and_the_certificate(
-    rebinding: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    ca = trustme.CA()
+@pytest.fixture
+def ca(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> trustme.CA:
+    """A throwaway certificate authority that the fetcher (and only this test) trusts."""
+    authority = trustme.CA()
     bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
+    authority.cert_pem.write_to_path(str(bundle))
     monkeypatch.setattr(requests.adapters, "DEFAULT_CA_BUNDLE_PATH", str(bundle))
+    return authority
+
+
+def test_tls_uses_the_host_name_for_sni_and_the_certificate(
+    rebinding: list[str], tmp_path: Path, ca: trustme.CA
+) -> None:
     context = _context_for(ca, NAME)
     names: list[str | None] = []
 
@@ -168,13 +174,9 @@ def test_tls_uses_the_host_name_for_sni_and_the_certificate(
 
 
 def test_a_certificate_for_another_name_is_refused(
-    rebinding: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    rebinding: list[str], tmp_path: Path, ca: trustme.CA
 ) -> None:
     """The certificate is checked against the name asked for, not the address connected to."""
-    ca = trustme.CA()
-    bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
-    monkeypatch.setattr(requests.adapters, "DEFAULT_CA_BUNDLE_PATH", str(bundle))
     with servers(tls=_context_for(ca, "other.test", SITE)) as (site, inside):
         url = f"https://{NAME}:{site.port}/b.jpg"
         report = fetch(url, tmp_path / "thumbnails.json")
