@@ -199,7 +199,10 @@ def load_with_sources(path: Path | None, hexo: Path | None = None) -> tuple[Conf
     if hexo is not None:
         from .hexo import from_hexo  # only for Hexo sites
 
-        hexo_raw, hexo_sources = from_hexo(hexo, _read(hexo))
+        try:
+            hexo_raw, hexo_sources = from_hexo(hexo, _read(hexo))
+        except ConfigError as e:
+            raise ConfigError(e.reason, key=e.key, path=hexo) from None
         raw = _merged(hexo_raw, raw)
         sources = {**hexo_sources, **sources}
     try:

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
+
 log = logging.getLogger(__name__)
 
 Raw = dict[str, Any]
@@ -69,9 +71,9 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
         if hexo.get(hexo_key) not in (None, ""):
             put(dotted, hexo[hexo_key], hexo_key)
     _site(hexo, put)
-    source_dir = str(hexo.get("source_dir") or "source")
+    source_dir = _text(hexo, "source_dir") or "source"
     put("source", str(folder / source_dir / "_posts"), "source_dir")
-    put("output", str(folder / str(hexo.get("public_dir") or "public")), "public_dir")
+    put("output", str(folder / (_text(hexo, "public_dir") or "public")), "public_dir")
     put("cache", str(folder / ".feeds-cache"), "(the blog's folder)")
     put("posts.hexo_hidden", True, "(Hexo skips files and folders starting with '_')")
     put("posts.front_matter_ids", False, "(Hexo's `id` is a database id; its feeds use the permalink)")
@@ -81,6 +83,8 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
         for key in ("trailing_index", "trailing_html"):
             if isinstance(pretty.get(key), bool):
                 put(f"posts.{key}", pretty[key], f"pretty_urls.{key}")
+    if hexo.get("feed") is not None and not isinstance(hexo["feed"], dict):
+        raise ConfigError("expected hexo-generator-feed's settings, a mapping of keys", key="feed")
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
     return out, sources
@@ -93,6 +97,8 @@ def _site(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:
     language = hexo.get("language")
     if isinstance(language, list):  # Hexo takes a list of languages, the first the site's own
         language = language[0] if language else None
+    if language is not None and not isinstance(language, str):
+        raise ConfigError("expected a language code such as en or zh-CN", key="language")
     if language and language != "default":
         put("site.language", str(language), "language")
     if hexo.get("timezone"):
@@ -103,7 +109,7 @@ def _site(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:
 
 def _feed(feed: Raw, path: Path, put: Callable[[str, Any, str], None]) -> None:
     """hexo-generator-feed's section: the same feeds, at the same paths, with the same limits."""
-    for key in sorted(set(feed) - _FEED_KEYS - _FEED_IGNORED):
+    for key in sorted(set(feed) - _FEED_KEYS - _FEED_IGNORED, key=str):
         log.warning("%s: feed.%s is not a hexo-generator-feed setting feeds knows; ignored", path, key)
     types = feed.get("type", "atom")
     types = types if isinstance(types, list) else [types]
@@ -111,6 +117,8 @@ def _feed(feed: Raw, path: Path, put: Callable[[str, Any, str], None]) -> None:
     put("feeds.formats", formats, "feed.type")
     paths = feed.get("path") or []
     paths = paths if isinstance(paths, list) else [paths]
+    if not all(isinstance(p, str) for p in paths):
+        raise ConfigError("expected a file name, or a list of them", key="feed.path")
     names = {fmt: f"{'rss2' if fmt == 'rss' else fmt}.xml" for fmt in formats}  # the plugin's defaults
     names.update({fmt: _with_xml(str(p)) for fmt, p in zip(formats, paths, strict=False)})
     put("feeds.file_names", names, "feed.path" if paths else "feed.type")
@@ -132,6 +140,16 @@ def _feed(feed: Raw, path: Path, put: Callable[[str, Any, str], None]) -> None:
     hubs = feed.get("hub")
     if hubs:
         put("websub.hubs", [str(h) for h in (hubs if isinstance(hubs, list) else [hubs])], "feed.hub")
+
+
+def _text(hexo: Raw, key: str) -> str | None:
+    """A key that must be text (a folder name), or a ConfigError naming it."""
+    value = hexo.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"expected a folder name, got {value!r}", key=key)
+    return value
 
 
 def _with_xml(name: str) -> str:

@@ -30,6 +30,8 @@ _PLAIN = re.compile(
 
 def plain_title(raw: object) -> str:
     """A title as plain text: tags stripped, entities decoded, whitespace collapsed."""
+    if isinstance(raw, list | tuple | dict | set):
+        return ""  # a structure is no title (and a YAML alias bomb would take minutes to print)
     text = "" if raw is None else raw if isinstance(raw, str) else str(raw)
     if _PLAIN.match(text):
         return text  # nearly every name: nothing to strip, decode or collapse

@@ -138,7 +138,9 @@ class UnsafeURL(ValueError):
     """A URL taken from a post that no feed may carry; the message says why, for a warning."""
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the backslash, which a browser reads as '/' and Python's URL parser does
+# not: the two would disagree on the host of a URL such as "http://a.example<backslash>@b.example/".
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 # DNS labels; '_' too, which some CDNs' host names carry and every browser accepts.
 _HOST = re.compile(r"^(?:[\w-]+\.)*[\w-]+\.?$", re.ASCII)
 
@@ -163,7 +165,7 @@ def http_url(value: str, base: str) -> str:
     if _SAFE_HTTP.match(text) and not _BAD_PERCENT.search(text):
         return text  # nearly every thumbnail: an absolute http(s) URL with nothing to clean or refuse
     if _CONTROL.search(text):
-        raise UnsafeURL("has control characters")
+        raise UnsafeURL("has control characters or a backslash")
     if not text:
         raise UnsafeURL("is empty")
     try:

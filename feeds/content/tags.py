@@ -16,9 +16,11 @@ it is HTML-escaped here and the cleaner sanitises the result.
 
 from __future__ import annotations
 
+import bisect
 import html
 import logging
 import re
+import secrets
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,13 +28,17 @@ from urllib.parse import quote
 
 log = logging.getLogger(__name__)
 
-_TAG = re.compile(r"(?<!\\)\{%-?\s*(\w+)(.*?)\s*-?%\}", re.DOTALL)
+# A tag's arguments stop at the next "{%": an unclosed tag costs one scan to there, not to the end
+# (the lazy ".*?" it replaced made a post of 20,000 unclosed tags take 29 s).
+_TAG = re.compile(r"(?<!\\)\{%-?\s*(\w+)((?:[^%{]|%(?!\})|\{(?!%))*?)\s*-?%\}")
+_END = re.compile(r"\{%-?\s*end(\w+)\s*-?%\}")
 _COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+# A fenced block (an unclosed one runs to the end, as in CommonMark: no rescan), or a code span.
 _CODE = re.compile(
-    r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?^(?P=fence)[ \t]*$|`+[^`\n]+`+", re.MULTILINE | re.DOTALL
+    r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=fence)[ \t]*$|\Z)|`+[^`\n]+`+", re.MULTILINE | re.DOTALL
 )
-_TOKEN = "FEEDSTAG{}X"
-_TOKEN_IN_P = re.compile(r"<p>\s*(FEEDSTAG\d+X)\s*</p>|(FEEDSTAG\d+X)")
+MAX_DEPTH = 16  # block tags inside block tags; deeper ones lose their tags and keep their text
+MAX_WARNED = 32  # unknown tag names reported by one process; more are counted at debug level
 _warned: set[str] = set()  # unknown tag names already reported by this process
 
 Render = Callable[[str], str]  # Markdown (or HTML) of a block tag's content -> HTML
@@ -44,16 +50,22 @@ class _Expansion:
     render: Render
     base: str  # the post's permalink: asset folder and relative links
     pieces: list[str] = field(default_factory=list)
+    # A token no body holds: the text a post could write ("FEEDSTAG7X") must stay text.
+    nonce: str = field(default_factory=lambda: secrets.token_hex(6))
+    depth: int = 0
 
     def token(self, piece: str) -> str:
         self.pieces.append(piece)
-        return _TOKEN.format(len(self.pieces) - 1)
+        return f"FEEDSTAG{self.nonce}N{len(self.pieces) - 1}X"
 
 
-def expand(body: str, base: str, *, markdown: bool, render: Render) -> tuple[str, list[str]]:
-    """``body`` with every tag replaced by a token, and the HTML of each; see :func:`restore`."""
+Tagged = tuple[str, list[str]]  # the nonce of a body's tokens, and the HTML each stands for
+
+
+def expand(body: str, base: str, *, markdown: bool, render: Render) -> tuple[str, Tagged | None]:
+    """``body`` with every tag replaced by a token, and what :func:`restore` needs to put them back."""
     if "{%" not in body and "{#" not in body:
-        return body, []
+        return body, None
     state = _Expansion(markdown, render, base)
     out: list[str] = []
     at = 0
@@ -63,36 +75,49 @@ def expand(body: str, base: str, *, markdown: bool, render: Render) -> tuple[str
         out.append(m[0])
         at = m.end()
     out.append(_expand_tags(_COMMENT.sub("", body[at:]), state))
-    return "".join(out), state.pieces
+    return "".join(out), (state.nonce, state.pieces)
 
 
-def restore(rendered: str, pieces: list[str]) -> str:
+def restore(rendered: str, tagged: Tagged | None) -> str:
     """Put each tag's HTML where its token landed (a token alone in a paragraph replaces it)."""
-    if not pieces:
+    if tagged is None:
         return rendered
-    return _TOKEN_IN_P.sub(lambda m: pieces[int((m[1] or m[2])[8:-1])], rendered)
+    nonce, pieces = tagged
+    token = f"FEEDSTAG{nonce}N(\\d+)X"
+    found = re.compile(f"<p>\\s*{token}\\s*</p>|{token}")
+    return found.sub(lambda m: pieces[int(m[1] or m[2])], rendered)
 
 
 def _expand_tags(text: str, state: _Expansion) -> str:
+    if state.depth >= MAX_DEPTH:  # nested past any real post: the tags go, their text stays
+        return _TAG.sub("", text)
+    ends: dict[str, tuple[list[int], list[re.Match[str]]]] = {}
+    for end in _END.finditer(text):  # every closing tag, found once per text
+        starts, found = ends.setdefault(end[1], ([], []))
+        starts.append(end.start())
+        found.append(end)
     out: list[str] = []
     at = 0
+    state.depth += 1
     while (m := _TAG.search(text, at)) is not None:
         out.append(text[at : m.start()])
         name, args = m[1], m[2].strip()
-        end = _closing(text, name, m.end())
-        if end is None:
+        closing = _first_after(ends.get(name), m.end()) if not name.startswith("end") else None
+        if closing is None:
             inner, at = None, m.end()
         else:
-            inner, at = text[m.end() : end.start()], end.end()
+            inner, at = text[m.end() : closing.start()], closing.end()
         out.append(_one(name, args, inner, state))
+    state.depth -= 1
     out.append(text[at:])
     return "".join(out)
 
 
-def _closing(text: str, name: str, start: int) -> re.Match[str] | None:
-    if name.startswith("end"):
+def _first_after(ends: tuple[list[int], list[re.Match[str]]] | None, start: int) -> re.Match[str] | None:
+    if ends is None:
         return None
-    return re.compile(r"\{%-?\s*end" + re.escape(name) + r"\s*-?%\}").search(text, start)
+    i = bisect.bisect_left(ends[0], start)
+    return ends[1][i] if i < len(ends[1]) else None
 
 
 def _one(name: str, args: str, inner: str | None, state: _Expansion) -> str:
@@ -105,7 +130,10 @@ def _one(name: str, args: str, inner: str | None, state: _Expansion) -> str:
     if renderer is None:
         if name not in _warned:
             _warned.add(name)
-            log.warning("tag plugin %r is not one feeds renders: its content is kept, the tag dropped", name)
+            level = logging.WARNING if len(_warned) <= MAX_WARNED else logging.DEBUG
+            log.log(
+                level, "tag plugin %r is not one feeds renders: its content is kept, the tag dropped", name
+            )
         return _expand_tags(inner, state) if inner is not None else ""
     content = _expand_tags(inner, state) if inner is not None else ""
     return state.token(renderer(words, content, state))

@@ -82,6 +82,8 @@ def parse(text: str, path: Path | str) -> tuple[dict[Any, Any], str]:
         data = _read(raw, separator, fenced)
     except json.JSONDecodeError:
         return {}, text  # hexo-front-matter drops JSON it cannot read: the file is all body
+    except RecursionError as e:  # nested past what the reader will go (JSON or YAML)
+        raise PostError("front matter is nested too deeply to read", path=Path(path)) from e
     except YAMLProblem as e:
         raise PostError(f"front matter is not valid YAML: {e}", path=Path(path)) from e
     if isinstance(data, list):  # Hexo makes a post of nothing from it; a person should look

@@ -163,8 +163,11 @@ def _hash(slug: str, date: datetime) -> str:
     return hashlib.sha1(f"{slug}{int(date.timestamp())}".encode()).hexdigest()[:12]
 
 
-def js_string(value: object) -> str:
-    """A front-matter value as JavaScript's String() writes it into a permalink."""
+def js_string(value: object, depth: int = 0) -> str:
+    """A front-matter value as JavaScript's String() writes it into a permalink.
+
+    Lists nest no deeper than a permalink could use (a YAML alias can make one of millions).
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -172,7 +175,9 @@ def js_string(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list):
-        return ",".join("" if v is None else js_string(v) for v in value)
+        if depth >= 4:
+            return ""
+        return ",".join("" if v is None else js_string(v, depth + 1) for v in value[:64])
     if isinstance(value, dict):
         return "[object Object]"
     return str(value)

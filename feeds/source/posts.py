@@ -57,6 +57,9 @@ def read_posts(config: Config, paths: list[Path] | None = None, source: Path | N
         except PostError as e:
             errors.append(e)
             continue
+        except Exception as e:  # whatever one odd post trips over, the others are still read
+            errors.append(PostError(f"cannot be used ({type(e).__name__}: {e})"[:300], path=Path(path)))
+            continue
         if post is None:
             drafts += 1
         else:
@@ -157,7 +160,7 @@ def _make_post(
     date_from_mtime = date is None and updated is None
     if date is None:
         date = updated or _mtime(path)
-        said = "missing" if meta.get("date") in (None, "") else f"{meta.get('date')!r} is not a date"
+        said = "missing" if meta.get("date") in (None, "") else f"{_shown(meta.get('date'))} is not a date"
         fallback = "its 'updated' date" if updated else "the file's modification time"
         _warn(notes, "date" if said != "missing" else "no-date", path, f"date {said}; using {fallback}")
     categories = _categories(meta.get("categories", meta.get("category")))
@@ -186,6 +189,14 @@ def _make_post(
         dated_by_mtime=date_from_mtime,
         whole_file=whole_file,
     )
+
+
+def _shown(value: object) -> str:
+    """A front-matter value for a warning: a scalar's repr, cut short; a structure by its kind."""
+    if isinstance(value, list | tuple | dict | set):
+        return f"a {type(value).__name__}"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _format_of(rel: str) -> str | None:

@@ -227,3 +227,27 @@ def test_every_key_of_hexo_generator_feed_is_mapped(blog: Path, atom_schema: etr
     assert {link.href for link in rss.feed.links if link.rel == "hub"} == {"https://hub.example.org/"}
     summary = rss.entries[0].summary
     assert len(summary) <= 41 and summary.endswith("…") and not summary[:-1].endswith(" ")
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("feed:\n  1: a\n  foo: b\n", None),  # mixed key types: a warning, no traceback
+        ("feed: [atom]\n", "feed"),
+        ("public_dir: 0\n", "public_dir"),
+        ("language: {a: 1}\n", "language"),
+        ("feed:\n  path: {a: b}\n", "feed.path"),
+    ],
+)
+def test_odd_values_in_the_hexo_config_are_errors_naming_the_key(
+    blog: Path, line: str, key: str | None
+) -> None:
+    config = blog / "_config.yml"
+    text = config.read_text()
+    config.write_text(text[: text.index("feed:")] + line)
+    result = CliRunner().invoke(main, ["build", "--quiet"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if key is None:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2 and f"_config.yml: {key}: " in result.stderr, result.stderr

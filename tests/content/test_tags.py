@@ -101,3 +101,28 @@ def test_no_tag_reaches_a_feed(parts: list[str]) -> None:
     {% raw %}, whose content is shown as written, in Hexo too)."""
     html = html_of(" ".join(parts))
     assert not re.search(r"\{%-?\s*\w+.*?%\}", html, re.DOTALL), html
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{% a " * 20000,  # unclosed tags: was 29 s
+        "```a\n{%x%}\n" * 8000,  # unclosed fences: was 3.8 s
+        "{% img a.png %}\n" * 8000,  # many tags without an end tag
+    ],
+)
+def test_hostile_bodies_take_linear_time(body: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    html_of(body)
+    assert time.perf_counter() - started < 5  # each took a few hundredths of a second when fixed
+
+
+def test_deep_nesting_and_a_body_that_writes_the_token() -> None:
+    deep = (
+        "".join(f"{{% t{i} %}}" for i in range(600)) + "x" + "".join(f"{{% endt{i} %}}" for i in range(600))
+    )
+    assert "x" in html_of(deep)  # no RecursionError: past 16 levels the tags go, the text stays
+    html = html_of("{% raw %}<i>r</i>{% endraw %}\n\nsee FEEDSTAG7X and FEEDSTAG0X")
+    assert "<i>r</i>" in html and "FEEDSTAG7X and FEEDSTAG0X" in html

@@ -81,3 +81,18 @@ def test_a_yaml_error_names_the_line_an_editor_shows() -> None:
         parse("---\ntitle: T\nx: {a: 1\n---\nbody", "p.md")
     with pytest.raises(PostError, match=r"line 2"):
         parse("title: T\nx: {a: 1\n---\nbody", "p.md")
+
+
+def test_front_matter_nested_past_reading_is_an_error_naming_the_file() -> None:
+    deep = ';;;\n"title": "x", "a": ' + "[" * 100_000 + "]" * 100_000 + "\n;;;\nbody"
+    with pytest.raises(PostError, match="nested too deeply"):
+        parse(deep, "deep.md")
+
+
+def test_a_structure_is_never_printed_whole() -> None:
+    """A YAML alias can make a list of millions; a warning names its kind instead."""
+    from feeds.source.posts import _shown
+    from feeds.text import plain_title
+
+    assert _shown([1] * 10) == "a list" and plain_title([["a"] * 3] * 3) == ""
+    assert len(_shown("x" * 500)) == 80

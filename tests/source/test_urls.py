@@ -159,3 +159,8 @@ def test_thumbnail_keys_are_configurable_and_name_a_post_asset(config: Config) -
     )
     post = read_posts(config).posts[0]
     assert post.thumbnail == post.permalink + "diagram.png" == "https://b.example/2021/10/11/p/diagram.png"
+
+
+def test_a_backslash_is_refused_where_browsers_and_python_disagree_on_the_host() -> None:
+    with pytest.raises(UnsafeURL, match="backslash"):
+        http_url("http://a.example\\@evil.example/x.png", BASE)
