@@ -1,14 +1,22 @@
-"""Markdown bodies to HTML with markdown-it-py: CommonMark plus tables and strikethrough.
+"""Markdown bodies to HTML as Hexo's default renderer (hexo-renderer-marked) makes them.
 
-Raw HTML inside Markdown passes through here on purpose; the content cleaner
-sanitises the result exactly as it does an HTML body.
+markdown-it-py (CommonMark) set up as marked is by Hexo's defaults: GFM tables,
+strikethrough and task lists, ``breaks`` (a single newline is a ``<br>``),
+autolinks of bare URLs, and smartypants (curly quotes, en and em dashes, the
+ellipsis; markdown-it's own replacements such as ``(c)`` are left out, as
+marked has none).  Raw HTML passes through here on purpose; the content
+cleaner sanitises the result exactly as it does an HTML body.
+
+Differences from marked that remain: strikethrough is ``<s>``, not ``<del>``;
+headings carry no ``id`` (the sanitiser drops ids anyway); smartypants' quote
+pairing follows markdown-it's rules at the edges of inline markup.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -16,11 +24,29 @@ if TYPE_CHECKING:
 _HTML_START = re.compile(r"^\s*<(?:!--|!doctype|[A-Za-z][A-Za-z0-9-]*[\s/>])", re.IGNORECASE)
 
 
+_DASHES = re.compile(r"---|--|\.\.\.")
+_SMART = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
+
+
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
     from markdown_it import MarkdownIt  # most sites' bodies are HTML: load it only when needed
+    from mdit_py_plugins.tasklists import tasklists_plugin
 
-    return MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["table", "strikethrough"])
+    md = MarkdownIt(
+        "commonmark", {"html": True, "linkify": True, "breaks": True, "typographer": True}
+    ).enable(["table", "strikethrough", "linkify", "smartquotes"])
+    md.disable("replacements")  # (c), (tm), +-: markdown-it's, not marked's
+    md.core.ruler.push("smartypants_dashes", _dashes)
+    return md.use(tasklists_plugin)
+
+
+def _dashes(state: Any) -> None:
+    """smartypants' dashes and ellipsis in text (never in code), as marked's smartypants makes them."""
+    for block in state.tokens:
+        for token in block.children or ():
+            if token.type == "text" and ("--" in token.content or "..." in token.content):
+                token.content = _DASHES.sub(lambda m: _SMART[m[0]], token.content)
 
 
 def to_html(text: str) -> str:
