@@ -85,6 +85,7 @@ class PostsConfig:
     trailing_html: bool = True  # pretty_urls.trailing_html
     hexo_hidden: bool = False  # skip files and folders whose names start with '_', as Hexo does
     front_matter_ids: bool = True  # id/guid/uuid as the entry id; Hexo's feed plugin uses the permalink
+    sniff_html: bool = True  # a Markdown file whose body opens with a tag is HTML (Hexo: always Markdown)
 
 
 @dataclass(frozen=True)

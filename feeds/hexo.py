@@ -77,6 +77,7 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
     put("cache", str(folder / ".feeds-cache"), "(the blog's folder)")
     put("posts.hexo_hidden", True, "(Hexo skips files and folders starting with '_')")
     put("posts.front_matter_ids", False, "(Hexo's `id` is a database id; its feeds use the permalink)")
+    put("posts.sniff_html", False, "(Hexo renders every Markdown file as Markdown)")
     put("categories.slugs", "hexo", "(Hexo's category slugs)")
     pretty = hexo.get("pretty_urls")
     if isinstance(pretty, dict):

@@ -184,7 +184,7 @@ def _make_post(
         author_email=email,
         thumbnail=_thumbnail(meta, link, path, notes, config.content.thumbnail_keys),
         description=str(description) if description not in (None, "") else None,
-        body_format=str(meta["format"]).lower() if meta.get("format") else _format_of(rel),
+        body_format=str(meta["format"]).lower() if meta.get("format") else _format_of(rel, config),
         title_from_body=not title,
         dated_by_mtime=date_from_mtime,
         whole_file=whole_file,
@@ -199,9 +199,12 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _format_of(rel: str) -> str | None:
-    """An ``.html`` post is HTML, as Hexo renders it; Markdown files are told by their body."""
-    return "html" if rel.endswith((".html", ".htm")) else None
+def _format_of(rel: str, config: Config) -> str | None:
+    """An ``.html`` post is HTML, as Hexo renders it; a Markdown file is Markdown in a Hexo site, and
+    elsewhere told by its body (an RSSHub archive keeps HTML in ``.md`` files)."""
+    if rel.endswith((".html", ".htm")):
+        return "html"
+    return None if config.posts.sniff_html else "markdown"
 
 
 def _file_date(named: dict[str, str], tz: tzinfo) -> datetime | None:

@@ -251,3 +251,11 @@ def test_odd_values_in_the_hexo_config_are_errors_naming_the_key(
         assert result.exit_code == 0, result.output
     else:
         assert result.exit_code == 2 and f"_config.yml: {key}: " in result.stderr, result.stderr
+
+
+def test_in_a_hexo_site_a_markdown_file_is_markdown_even_when_it_opens_with_html(blog: Path) -> None:
+    post = "---\ntitle: HTML first\ndate: 2021-01-07 00:00:00\n---\n<div>a box</div>\n\n## Notes\n\n- *one*\n"
+    (blog / "source" / "_posts" / "html-first.md").write_text(post)
+    CliRunner().invoke(main, ["build"])
+    content = _entries(blog / "public" / "atom.xml")["HTML first"].findtext(f"{ATOM}content") or ""
+    assert "<h2>Notes</h2>" in content and "<em>one</em>" in content
