@@ -1,23 +1,17 @@
-"""Permalinks and URL hygiene.
+"""URL hygiene for every stage: escaping, resolving, and refusing what no feed may carry.
 
-Hexo builds a post's address from a pattern such as ``:year/:month/:day/:title/``
-where ``:title`` is the file's path under the source folder.  Names here are
-Unicode (Chinese titles, emoji), so each path segment is percent-encoded: feed
-readers and the W3C validator want URIs, not IRIs, in RSS.
+Names here are Unicode (Chinese titles, emoji), so paths are percent-encoded:
+feed readers and the W3C validator want URIs, not IRIs, in RSS.  A post's own
+address is Hexo's business and lives in ``source/permalink.py``.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
-from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-from .models import CategoryPath
-
-_TOKEN = re.compile(r":(year|month|day|i_month|i_day|hour|minute|second|title|name|post_title|category|id)\b")
 _PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Characters RFC 3986 allows in a URI as they are; everything else gets escaped.
@@ -32,60 +26,6 @@ def quote_segment(text: str) -> str:
     so a file named ``%E7%BB%A7.md`` links to the page Hexo actually made.
     """
     return quote(unquote(text), safe="", errors="surrogateescape")  # a non-UTF-8 file name's own bytes
-
-
-@lru_cache(maxsize=4096)
-def _quote_folder(folder: str) -> str:
-    return "/".join(quote_segment(part) for part in folder.split("/"))
-
-
-def quote_path(path: str) -> str:
-    """Percent-encode a '/'-separated path; folders repeat across posts, so theirs are cached."""
-    folder, _, name = path.rpartition("/")
-    return f"{_quote_folder(folder)}/{quote_segment(name)}" if folder else quote_segment(name)
-
-
-def permalink(
-    pattern: str, *, base: str, rel: str, date: datetime, categories: tuple[CategoryPath, ...]
-) -> str:
-    """The post's absolute URL; ``rel`` is its source path with '/' separators and no suffix."""
-    parts = _compiled(pattern)
-    out = [site_root(base)]
-    for i, part in enumerate(parts):
-        out.append(part if i % 2 == 0 else _FIELDS[part](rel, date, categories))
-    return "".join(out)
-
-
-@lru_cache(maxsize=16)
-def _compiled(pattern: str) -> tuple[str, ...]:
-    """Literal text and token names, alternating (text first): one split per config, not per post."""
-    parts = _TOKEN.split(pattern.lstrip("/"))
-    return tuple(parts)
-
-
-def _name_of(rel: str) -> str:
-    return quote_segment(rel.rsplit("/", 1)[-1])
-
-
-def _category_of(categories: tuple[CategoryPath, ...]) -> str:
-    return quote_path("/".join(categories[0])) if categories else "uncategorized"
-
-
-_FIELDS: dict[str, Callable[[str, datetime, tuple[CategoryPath, ...]], str]] = {
-    "year": lambda rel, date, cats: f"{date.year:04d}",
-    "month": lambda rel, date, cats: f"{date.month:02d}",
-    "day": lambda rel, date, cats: f"{date.day:02d}",
-    "i_month": lambda rel, date, cats: str(date.month),
-    "i_day": lambda rel, date, cats: str(date.day),
-    "hour": lambda rel, date, cats: f"{date.hour:02d}",
-    "minute": lambda rel, date, cats: f"{date.minute:02d}",
-    "second": lambda rel, date, cats: f"{date.second:02d}",
-    "title": lambda rel, date, cats: quote_path(rel),
-    "post_title": lambda rel, date, cats: quote_path(rel),
-    "name": lambda rel, date, cats: _name_of(rel),
-    "id": lambda rel, date, cats: _name_of(rel),
-    "category": lambda rel, date, cats: _category_of(cats),
-}
 
 
 def site_root(url: str) -> str:
