@@ -93,6 +93,11 @@ class ContentConfig:
     remove: tuple[str, ...] = DEFAULT_REMOVE
     iframe_hosts: tuple[str, ...] = ()
     thumbnail_keys: tuple[str, ...] = THUMBNAIL_KEYS  # front-matter keys, first non-empty wins
+    # Markdown as hexo-renderer-marked renders it by default; Hexo's `marked:` options of these names
+    gfm: bool = True  # tables, strikethrough, task lists
+    breaks: bool = True  # a single newline is a <br>
+    autolink: bool = True  # bare URLs become links
+    smartypants: bool = True  # curly quotes, en and em dashes, the ellipsis
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,11 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
                 put(f"posts.{key}", pretty[key], f"pretty_urls.{key}")
     if hexo.get("feed") is not None and not isinstance(hexo["feed"], dict):
         raise ConfigError("expected hexo-generator-feed's settings, a mapping of keys", key="feed")
+    marked = hexo.get("marked")
+    if isinstance(marked, dict):
+        for key in ("gfm", "breaks", "autolink", "smartypants"):
+            if isinstance(marked.get(key), bool):
+                put(f"content.{key}", marked[key], f"marked.{key}")
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
     return out, sources

@@ -28,17 +28,27 @@ _DASHES = re.compile(r"---|--|\.\.\.")
 _SMART = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
 
 
-@lru_cache(maxsize=1)
-def _renderer() -> MarkdownIt:
+Options = tuple[bool, bool, bool, bool]  # gfm, breaks, autolink, smartypants: marked's, as Hexo sets them
+MARKED = (True, True, True, True)
+
+
+@lru_cache(maxsize=4)
+def _renderer(options: Options) -> MarkdownIt:
     from markdown_it import MarkdownIt  # most sites' bodies are HTML: load it only when needed
     from mdit_py_plugins.tasklists import tasklists_plugin
 
+    gfm, breaks, autolink, smartypants = options
     md = MarkdownIt(
-        "commonmark", {"html": True, "linkify": True, "breaks": True, "typographer": True}
-    ).enable(["table", "strikethrough", "linkify", "smartquotes"])
-    md.disable("replacements")  # (c), (tm), +-: markdown-it's, not marked's
-    md.core.ruler.push("smartypants_dashes", _dashes)
-    return md.use(tasklists_plugin)
+        "commonmark", {"html": True, "linkify": autolink, "breaks": breaks, "typographer": smartypants}
+    )
+    if gfm:
+        md.enable(["table", "strikethrough"]).use(tasklists_plugin)
+    if autolink:
+        md.enable("linkify")
+    if smartypants:
+        md.enable("smartquotes").disable("replacements")  # (c), (tm), +-: markdown-it's, not marked's
+        md.core.ruler.push("smartypants_dashes", _dashes)
+    return md
 
 
 def _dashes(state: Any) -> None:
@@ -49,8 +59,8 @@ def _dashes(state: Any) -> None:
                 token.content = _DASHES.sub(lambda m: _SMART[m[0]], token.content)
 
 
-def to_html(text: str) -> str:
-    return str(_renderer().render(text))
+def to_html(text: str, options: Options = MARKED) -> str:
+    return str(_renderer(options).render(text))
 
 
 def is_markdown(body: str, declared: str | None) -> bool:

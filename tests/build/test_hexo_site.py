@@ -259,3 +259,19 @@ def test_in_a_hexo_site_a_markdown_file_is_markdown_even_when_it_opens_with_html
     CliRunner().invoke(main, ["build"])
     content = _entries(blog / "public" / "atom.xml")["HTML first"].findtext(f"{ATOM}content") or ""
     assert "<h2>Notes</h2>" in content and "<em>one</em>" in content
+
+
+def test_marked_options_of_the_hexo_config(blog: Path) -> None:
+    config = blog / "_config.yml"
+    config.write_text(
+        config.read_text() + "marked:\n  breaks: false\n  smartypants: false\n  headerIds: true\n"
+    )
+    lines = CliRunner().invoke(main, ["config"]).stdout.splitlines()
+    assert "content.breaks = false\t# _config.yml: marked.breaks" in lines
+    assert "content.smartypants = false\t# _config.yml: marked.smartypants" in lines
+    assert "content.gfm = true\t# default" in lines
+    CliRunner().invoke(main, ["build"])
+    content = _entries(blog / "public" / "atom.xml")["Front matter without an opening line"].findtext(
+        f"{ATOM}content"
+    )
+    assert content is not None and "Hexo's theme" in content  # straight quote: smartypants off
