@@ -13,7 +13,7 @@ from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 _PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$")
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a '%' that starts no escape
 # Characters RFC 3986 allows in a URI as they are; everything else gets escaped.
 _URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
@@ -35,9 +35,9 @@ def site_root(url: str) -> str:
 def clean_url(url: str) -> str:
     """Make a URL from front matter or a body valid as a URI: escape spaces, Unicode, stray '%'."""
     url = url.strip()
-    if _PLAIN_URL.match(url) and not _BAD_PERCENT.search(url):
+    if _PLAIN_URL.match(url) and not BAD_PERCENT.search(url):
         return url  # the common case, already a valid URI
-    url = _BAD_PERCENT.sub("%25", url)
+    url = BAD_PERCENT.sub("%25", url)
     parts = urlsplit(url)
     netloc = parts.netloc
     if netloc and not netloc.isascii():
@@ -61,7 +61,7 @@ def fragment(text: str) -> str:
 
     '/' is escaped too, so a name never reads as a path under the page.
     """
-    return quote(_BAD_PERCENT.sub("%25", text), safe="!$&'()*+,;=:@?%")
+    return quote(BAD_PERCENT.sub("%25", text), safe="!$&'()*+,;=:@?%")
 
 
 def absolute(url: str, base: str) -> str:
@@ -102,7 +102,7 @@ def http_url(value: str, base: str) -> str:
     ``base`` (the post's permalink), and ``//host/x`` becomes https.
     """
     text = value.strip()  # as browsers do at the ends; inside, a control character refuses it
-    if _SAFE_HTTP.match(text) and not _BAD_PERCENT.search(text):
+    if _SAFE_HTTP.match(text) and not BAD_PERCENT.search(text):
         return text  # nearly every thumbnail: an absolute http(s) URL with nothing to clean or refuse
     if _CONTROL.search(text):
         raise UnsafeURL("has control characters or a backslash")

@@ -29,6 +29,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from ..urls import BAD_PERCENT
+
 _PARAM = re.compile(r":(\w*[^_\W])", re.ASCII)  # hexo-util's rParam, with JavaScript's ASCII \w
 # What new_post_name's date fields may match; any other field matches lazily.
 _FILE_FIELDS = {
@@ -53,7 +55,6 @@ _FOLD = str.maketrans(
 _URI_KEEP = ";,/:@&=+$!*'()"
 _RESERVED_ESCAPE = re.compile(r"(%(?:2[346BCF]|3[ABDF]|40))", re.IGNORECASE)  # decodeURI keeps these
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _SLASHES = re.compile(r"/{2,}")
 
 
@@ -76,7 +77,7 @@ def from_file_name(new_post_name: str, rel: str) -> dict[str, str]:
     Both lose their extensions first.  A path that does not fit the pattern,
     or fits one without ``:title``, gets its whole path slugized as the slug.
     """
-    rule = _strip_extension(new_post_name)
+    rule = _rule(new_post_name)
     path = _strip_extension(rel)
     if rule == ":title":  # Hexo's default: the whole path is the slug (measured: 6 of a post's 40 µs)
         return {"title": path}
@@ -86,6 +87,11 @@ def from_file_name(new_post_name: str, rel: str) -> dict[str, str]:
     if "title" not in fields:
         fields["title"] = slugize(path)
     return fields
+
+
+@lru_cache(maxsize=16)
+def _rule(new_post_name: str) -> str:
+    return _strip_extension(new_post_name)  # one setting per build: not stripped again for every post
 
 
 def _strip_extension(path: str) -> str:
@@ -217,7 +223,7 @@ def encode_path(path: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _encode_segment(segment: str) -> str:
-    text = _BAD_PERCENT.sub("%25", _ESCAPES.sub(_decode_run, segment))  # a stray '%' (Hexo throws) is text
+    text = BAD_PERCENT.sub("%25", _ESCAPES.sub(_decode_run, segment))  # a stray '%' (Hexo throws) is text
     return quote(text, safe=_URI_KEEP + "%", errors="surrogateescape")
 
 
