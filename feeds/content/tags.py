@@ -46,7 +46,6 @@ Render = Callable[[str], str]  # Markdown (or HTML) of a block tag's content -> 
 
 @dataclass
 class _Expansion:
-    markdown: bool
     render: Render
     base: str  # the post's permalink: asset folder and relative links
     pieces: list[str] = field(default_factory=list)
@@ -66,7 +65,7 @@ def expand(body: str, base: str, *, markdown: bool, render: Render) -> tuple[str
     """``body`` with every tag replaced by a token, and what :func:`restore` needs to put them back."""
     if "{%" not in body and "{#" not in body:
         return body, None
-    state = _Expansion(markdown, render, base)
+    state = _Expansion(render, base)
     out: list[str] = []
     at = 0
     # Code is written as it is (Hexo sets it aside before it looks for tags): expand between.
