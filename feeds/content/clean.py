@@ -25,25 +25,17 @@ from lxml import etree
 
 from ..config import ContentConfig, FeedsConfig
 from ..errors import ConfigError
-from ..models import Content, Post
+from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, is_http
-from . import markdown, tags
+from . import fences, markdown, tags
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-_DROP = {
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "head",
-    "meta",
-    "link",
-    "title",
-    "object",
-    "embed",
-    "form",
-}
+# Elements dropped with what they hold: code, styles, and a document's head.  Everything else the
+# allow-list refuses (a form, an object, an embed, a theme's own element) loses only its tags: an
+# unclosed <form> in a post holds the rest of the post once parsed, and dropping it whole cut
+# the entry off mid-sentence.
+_DROP = {"script", "style", "noscript", "template", "head", "meta", "link", "title"}
 _LAZY = ("data-src", "data-original", "data-actualsrc", "data-lazy-src")
 _URL_ATTRS = ("href", "src", "poster", "cite")
 _MEDIA = {"img", "video", "audio", "iframe", "picture", "source", "hr", "table", "svg", "math"}
@@ -82,15 +74,20 @@ _ATTRIBUTES.update(
     track={"src", "kind", "srclang", "label", "default"},
     iframe={"src", "width", "height", "allowfullscreen", "title"},
     time={"datetime"},
+    code={"class"},  # its language-* class alone, for readers that highlight code (see _filter_attribute)
     abbr={"title"},
 )
 _SCHEMES = {"http", "https", "mailto", "data"}
 
 
+_NO_SITE = Site()
+
+
 class Cleaner:
     """Settings compiled once per build; :meth:`render` turns one body into :class:`Content`."""
 
-    def __init__(self, content: ContentConfig, feeds: FeedsConfig):
+    def __init__(self, content: ContentConfig, feeds: FeedsConfig, site: Site = _NO_SITE):
+        self.site = site
         self.summary_length = feeds.summary_length
         self.summary_delimiter = feeds.summary_delimiter
         self.markdown = (content.gfm, content.breaks, content.autolink, content.smartypants)
@@ -118,8 +115,13 @@ class Cleaner:
 
     def render(self, post: Post, body: str) -> Content:
         is_markdown = markdown.is_markdown(body, post.body_format)
-        render = partial(markdown.to_html, options=self.markdown)
-        body, tagged = tags.expand(body, post.permalink, markdown=is_markdown, render=render)
+        site = self.site
+        folder = asset_folder(post.permalink)
+        base = folder if site.asset_folder else post.permalink  # what relative links resolve against
+        root = site.root if site.prepend_root else ""
+        render = partial(markdown.to_html, options=self.markdown, image_root=root, relative=site.asset_folder)
+        body, fenced = fences.extract(body) if is_markdown else (body, None)
+        body, tagged = tags.expand(body, folder, markdown=is_markdown, render=render, site=site)
         pieces = MORE.split(body, maxsplit=1)
         head, has_more = pieces[0], len(pieces) > 1
         if is_markdown:
@@ -127,14 +129,16 @@ class Cleaner:
             body = render(body)
         if tagged:
             head, body = tags.restore(head, tagged), tags.restore(body, tagged)
-        tree = self._clean(body, post.permalink)
+        if fenced:
+            head, body = fences.restore(head, fenced), fences.restore(body, fenced)
+        tree = self._clean(body, base)
         html = self._sanitize(tree)
         need = self.summary_length
         text = _text(tree, need)
         if post.description:
             summary_source = _text(_without_furniture(_parse(post.description)), need)
         elif has_more:
-            summary_source = _text(self._clean(head, post.permalink), need)
+            summary_source = _text(self._clean(head, base), need)
         else:
             summary_source = text
         return Content(
@@ -142,6 +146,14 @@ class Cleaner:
             summary=shorten(summary_source, self.summary_length, self.summary_delimiter),  # collapsed
             first_text=shorten(text, min(80, self.summary_length)),
         )
+
+    def clean_html(self, markup: str, base: str) -> str:
+        """Rendered HTML made safe as a body is, with links against ``base``.
+
+        For HTML that is already rendered (tools/hexo_compare cleans Hexo's
+        own output with it, so both sides of a comparison are cleaned alike).
+        """
+        return self._sanitize(self._clean(markup, base))
 
     def _clean(self, markup: str, base: str) -> etree._Element:
         tree = _without_furniture(_parse(MORE.sub("", markup)), self.remove)
@@ -193,6 +205,13 @@ class Cleaner:
     def _sanitize(self, tree: etree._Element) -> str:
         markup = etree.tostring(tree, method="html", encoding="unicode")
         return self.sanitizer.clean(markup[5:-6]).strip()  # [5:-6]: the <div> container _parse added
+
+
+def asset_folder(permalink: str) -> str:
+    """The URL of a post's asset folder, as Hexo serves it: the permalink less ``.html``, as a folder."""
+    folder = permalink.split("#", 1)[0].split("?", 1)[0]
+    folder = re.sub(r"(?:/index)?\.html?$", "", folder)
+    return folder if folder.endswith("/") else folder + "/"
 
 
 def _elements(xpath: etree.XPath, tree: etree._Element) -> list[etree._Element]:
@@ -270,8 +289,14 @@ def _drop(el: etree._Element) -> None:
     parent.remove(el)
 
 
+_LANGUAGE = re.compile(r"language-[\w+#.-]{1,40}")
+
+
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
-    """data: URLs only as the picture of an <img>; everything else nh3's allow-list decides."""
+    """data: URLs only as the picture of an <img>; a code block's language class and no other class;
+    everything else nh3's allow-list decides."""
+    if attr == "class":
+        return " ".join(c for c in value.split() if _LANGUAGE.fullmatch(c)) or None
     if value.lstrip()[:5].lower() == "data:" and not (
         tag == "img" and attr == "src" and value.lstrip()[5:11].lower() == "image/"
     ):

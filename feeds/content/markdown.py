@@ -8,8 +8,10 @@ marked has none).  Raw HTML passes through here on purpose; the content
 cleaner sanitises the result exactly as it does an HTML body.
 
 Differences from marked that remain: strikethrough is ``<s>``, not ``<del>``;
-headings carry no ``id`` (the sanitiser drops ids anyway); smartypants' quote
-pairing follows markdown-it's rules at the edges of inline markup.
+headings carry no ``id`` (the sanitiser drops ids anyway); smartypants runs
+on markdown-it's runs of text, which end only at inline markup, where marked's
+also end before a ``!``, ``[``, ``*``, ``_``, ``~`` or ``<`` that starts none
+(a quote right after such a character can open in marked and close here).
 """
 
 from __future__ import annotations
@@ -24,8 +26,18 @@ if TYPE_CHECKING:
 _HTML_START = re.compile(r"^\s*<(?:!--|!doctype|[A-Za-z][A-Za-z0-9-]*[\s/>])", re.IGNORECASE)
 
 
-_DASHES = re.compile(r"---|--|\.\.\.")
-_SMART = {"---": "\u2014", "--": "\u2013", "...": "\u2026"}
+# marked's smartypants, as hexo-renderer-marked runs it on each run of inline text: these rules in
+# this order, with no look at the pairing.  A quote after a letter closes, even an opening one
+# (`"skip"` after a slash opens twice); markdown-it's smartquotes pair them, which Hexo does not.
+_SMARTYPANTS = (
+    (re.compile("---"), "\u2014"),
+    (re.compile("--"), "\u2013"),
+    (re.compile(r"(^|[-\u2014/(\[{\"\s])'"), "\\1\u2018"),
+    (re.compile("'"), "\u2019"),
+    (re.compile(r'(^|[-\u2014/(\[{\u2018\s])"'), "\\1\u201c"),
+    (re.compile('"'), "\u201d"),
+    (re.compile(r"\.{3}"), "\u2026"),
+)
 
 
 Options = tuple[bool, bool, bool, bool]  # gfm, breaks, autolink, smartypants: marked's, as Hexo sets them
@@ -38,29 +50,63 @@ def _renderer(options: Options) -> MarkdownIt:
     from mdit_py_plugins.tasklists import tasklists_plugin
 
     gfm, breaks, autolink, smartypants = options
-    md = MarkdownIt(
-        "commonmark", {"html": True, "linkify": autolink, "breaks": breaks, "typographer": smartypants}
-    )
+    md = MarkdownIt("commonmark", {"html": True, "linkify": autolink, "breaks": breaks})
     if gfm:
         md.enable(["table", "strikethrough"]).use(tasklists_plugin)
     if autolink:
         md.enable("linkify")
+    md.core.ruler.push("prepend_root", _prepend_root)
     if smartypants:
-        md.enable("smartquotes").disable("replacements")  # (c), (tm), +-: markdown-it's, not marked's
-        md.core.ruler.push("smartypants_dashes", _dashes)
+        # Before text_join: an escaped quote (a backslash before it) is a token of its own until then,
+        # and stays straight, as in marked.
+        md.core.ruler.before("text_join", "smartypants", _smartypants)
     return md
 
 
-def _dashes(state: Any) -> None:
-    """smartypants' dashes and ellipsis in text (never in code), as marked's smartypants makes them."""
+def _smartypants(state: Any) -> None:
+    """Curly quotes, dashes and the ellipsis in text, never in code or a bare URL's link text."""
+    for block in state.tokens:
+        in_url = False
+        for token in block.children or ():
+            if token.type == "link_open":
+                in_url = token.markup in ("linkify", "autolink")
+            elif token.type == "link_close":
+                in_url = False
+            elif token.type == "text" and not in_url and _smart(token.content):
+                text = token.content
+                for pattern, replacement in _SMARTYPANTS:
+                    text = pattern.sub(replacement, text)
+                token.content = text
+
+
+def _smart(text: str) -> bool:
+    return "'" in text or '"' in text or "--" in text or "..." in text
+
+
+def to_html(text: str, options: Options = MARKED, *, image_root: str = "", relative: bool = False) -> str:
+    """``image_root``: the site's root URL, which a Markdown image's path is on (marked's
+    ``prependRoot``); with ``relative`` a path without a leading slash is left to resolve
+    against the post's asset folder instead."""
+    env = {"image_root": image_root, "relative": relative} if image_root else {}
+    return str(_renderer(options).render(text, env))
+
+
+_OUTSIDE = re.compile(r"^(?:#|//|[A-Za-z][A-Za-z0-9+.-]*:)")
+
+
+def _prepend_root(state: Any) -> None:
+    """As hexo-renderer-marked's image renderer: ``![](/a.png)`` and ``![](a.png)`` are on the site's root."""
+    root = state.env.get("image_root")
+    if not root:
+        return
     for block in state.tokens:
         for token in block.children or ():
-            if token.type == "text" and ("--" in token.content or "..." in token.content):
-                token.content = _DASHES.sub(lambda m: _SMART[m[0]], token.content)
-
-
-def to_html(text: str, options: Options = MARKED) -> str:
-    return str(_renderer(options).render(text))
+            if token.type != "image":
+                continue
+            src = str(token.attrGet("src") or "")
+            if not src or _OUTSIDE.match(src) or (state.env["relative"] and not src.startswith(("/", "\\"))):
+                continue
+            token.attrSet("src", root + src.lstrip("/\\"))
 
 
 def is_markdown(body: str, declared: str | None) -> bool:
