@@ -86,6 +86,7 @@ class PostsConfig:
     hexo_hidden: bool = False  # skip files and folders whose names start with '_', as Hexo does
     front_matter_ids: bool = True  # id/guid/uuid as the entry id; Hexo's feed plugin uses the permalink
     sniff_html: bool = True  # a Markdown file whose body opens with a tag is HTML (Hexo: always Markdown)
+    code_dir: str = "downloads/code"  # {% include_code %}'s folder, beside _posts (Hexo's code_dir)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class ContentConfig:
     breaks: bool = True  # a single newline is a <br>
     autolink: bool = True  # bare URLs become links
     smartypants: bool = True  # curly quotes, en and em dashes, the ellipsis
+    prepend_root: bool = True  # a Markdown image's path (/a.png, a.png) is on the site's root URL
 
 
 @dataclass(frozen=True)
@@ -368,6 +370,8 @@ def validate(config: Config) -> None:
             raise ConfigError(f"unknown format {fmt!r}: use rss and/or atom", key="feeds.file_names")
         if not _safe_relative(name):
             raise ConfigError(f"{name!r} must be a file name under the output folder", key="feeds.file_names")
+    if not _safe_relative(config.posts.code_dir, empty=True):
+        raise ConfigError("must be a folder beside the posts' folder", key="posts.code_dir")
     if not _safe_relative(config.categories.dir, empty=True):
         raise ConfigError("must be a folder under the output folder", key="categories.dir")
     if config.posts.updated_option not in ("mtime", "date", "empty"):

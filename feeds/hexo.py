@@ -39,6 +39,7 @@ _KEYS = {
     "use_slug_as_post_title": "posts.use_slug_as_post_title",
     "titlecase": "posts.titlecase",
     "category_dir": "categories.dir",
+    "code_dir": "posts.code_dir",
 }
 # hexo-generator-feed's keys that feeds reads (the rest of its section, and unknown keys, warn).
 _FEED_KEYS = {
@@ -53,6 +54,8 @@ _FEED_KEYS = {
     "hub",
 }
 _FEED_IGNORED = {"autodiscovery", "template", "enable"}  # about Hexo's pages or its own templates
+# hexo-renderer-marked's options that change what a feed shows (the rest are about pages: see README).
+_MARKED = {k: k for k in ("gfm", "breaks", "autolink", "smartypants")} | {"prependRoot": "prepend_root"}
 UNLIMITED = 1_000_000  # hexo-generator-feed's `limit: 0`: every post
 
 
@@ -88,9 +91,9 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
         raise ConfigError("expected hexo-generator-feed's settings, a mapping of keys", key="feed")
     marked = hexo.get("marked")
     if isinstance(marked, dict):
-        for key in ("gfm", "breaks", "autolink", "smartypants"):
+        for key, ours in _MARKED.items():
             if isinstance(marked.get(key), bool):
-                put(f"content.{key}", marked[key], f"marked.{key}")
+                put(f"content.{ours}", marked[key], f"marked.{key}")
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
     return out, sources

@@ -7,7 +7,7 @@ only for the few posts that end up in some feed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,6 +35,24 @@ class Post:
     title_from_body: bool = False  # title was blank: fill it from the body text
     dated_by_mtime: bool = False  # no usable date: the file's mtime stands in
     whole_file: bool = False  # no front matter was taken: the body is the whole file
+    slug: str = ""  # Hexo's slug (from the file's path): how {% post_link %} names the post
+    refs: tuple[str, ...] = ()  # what the body's tags name outside it: "post:<slug>", "code:<path>"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a body's tags and links need to know beyond the post: the site, its posts, its code.
+
+    ``posts`` is filled only when some post that shows links to another
+    (``{% post_link %}``): an index of 100,000 posts is not built for nothing.
+    """
+
+    root: str = ""  # the site's root URL, with a trailing slash; "": links as written
+    asset_folder: bool = False  # Hexo's post_asset_folder: relative links point into the post's folder
+    prepend_root: bool = True  # marked's prependRoot: a Markdown image's path is on the site's root
+    posts: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # slug or title -> (URL, title)
+    code_dir: str = ""  # include_code's folder on disk ("": none)
+    code_url: str = ""  # that folder's URL
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from ..config import Config
 from ..errors import PostError
 from ..models import Post, newest_first
 from ..source import build_tree, find_posts, read_posts, slugger
+from .links import make_site
 from .planning import FeedPlan, category_dir, feed_info, feed_name
 
 
@@ -26,7 +27,7 @@ def convert(config: Config, paths: Sequence[Path], fmt: str) -> tuple[bytes, lis
         posts.extend(result.posts)
         errors.extend(result.errors)
     ordered = newest_first(posts)
-    cleaned = clean_posts(config, ordered)
+    cleaned = clean_posts(config, ordered, make_site(config, ordered, ordered))
     entries = []
     for post, (_, content, error) in zip(ordered, cleaned, strict=True):
         if content is not None:

@@ -17,12 +17,13 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..errors import PostError
-from ..models import FeedJob, Image, Notice, Post
+from ..models import FeedJob, Image, Notice, Post, Site
 from ..output import (
     BuildLock,
     Manifest,
@@ -36,6 +37,7 @@ from ..output import (
     save_manifest,
 )
 from ..source import scan_posts, source_path
+from .links import code_files, make_site, ref_stamp
 from .notices import log_grouped
 from .parallel import collector_paused, run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
@@ -105,7 +107,8 @@ def _build_locked(
         files = scan_posts(
             config.source, drafts=rules.render_drafts, stat=not first, hexo_hidden=rules.hexo_hidden
         )
-        token = "" if first else inputs_token(cache.key, ((f.rel, f.size, f.mtime_ns) for f in files))
+        stats = ((f.rel, f.size, f.mtime_ns) for f in files)
+        token = "" if first else inputs_token(cache.key, chain(stats, code_files(config)))
         if not first and _nothing_to_do(config, root, manifest, token):
             _report_unchanged(config, manifest, report)
             return
@@ -118,7 +121,8 @@ def _build_locked(
         )
         del files  # a large archive's listing is not needed again
     if first:
-        token = inputs_token(cache.key, ((rel, r.size, r.mtime_ns) for rel, r in records.items()))
+        stats = ((rel, r.size, r.mtime_ns) for rel, r in records.items())
+        token = inputs_token(cache.key, chain(stats, code_files(config)))
     posts = [r.post for r in records.values() if r.post is not None]
     report.posts_read, report.changed = len(posts), changed
     report.drafts = sum(1 for r in records.values() if r.post is None and r.error is None)
@@ -133,11 +137,12 @@ def _build_locked(
         posts, due = _published(config, posts)
         plans = plan_feeds(config, posts)
         selected = selected_posts(plans)
+        site = make_site(config, posts, selected)
     with clock("thumbnails"):
         images = _resolve_images(config, selected, offline, progress, report) if config.fetch.enabled else {}
     errors = tuple((str(e.path), e.reason) for e in report.errors)
     state = State(token, report.posts_read, report.drafts, errors, due)
-    shown = _Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images)
+    shown = _Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images, site)
     del records, posts  # from here on only the posts that show matter: let the rest go
     _write_feeds(config, cache, plans, shown, report, clock, manifest, state)
     report.skipped = len(report.errors)
@@ -152,6 +157,7 @@ class _Shown:
     posts: Sequence[Post]
     digests: dict[str, bytes]  # rel -> hash of the file's bytes
     images: dict[str, Image]  # thumbnail URL -> what the fetcher found
+    site: Site  # what the bodies' links and tags name outside their posts
 
 
 def _load_writers() -> None:
@@ -275,7 +281,7 @@ def _write_feeds(
         # A build that stopped part way leaves a manifest with no state: tidy every folder it
         # listed; otherwise only the top folder, where the manifest itself is written.
         clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
-        jobs = make_jobs(config, cache.key, plans, shown.digests, shown.images)
+        jobs = make_jobs(config, cache.key, plans, shown.digests, shown.images, shown.site)
         todo = [job for job in jobs if not is_current(root, job.name, old.get(job.name), job.fingerprint)]
     report.feeds_unchanged = len(jobs) - len(todo)
     kept = {job.name: old[job.name] for job in jobs if job.name in old}
@@ -318,16 +324,22 @@ def _render_and_write(
     posts = {p.rel: p for p in shown.posts}
     needed = dict.fromkeys(rel for job in todo for rel in job.posts)
     # Links in a body are made absolute against its permalink, which can move with the file's
-    # mtime (an undated post) even when its bytes do not: both go into the key.
+    # mtime (an undated post) even when its bytes do not; the posts and files its tags name can
+    # change too: all go into the key.
     keys = {
-        rel: shown.digests[rel] + posts[rel].permalink.encode("utf-8", "surrogateescape") for rel in needed
+        rel: shown.digests[rel]
+        + posts[rel].permalink.encode("utf-8", "surrogateescape")
+        + ref_stamp(posts[rel], shown.site)
+        for rel in needed
     }
     store = cache.contents
     cached = Cached(store.get(keys), keys, store if store.available() else None)
     store.close()  # not carried into forked children: each share opens its own connection
     parallel = len(needed) - len(cached.contents) + len(todo) >= PARALLEL_MIN  # posts to clean, files
     groups = partition(todo, workers() * 2 if parallel else 1)
-    tasks = [partial(write_share, config, root, group, posts, cached, shown.images) for group in groups]
+    tasks = [
+        partial(write_share, config, root, group, posts, cached, shown.images, shown.site) for group in groups
+    ]
     shares = list(run_shared(tasks, parallel=parallel))
     reported: set[str] = set()
     for share in shares:

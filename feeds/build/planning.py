@@ -14,9 +14,10 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import OutputError
-from ..models import Category, FeedInfo, FeedJob, Image, Post, newest_first
+from ..models import Category, FeedInfo, FeedJob, Image, Post, Site, newest_first
 from ..source import build_tree, full_url, slugger
 from ..urls import absolute, quote_segment, site_root
+from .links import ref_stamp
 
 FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml"}
 
@@ -115,19 +116,21 @@ def make_jobs(
     plans: Sequence[FeedPlan],
     digests: Mapping[str, bytes],
     images: dict[str, Image],
+    site: Site,
 ) -> list[FeedJob]:
     """Every file to write, each with a fingerprint of everything that goes into it."""
     stamps: dict[str, bytes] = {}  # per post, computed once
 
     def stamp(post: Post) -> bytes:
-        """The post's bytes (with the config, in ``key``) decide its entry, but for two outside
-        inputs: the file's mtime when it stands in for a date, and the fetched thumbnail."""
+        """The post's bytes (with the config, in ``key``) decide its entry, but for outside inputs:
+        the file's mtime when it stands in for a date, the fetched thumbnail, what its tags name."""
         found = stamps.get(post.rel)
         if found is None:
             image = images.get(post.thumbnail or "") if images else None
             when = post.date.isoformat() if post.dated_by_mtime else ""
             extra = f"{post.rel}\0{when}\0{image!r}\0"
-            found = stamps[post.rel] = digests[post.rel] + extra.encode("utf-8", "surrogateescape")
+            found = digests[post.rel] + extra.encode("utf-8", "surrogateescape") + ref_stamp(post, site)
+            stamps[post.rel] = found
         return found
 
     jobs = []

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..config import Config
 from ..content import Cleaner
 from ..errors import PostError
-from ..models import Content, FeedJob, Image, Post
+from ..models import Content, FeedJob, Image, Post, Site
 from ..output import EPOCH, Batch, Entry, Fragment, Record, assemble, record_for, render_fragments, same_bytes
 from ..source import read_body
 from .contentcache import ContentStore
@@ -51,10 +51,11 @@ def write_share(
     posts: Mapping[str, Post],
     cache: Cached,
     images: Mapping[str, Image],
+    site: Site,
 ) -> Share:
     """Render the posts ``jobs`` show, write the files, cache what was cleaned (in any process)."""
     needed = [posts[rel] for rel in dict.fromkeys(rel for job in jobs for rel in job.posts)]
-    prepared = prepare(config, needed, cache.contents, images)
+    prepared = prepare(config, needed, cache.contents, images, site)
     pieces = {p.rel: p.pieces for p in prepared if p.content is not None}
     updated = {post.rel: post.updated for post in needed}
     fresh = [(p.rel, cache.keys[p.rel], p.content) for p in prepared if p.fresh and p.content is not None]
@@ -82,9 +83,11 @@ class Prepared:
     error: PostError | None = None
 
 
-def clean_posts(config: Config, posts: Sequence[Post]) -> list[tuple[str, Content | None, PostError | None]]:
+def clean_posts(
+    config: Config, posts: Sequence[Post], site: Site
+) -> list[tuple[str, Content | None, PostError | None]]:
     """Read and clean each post's body; a file that vanished or broke since it was parsed is an error."""
-    cleaner = Cleaner(config.content, config.feeds)
+    cleaner = Cleaner(config.content, config.feeds, site)
     out: list[tuple[str, Content | None, PostError | None]] = []
     for post in posts:
         try:
@@ -98,10 +101,14 @@ def clean_posts(config: Config, posts: Sequence[Post]) -> list[tuple[str, Conten
 
 
 def prepare(
-    config: Config, posts: Sequence[Post], cached: Mapping[str, Content], images: Mapping[str, Image]
+    config: Config,
+    posts: Sequence[Post],
+    cached: Mapping[str, Content],
+    images: Mapping[str, Image],
+    site: Site,
 ) -> list[Prepared]:
     """Content (cached or cleaned now) and each format's entry for every post in ``posts``."""
-    cleaned = clean_posts(config, [p for p in posts if p.rel not in cached])
+    cleaned = clean_posts(config, [p for p in posts if p.rel not in cached], site)
     fresh = {rel: (content, error) for rel, content, error in cleaned}
     ready: list[tuple[Post, Content]] = []
     out: dict[str, Prepared] = {}

@@ -3,7 +3,9 @@
 Takes the raw body (HTML, or Markdown rendered by markdown-it-py) and the
 post's permalink; gives a :class:`~feeds.models.Content` whose HTML is
 sanitised by nh3, has absolute URLs, and lacks the site furniture named in
-``content.remove``.  Nothing here touches the disk or the network.
+``content.remove``.  Hexo's fenced code and tag plugins are rendered as Hexo
+renders them.  Nothing here touches the network; the disk only for an
+``{% include_code %}`` file, read from the site's code folder and no other.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from ..lazy import exported, lazy_exports
 
 if TYPE_CHECKING:
     from .clean import Cleaner as Cleaner
+    from .tags import code_path as code_path
 
-_EXPORTS = {"clean": ("Cleaner",)}
+_EXPORTS = {"clean": ("Cleaner",), "tags": ("code_path",)}
 __all__ = exported(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -24,7 +24,10 @@ import secrets
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote
+
+from ..models import Site
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +45,14 @@ MAX_WARNED = 32  # unknown tag names reported by one process; more are counted a
 _warned: set[str] = set()  # unknown tag names already reported by this process
 
 Render = Callable[[str], str]  # Markdown (or HTML) of a block tag's content -> HTML
+_NO_SITE = Site()
 
 
 @dataclass
 class _Expansion:
     render: Render
-    base: str  # the post's permalink: asset folder and relative links
+    base: str  # the post's asset folder URL: asset_* tags
+    site: Site
     pieces: list[str] = field(default_factory=list)
     # A token no body holds: the text a post could write ("FEEDSTAG7X") must stay text.
     nonce: str = field(default_factory=lambda: secrets.token_hex(6))
@@ -61,11 +66,16 @@ class _Expansion:
 Tagged = tuple[str, list[str]]  # the nonce of a body's tokens, and the HTML each stands for
 
 
-def expand(body: str, base: str, *, markdown: bool, render: Render) -> tuple[str, Tagged | None]:
-    """``body`` with every tag replaced by a token, and what :func:`restore` needs to put them back."""
+def expand(
+    body: str, base: str, *, markdown: bool, render: Render, site: Site = _NO_SITE
+) -> tuple[str, Tagged | None]:
+    """``body`` with every tag replaced by a token, and what :func:`restore` needs to put them back.
+
+    ``base`` is the URL of the post's asset folder.
+    """
     if "{%" not in body and "{#" not in body:
         return body, None
-    state = _Expansion(render, base)
+    state = _Expansion(render, base, site)
     out: list[str] = []
     at = 0
     # Code is written as it is (Hexo sets it aside before it looks for tags): expand between.
@@ -215,8 +225,7 @@ def _iframe(words: list[str], content: str, state: _Expansion) -> str:
 
 
 def _asset_url(state: _Expansion, name: str) -> str:
-    base = state.base if state.base.endswith("/") else state.base + "/"
-    return base + quote(name, safe="/")
+    return state.base + quote(name, safe="/")
 
 
 def _asset_img(words: list[str], content: str, state: _Expansion) -> str:
@@ -258,8 +267,89 @@ def _embed(url: str, *, frame: bool) -> Callable[[list[str], str, _Expansion], s
 
 
 def _post_link(words: list[str], content: str, state: _Expansion) -> str:
-    """The target post's title or slug as text: the address of another post is not known here."""
-    return _e(" ".join(words[1:]) or (words[0] if words else ""))
+    """A link to the post named by slug (else by title), titled with its title, as Hexo writes it.
+
+    A post that is not found is a warning and its name stays as text, where
+    Hexo stops the whole build.
+    """
+    if not words:
+        return ""
+    slug, _, hash_ = words[0].partition("#")
+    if words[-1] in ("true", "false"):
+        words = words[:-1]
+    found = _find_post(slug, state)
+    if found is None:
+        return _e(" ".join(words[1:]) or slug)
+    url, title = found
+    text = " ".join(words[1:]) or title or slug
+    return f'<a href="{_e(url + ("#" + hash_ if hash_ else ""))}" title="{_e(title or slug)}">{_e(text)}</a>'
+
+
+def _post_path(words: list[str], content: str, state: _Expansion) -> str:
+    found = _find_post(words[0], state) if words else None
+    return _e(found[0]) if found else ""
+
+
+def _find_post(slug: str, state: _Expansion) -> tuple[str, str] | None:
+    found = state.site.posts.get(slug)
+    if found is None and slug not in _unfound:
+        _unfound.add(slug)
+        if len(_unfound) <= MAX_WARNED:
+            log.warning("{%% post_link %s %%}: no post has that slug or title; its name stays as text", slug)
+    return found
+
+
+_unfound: set[str] = set()  # post_link targets already reported by this process
+
+
+_CODE_ARGS = re.compile(r"\s*(lang|from|to):(\w+)", re.IGNORECASE)
+MAX_CODE = 1 << 20  # bytes of an included file; a larger one is left out
+
+
+def code_args(args: str) -> tuple[str, str, dict[str, str]]:
+    """include_code's arguments as Hexo reads them: (title, path, {lang, from, to})."""
+    options: dict[str, str] = {}
+
+    def take(m: re.Match[str]) -> str:
+        options.setdefault(m[1].lower(), m[2])
+        return ""
+
+    rest = _CODE_ARGS.sub(take, args).strip()
+    title, _, path = rest.rpartition(" ")
+    return title.strip(), path, options
+
+
+def code_path(args: str) -> str:
+    return code_args(args)[1]
+
+
+def _include_code(words: list[str], content: str, state: _Expansion) -> str:
+    """The file from the site's code folder, as a code block with a link to it; nothing if it is not there.
+
+    The path comes from the post: it must name a file inside the code folder,
+    not a link or ``..`` out of it.
+    """
+    title, path, options = code_args(" ".join(words))
+    site = state.site
+    if not path or not site.code_dir:
+        return ""
+    folder = Path(site.code_dir).resolve()
+    target = (folder / path.lstrip("/")).resolve()
+    try:
+        if not target.is_relative_to(folder) or not target.is_file() or target.stat().st_size > MAX_CODE:
+            return ""
+        code = target.read_bytes().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    lines = code.split("\n")
+    first = max(int(options["from"]) - 1, 0) if options.get("from", "").isdigit() else 0
+    last = int(options["to"]) if options.get("to", "").isdigit() else len(lines)
+    code = "\n".join(lines[first:last]).strip()
+    lang = options.get("lang") or Path(path).suffix[1:]
+    url = site.code_url + quote(target.relative_to(folder).as_posix(), safe="/")
+    caption = f'<span>{_e(title or Path(path).name)}</span><a href="{_e(url)}">view raw</a>'
+    cls = f' class="{_e("language-" + lang)}"' if lang else ""
+    return f"<figure><figcaption>{caption}</figcaption><pre><code{cls}>{_e(code)}</code></pre></figure>"
 
 
 _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
@@ -280,7 +370,8 @@ _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
     "url_for": _url_for,
     "full_url_for": _url_for,
     "post_link": _post_link,
-    "post_path": _post_link,
+    "post_path": _post_path,
+    "include_code": _include_code,
     "youtube": _embed("https://www.youtube.com/embed/{}", frame=True),
     "vimeo": _embed("https://player.vimeo.com/video/{}", frame=True),
     "gist": _embed("https://gist.github.com/{}", frame=False),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
+from ..content import code_path
 from ..errors import PostError
 from ..models import CategoryPath, Notice, Post
 from ..text import plain_title
@@ -188,7 +189,27 @@ def _make_post(
         title_from_body=not title,
         dated_by_mtime=date_from_mtime,
         whole_file=whole_file,
+        slug=slug,
+        refs=references(body) if "{%" in body else (),
     )
+
+
+# {% post_link slug[#hash] [text] %}, {% post_path slug %}, {% include_code [title] [lang:x] path %}
+_REFERENCE = re.compile(r"\{%-?\s*(post_link|post_path|include_code)\s+((?:[^%]|%(?!\}))*?)\s*-?%\}")
+
+
+def references(body: str) -> tuple[str, ...]:
+    """The other posts and code files the body's tags name: their changes change this post's entry."""
+    found = set()
+    for name, args in _REFERENCE.findall(body):
+        words = args.split()
+        if not words:
+            continue
+        if name == "include_code":
+            found.add("code:" + code_path(args))
+        else:
+            found.add("post:" + words[0].strip("'\"").split("#")[0])
+    return tuple(sorted(found))
 
 
 def _shown(value: object) -> str:

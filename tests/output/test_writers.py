@@ -7,6 +7,7 @@ import pytest
 from feeds.build.planning import feed_info, plan_feeds, selected_posts
 from feeds.build.render import clean_posts
 from feeds.config import Config, with_overrides
+from feeds.models import Site
 from feeds.output.writers import Entry, assemble, newest, render, render_fragments
 from feeds.source.posts import read_posts
 
@@ -20,7 +21,7 @@ def test_spliced_feeds_equal_whole_feeds(fmt: str, content: str) -> None:
     config = with_overrides(config, feeds=type(config.feeds)(content=content))
     plans = plan_feeds(config, read_posts(config).posts)
     posts = selected_posts(plans)
-    cleaned = {rel: c for rel, c, _ in clean_posts(config, posts)}
+    cleaned = {rel: c for rel, c, _ in clean_posts(config, posts, Site())}
     entries = {p.rel: Entry(p, cleaned[p.rel], None, content) for p in posts if cleaned[p.rel]}
     pieces = dict(zip(entries, render_fragments([fmt], list(entries.values()))[fmt], strict=True))
     assert len(plans) > 80

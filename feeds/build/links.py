@@ -1,0 +1,85 @@
+"""What a body names outside its own file: other posts (``post_link``) and code files (``include_code``).
+
+An entry with ``{% post_link other %}`` changes when the other post's address
+or title does, and one with ``{% include_code x.js %}`` when that file does,
+though the post's own bytes do not.  Reading a post records what its tags
+name (``Post.refs``); here those names are resolved once per build, and the
+answers go into the keys of the content cache and the feeds' fingerprints,
+so an edit to the other post or file reaches every entry that shows it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from ..config import Config
+from ..models import Post, Site
+from ..urls import quote_segment, site_root
+
+
+def make_site(config: Config, posts: Sequence[Post], shown: Sequence[Post]) -> Site:
+    """The site as the bodies of ``shown`` see it; only the posts they link to are looked up.
+
+    Hexo finds a post_link's post by slug, else by title; the first of several wins.
+    """
+    names = {ref[5:] for post in shown for ref in post.refs if ref.startswith("post:")}
+    found: dict[str, tuple[str, str]] = {}
+    if names:
+        by_title: dict[str, tuple[str, str]] = {}
+        for post in posts:
+            if post.slug in names:
+                found.setdefault(post.slug, (post.permalink, post.title))
+            if post.title in names:
+                by_title.setdefault(post.title, (post.permalink, post.title))
+        found = {**by_title, **found}
+    root = site_root(config.site.url)
+    code_dir = config.posts.code_dir.strip("/")
+    return Site(
+        root=root,
+        asset_folder=config.posts.post_asset_folder,
+        prepend_root=config.content.prepend_root,
+        posts=found,
+        code_dir=str(config.source.parent / code_dir) if code_dir else "",
+        code_url=root + "".join(quote_segment(s) + "/" for s in code_dir.split("/") if s),
+    )
+
+
+def ref_stamp(post: Post, site: Site) -> bytes:
+    """What the post's tags name, as found now: part of its entry's key."""
+    if not post.refs:
+        return b""
+    parts = []
+    for ref in post.refs:
+        kind, _, name = ref.partition(":")
+        if kind == "post":
+            parts.append(f"{ref}={site.posts.get(name)!r}")
+        else:
+            parts.append(f"{ref}={_file_stamp(Path(site.code_dir) / name.lstrip('/'))}")
+    return ("\0".join(parts) + "\0").encode("utf-8", "surrogateescape")
+
+
+def _file_stamp(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except (OSError, ValueError):
+        return "-"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def code_files(config: Config) -> Iterator[tuple[str, int, int]]:
+    """(path, size, mtime_ns) of every file in the code folder: a build's inputs too."""
+    code_dir = config.posts.code_dir.strip("/")
+    if not code_dir:
+        return
+    top = config.source.parent / code_dir
+    for folder, dirs, files in os.walk(top):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            yield "code:" + os.path.relpath(path, top), stat.st_size, stat.st_mtime_ns
