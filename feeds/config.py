@@ -22,6 +22,10 @@ DEFAULT_REMOVE = (
     "#recommend_bottom",
     "#article_bottom",
     'p:contains("分享让更多人看到")',
+    # Line numbers of highlighted code pasted from a page (Hexo's and highlight.js's gutters, Prism's
+    # rows): in a reader they are copied with the code and read aloud before it.
+    "td.gutter",
+    ".line-numbers-rows",
 )
 
 

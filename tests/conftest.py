@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,7 +12,14 @@ from typing import Any
 import feedparser
 import pytest
 import yaml
+from hypothesis import settings
 from lxml import etree
+
+# Property tests draw the same examples on every run, so that CI never fails on an example a
+# previous run did not try; HYPOTHESIS_PROFILE=explore draws new ones, to look for bugs.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "corpus"

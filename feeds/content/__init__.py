@@ -16,8 +16,8 @@ from ..lazy import exported, lazy_exports
 
 if TYPE_CHECKING:
     from .clean import Cleaner as Cleaner
-    from .tags import code_path as code_path
+    from .includes import code_path as code_path
 
-_EXPORTS = {"clean": ("Cleaner",), "tags": ("code_path",)}
+_EXPORTS = {"clean": ("Cleaner",), "includes": ("code_path",)}
 __all__ = exported(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

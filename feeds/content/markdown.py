@@ -54,13 +54,33 @@ def _renderer(options: Options) -> MarkdownIt:
     if gfm:
         md.enable(["table", "strikethrough"]).use(tasklists_plugin)
     if autolink:
+        # marked links what starts with http(s):// or www., not any word with a dot (README.md,
+        # johndoe.github.io), and shows the address as written, not percent-decoded.
         md.enable("linkify")
+        linkify: Any = md.linkify
+        linkify.set({"fuzzy_link": False})
+        linkify.add("www.", {"validate": _www_length, "normalize": _www_url})
+        md.normalizeLinkText = str  # type: ignore[method-assign,assignment]
     md.core.ruler.push("prepend_root", _prepend_root)
     if smartypants:
         # Before text_join: an escaped quote (a backslash before it) is a token of its own until then,
         # and stays straight, as in marked.
         md.core.ruler.before("text_join", "smartypants", _smartypants)
     return md
+
+
+_WWW_REST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s<]*)?")
+_TRAILING = re.compile(r"[?!.,:*_~]+$")  # punctuation after an address ends the sentence, not the link
+
+
+def _www_length(self: Any, text: str, pos: int) -> int:
+    """How much of ``text`` after a ``www.`` is the address (marked's GFM autolink); 0: none."""
+    m = _WWW_REST.match(text, pos)
+    return len(_TRAILING.sub("", m[0])) if m else 0
+
+
+def _www_url(self: Any, match: Any) -> None:
+    match.url = "http://" + match.url
 
 
 def _smartypants(state: Any) -> None:

@@ -24,10 +24,10 @@ import secrets
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import quote
 
 from ..models import Site
+from .includes import include_code
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +76,12 @@ def expand(
     if "{%" not in body and "{#" not in body:
         return body, None
     state = _Expansion(render, base, site)
-    out: list[str] = []
-    at = 0
-    # Code is written as it is (Hexo sets it aside before it looks for tags): expand between.
-    for m in _CODE.finditer(body) if markdown else ():
-        out.append(_expand_tags(_COMMENT.sub("", body[at : m.start()]), state))
-        out.append(m[0])
-        at = m.end()
-    out.append(_expand_tags(_COMMENT.sub("", body[at:]), state))
-    return "".join(out), (state.nonce, state.pieces)
+    # Code is written as it is (Hexo sets it aside before it looks for tags), but only where a tag
+    # has not begun: a block tag's content runs to its end tag, backticks and all.
+    return _expand_tags(_COMMENT.sub("", body), state, _CODE if markdown else None), (
+        state.nonce,
+        state.pieces,
+    )
 
 
 def restore(rendered: str, tagged: Tagged | None) -> str:
@@ -97,9 +94,12 @@ def restore(rendered: str, tagged: Tagged | None) -> str:
     return found.sub(lambda m: pieces[int(m[1] or m[2])], rendered)
 
 
-def _expand_tags(text: str, state: _Expansion) -> str:
+def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = None) -> str:
+    """``text`` with its tags rendered; with ``code``, what that finds outside tags is left alone."""
     if state.depth >= MAX_DEPTH:  # nested past any real post: the tags go, their text stays
         return _TAG.sub("", text)
+    spans = [(c.start(), c.end()) for c in code.finditer(text)] if code is not None else []
+    k = 0
     ends: dict[str, tuple[list[int], list[re.Match[str]]]] = {}
     for end in _END.finditer(text):  # every closing tag, found once per text
         starts, found = ends.setdefault(end[1], ([], []))
@@ -109,6 +109,12 @@ def _expand_tags(text: str, state: _Expansion) -> str:
     at = 0
     state.depth += 1
     while (m := _TAG.search(text, at)) is not None:
+        while k < len(spans) and spans[k][0] < at:  # passed, or begun inside a tag already taken
+            k += 1
+        if k < len(spans) and spans[k][0] < m.start():  # code first: as written
+            out.append(text[at : spans[k][1]])
+            at = spans[k][1]
+            continue
         out.append(text[at : m.start()])
         name, args = m[1], m[2].strip()
         closing = _first_after(ends.get(name), m.end()) if not name.startswith("end") else None
@@ -159,17 +165,31 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+_FULL_CITE_WITH_TITLE = re.compile(r"(\S.*)\s+(https?://\S+)\s+(.+)", re.IGNORECASE)
+_FULL_CITE = re.compile(r"(\S.*)\s+(https?://\S+)", re.IGNORECASE)
+_AUTHOR_TITLE = re.compile(r"([^,]+),\s*([^,]+)")
+
+
 def _blockquote(words: list[str], content: str, state: _Expansion) -> str:
+    """Hexo's blockquote: its content, then a footer of author and cited source, read as Hexo reads them."""
     body = state.render(content) if content.strip() else ""
-    footer = ""
-    if words:
-        link = next((w for w in words if w.startswith(("http://", "https://"))), "")
-        author = " ".join(w for w in words if w != link)
-        author, _, source = author.partition(",")
-        cite = f'<a href="{_e(link)}">{_e(source.strip() or link)}</a>' if link else _e(source.strip())
-        footer = f"<footer><strong>{_e(author.strip())}</strong>" + (f"<cite>{cite}</cite>" if cite else "")
-        footer += "</footer>"
-    return f"<blockquote>{body}{footer}</blockquote>"
+    text = " ".join(words)
+    author = source = title = ""
+    if m := _FULL_CITE_WITH_TITLE.search(text):
+        author, source, title = m[1], m[2], m[3]
+    elif m := _FULL_CITE.search(text):
+        author, source = m[1], m[2]
+    elif m := _AUTHOR_TITLE.search(text):
+        author, title = m[1], m[2]
+    else:
+        author = text
+    footer = f"<strong>{_e(author)}</strong>" if author else ""
+    if source:
+        shown = title or re.sub(r"^https?://|/(index\.html?)?$", "", source)
+        footer += f'<cite><a href="{_e(source)}">{_e(shown)}</a></cite>'
+    elif title:
+        footer += f"<cite>{_e(title)}</cite>"
+    return f"<blockquote>{body}" + (f"<footer>{footer}</footer>" if footer else "") + "</blockquote>"
 
 
 _CODE_OPTIONS = ("lang:", "line_number:", "highlight:", "first_line:", "mark:", "wrap:")
@@ -266,6 +286,16 @@ def _embed(url: str, *, frame: bool) -> Callable[[list[str], str, _Expansion], s
     return render
 
 
+def _jsfiddle(words: list[str], content: str, state: _Expansion) -> str:
+    """hexo-tag-embed's fiddle: ``{% jsfiddle id [tabs] [skin] %}``, the player's iframe (or its link)."""
+    if not words:
+        return ""
+    tabs, skin = [*(w if w != "default" else "" for w in words[1:3]), "", ""][:2]
+    tabs, skin = tabs or "js,resources,html,css,result", skin or "light"
+    src = f"https://jsfiddle.net/{quote(words[0], safe='/')}/embedded/{quote(tabs, safe=',')}/{quote(skin)}"
+    return f'<iframe src="{_e(src)}" frameborder="0" allowfullscreen></iframe>'
+
+
 def _post_link(words: list[str], content: str, state: _Expansion) -> str:
     """A link to the post named by slug (else by title), titled with its title, as Hexo writes it.
 
@@ -302,54 +332,8 @@ def _find_post(slug: str, state: _Expansion) -> tuple[str, str] | None:
 _unfound: set[str] = set()  # post_link targets already reported by this process
 
 
-_CODE_ARGS = re.compile(r"\s*(lang|from|to):(\w+)", re.IGNORECASE)
-MAX_CODE = 1 << 20  # bytes of an included file; a larger one is left out
-
-
-def code_args(args: str) -> tuple[str, str, dict[str, str]]:
-    """include_code's arguments as Hexo reads them: (title, path, {lang, from, to})."""
-    options: dict[str, str] = {}
-
-    def take(m: re.Match[str]) -> str:
-        options.setdefault(m[1].lower(), m[2])
-        return ""
-
-    rest = _CODE_ARGS.sub(take, args).strip()
-    title, _, path = rest.rpartition(" ")
-    return title.strip(), path, options
-
-
-def code_path(args: str) -> str:
-    return code_args(args)[1]
-
-
 def _include_code(words: list[str], content: str, state: _Expansion) -> str:
-    """The file from the site's code folder, as a code block with a link to it; nothing if it is not there.
-
-    The path comes from the post: it must name a file inside the code folder,
-    not a link or ``..`` out of it.
-    """
-    title, path, options = code_args(" ".join(words))
-    site = state.site
-    if not path or not site.code_dir:
-        return ""
-    folder = Path(site.code_dir).resolve()
-    target = (folder / path.lstrip("/")).resolve()
-    try:
-        if not target.is_relative_to(folder) or not target.is_file() or target.stat().st_size > MAX_CODE:
-            return ""
-        code = target.read_bytes().decode("utf-8", "replace")
-    except OSError:
-        return ""
-    lines = code.split("\n")
-    first = max(int(options["from"]) - 1, 0) if options.get("from", "").isdigit() else 0
-    last = int(options["to"]) if options.get("to", "").isdigit() else len(lines)
-    code = "\n".join(lines[first:last]).strip()
-    lang = options.get("lang") or Path(path).suffix[1:]
-    url = site.code_url + quote(target.relative_to(folder).as_posix(), safe="/")
-    caption = f'<span>{_e(title or Path(path).name)}</span><a href="{_e(url)}">view raw</a>'
-    cls = f' class="{_e("language-" + lang)}"' if lang else ""
-    return f"<figure><figcaption>{caption}</figcaption><pre><code{cls}>{_e(code)}</code></pre></figure>"
+    return include_code(" ".join(words), state.site)
 
 
 _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
@@ -375,5 +359,5 @@ _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
     "youtube": _embed("https://www.youtube.com/embed/{}", frame=True),
     "vimeo": _embed("https://player.vimeo.com/video/{}", frame=True),
     "gist": _embed("https://gist.github.com/{}", frame=False),
-    "jsfiddle": _embed("https://jsfiddle.net/{}/", frame=False),
+    "jsfiddle": _jsfiddle,
 }

@@ -491,3 +491,35 @@ def test_a_worker_error_keeps_its_kind() -> None:
 
     with pytest.raises(OutputError, match=r"/o/rss\.xml: disk full"):
         list(run_shared([fails_in_a_child] * 20, parallel=True))
+
+
+def test_an_entry_follows_the_post_and_the_code_file_its_tags_name(
+    tmp_path: Path, make_config: Callable[..., Path]
+) -> None:
+    """{% post_link %} and {% include_code %} make an entry depend on another file: when that file
+    changes, the entry (and every feed it is in) is rendered again, though its own bytes did not."""
+    src = tmp_path / "source" / "_posts"
+    code = tmp_path / "source" / "downloads" / "code"
+    code.mkdir(parents=True)
+    (code / "x.py").write_text("print('old')\n")
+    link = "---\ntitle: Linker\ndate: 2021-01-02\ncategories: [L]\n---\nSee {% post_link target %}.\n"
+    write_post(src, "linker.md", link)
+    write_post(src, "coder.md", "---\ntitle: Coder\ndate: 2021-01-03\n---\n{% include_code x.py %}\n")
+    write_post(src, "target.md", "---\ntitle: Old title\ndate: 2021-01-01\ncategories: [T]\n---\nx\n")
+    config = load_config(make_config(source=str(src)))
+
+    def entry(title: str) -> str:
+        feed = feedparser.parse(str(config.output / "categories" / "L" / "atom.xml"))
+        return str(next(e for e in feed.entries if e.title == title).content[0].value)
+
+    build(config)
+    assert ">Old title</a>" in entry("Linker")
+    write_post(src, "target.md", "---\ntitle: New title\ndate: 2021-01-01\ncategories: [T]\n---\nx\n")
+    build(config)
+    assert ">New title</a>" in entry("Linker")  # only the target changed, in another category
+    site = feedparser.parse(str(config.output / "atom.xml"))
+    assert "print('old')" in next(e for e in site.entries if e.title == "Coder").content[0].value
+    (code / "x.py").write_text("print('new')\n")
+    build(config)
+    site = feedparser.parse(str(config.output / "atom.xml"))
+    assert "print('new')" in next(e for e in site.entries if e.title == "Coder").content[0].value

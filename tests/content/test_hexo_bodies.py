@@ -1,0 +1,146 @@
+"""Post bodies as Hexo renders them: its fenced code, links to other posts and files, asset folders."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from feeds.config import ContentConfig, FeedsConfig
+from feeds.content import Cleaner
+from feeds.content.fences import extract
+from feeds.models import Post, Site
+
+LINK = "https://b.example/blog/2021/01/01/p/"
+ROOT = "https://b.example/blog/"
+WHEN = datetime(2021, 1, 1, tzinfo=UTC)
+
+
+SITE = Site(root=ROOT)
+
+
+def html_of(body: str, site: Site = SITE, *, permalink: str = LINK) -> str:
+    post = Post("p.md", "p.md", "T", WHEN, WHEN, permalink, permalink, body_format="markdown")
+    return Cleaner(ContentConfig(), FeedsConfig(), site).render(post, body).html
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the info string: language, then a caption, then a link and its text
+        (
+            "```json package.json\n{}\n```",
+            '<figure><figcaption><span>package.json</span></figcaption><pre><code class="language-json">{}',
+        ),
+        (
+            "```js app.js https://example.com/app.js the source\nx\n```",
+            '<span>app.js</span><a href="https://example.com/app.js" rel="noopener noreferrer">'
+            "the source</a>",
+        ),
+        # after a list marker, indented, and closed at another indentation
+        (
+            "- Outputs,\n  ```js\n  const a = 1;\n  ```\n- next",
+            '<code class="language-js">const a = 1;</code>',
+        ),
+        # in a quote: the quote's markers are not code
+        ("> said\n> ```\n> quoted code\n> ```", "<pre><code>quoted code</code></pre>"),
+        # a tag inside code is code
+        ("```\n{% codeblock lang:js %}\n```", "<pre><code>{% codeblock lang:js %}</code></pre>"),
+    ],
+)
+def test_fenced_code_as_hexo_finds_it(body: str, expected: str) -> None:
+    html = html_of(body)
+    assert expected in html, html
+    assert "```" not in html
+
+
+def test_a_fence_in_a_comment_or_unclosed_stays_as_written() -> None:
+    assert extract("<!--\n```\nx\n```\n-->")[1] is None
+    assert extract("````\nnever closed\n```\n")[1] is None  # a longer fence is closed only by its own
+    _, fenced = extract("```\nshort\n```\n````\nlong\n````\n")
+    assert fenced is not None and len(fenced[1]) == 2
+
+
+def test_post_link_points_at_the_post_it_names(caplog: pytest.LogCaptureFixture) -> None:
+    site = Site(root=ROOT, posts={"hello-world": (ROOT + "2020/hello-world/", 'Hello "World"')})
+    html = html_of(
+        "See {% post_link hello-world %}, {% post_link hello-world#part-2 the second part %} and "
+        "{% post_path hello-world %}.",
+        site,
+    )
+    assert f'<a href="{ROOT}2020/hello-world/" title="Hello &quot;World&quot;"' in html
+    assert ">Hello \u201cWorld\u201d</a>" not in html  # a title is text, not Markdown
+    assert f'href="{ROOT}2020/hello-world/#part-2"' in html and ">the second part</a>" in html
+    assert f"and {ROOT}2020/hello-world/." in html
+    with caplog.at_level(logging.WARNING, logger="feeds"):
+        missing = html_of("{% post_link no-such-post-here Its text %}", site)
+    assert "Its text" in missing and "<a" not in missing and "{%" not in missing
+    assert "no-such-post-here" in caplog.text
+
+
+@pytest.fixture
+def code_site(tmp_path: Path) -> Site:
+    code = tmp_path / "source" / "downloads" / "code"
+    (code / "sub").mkdir(parents=True)
+    (code / "sub" / "hello.py").write_text("one = 1\ntwo = 2\nthree = 3\nif a < b: pass\n")
+    (tmp_path / "secret.txt").write_text("top secret")
+    os.symlink(tmp_path / "secret.txt", code / "escape.txt")
+    return Site(root=ROOT, code_dir=str(code), code_url=ROOT + "downloads/code/")
+
+
+def test_include_code_reads_the_code_folder(code_site: Site) -> None:
+    html = html_of("{% include_code Greeting lang:python from:2 to:4 sub/hello.py %}", code_site)
+    assert '<span>Greeting</span><a href="https://b.example/blog/downloads/code/sub/hello.py"' in html
+    assert '<code class="language-python">two = 2\nthree = 3\nif a &lt; b: pass</code>' in html
+    assert "one = 1" not in html
+    plain = html_of("{% include_code sub/hello.py %}", code_site)
+    assert "<span>hello.py</span>" in plain and 'class="language-py"' in plain
+
+
+@pytest.mark.parametrize("path", ["../../secret.txt", "escape.txt", "/etc/passwd", "sub", "missing.py"])
+def test_include_code_never_leaves_the_code_folder(code_site: Site, path: str) -> None:
+    html = html_of(f"Before {{% include_code {path} %}} after", code_site)
+    assert "secret" not in html and "root:" not in html and "<pre>" not in html
+    assert "Before" in html and "after" in html and "{%" not in html
+
+
+def test_relative_links_point_into_the_asset_folder() -> None:
+    body = '![diagram](diagram.png) [notes](notes.pdf) <img src="photo.jpg"> {% asset_img a.png %}'
+    folder = ROOT + "2021/01/01/p/"
+    site = Site(root=ROOT, asset_folder=True)
+    html = html_of(body, site, permalink=ROOT + "2021/01/01/p.html")
+    for name in ("diagram.png", "notes.pdf", "photo.jpg", "a.png"):
+        assert f'"{folder}{name}"' in html, (name, html)
+
+
+def test_a_markdown_image_is_on_the_sites_root_as_marked_prepends_it() -> None:
+    html = html_of("![a](/img/a.png) ![b](b.png) [c](c.pdf) ![d](https://cdn.example/d.png)")
+    assert f'src="{ROOT}img/a.png"' in html and f'src="{ROOT}b.png"' in html
+    assert f'href="{LINK}c.pdf"' in html  # a link is left to the page, as marked leaves it
+    assert 'src="https://cdn.example/d.png"' in html
+    off = html_of("![a](/img/a.png)", Site(root=ROOT, prepend_root=False))
+    assert 'src="https://b.example/img/a.png"' in off
+
+
+def test_a_block_tag_holds_its_backticks() -> None:
+    """Inside {% codeblock %} a template string is code, not the start of an inline code span that
+    would split the tag from its end (Hexo's scanner takes a block tag whole)."""
+    html = html_of("{% codeblock lang:js %}\nconsole.log(`at ${host}`);\n{% endcodeblock %}\n\n`{% kept %}`")
+    assert "console.log(`at ${host}`);</code></pre>" in html
+    assert "<code>{% kept %}</code>" in html
+
+
+def test_blockquote_cites_as_hexo_does() -> None:
+    html = html_of(
+        "{% blockquote @DevDocs https://twitter.com/devdocs/status/1 %}\nNew.\n{% endblockquote %}"
+    )
+    assert '<cite><a href="https://twitter.com/devdocs/status/1"' in html
+    assert ">twitter.com/devdocs/status/1</a></cite>" in html and "<strong>@DevDocs</strong>" in html
+    titled = html_of(
+        "{% blockquote Seth Godin http://sethgodin.typepad.com/x/ Welcome to Island %}\n"
+        "x\n{% endblockquote %}"
+    )
+    assert ">Welcome to Island</a>" in titled and "<strong>Seth Godin</strong>" in titled
