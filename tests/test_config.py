@@ -47,7 +47,7 @@ def test_full_config(tmp_path: Path) -> None:
         ("feeds:\n  limit: 0\n", "feeds.limit", "at least 1"),
         ("site:\n  url: example.com\n", "site.url", "absolute http(s) URL"),
         ("site:\n  timezone: Mars/Base\n", "site.timezone", "unknown time zone"),
-        ("feeds:\n  formats: [rss, json]\n", "feeds.formats", "unknown format"),
+        ("feeds:\n  formats: [rss, xml]\n", "feeds.formats", "unknown format"),
         ("feeds:\n  content: all\n", "feeds.content", "full, summary, none"),
         ("fetch:\n  enabled: maybe\n", "fetch.enabled", "true or false"),
         ("fetch:\n  ttl: soon\n", "fetch.ttl", "duration"),
