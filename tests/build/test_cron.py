@@ -191,7 +191,13 @@ def test_json_summary(tmp_path: Path, make_config: Callable[..., Path]) -> None:
     )
     summary = json.loads(done.stdout)
     none_excluded = {"feed_false": 0, "exclude_paths": 0, "exclude_categories": 0, "exclude_tags": 0}
-    assert summary["posts"] == {"read": 132, "skipped": 0, "changed": 132, "drafts": 0, "excluded": none_excluded}
+    assert summary["posts"] == {
+        "read": 132,
+        "skipped": 0,
+        "changed": 132,
+        "drafts": 0,
+        "excluded": none_excluded,
+    }
     assert summary["feeds"]["written"] == 182 and summary["feeds"]["removed"] == 0
     assert set(summary["thumbnails"]) == {"fetched", "cached", "failed"}
     assert {"read", "write", "total"} <= set(summary["seconds"])
