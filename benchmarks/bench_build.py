@@ -1,6 +1,11 @@
 """Build times and peak memory for an N-post corpus made from the real posts in tests/data/corpus.
 
-Usage: python benchmarks/bench_build.py [N ...] [--rounds R] [--keep DIR]
+Usage: python benchmarks/bench_build.py [N ...] [--rounds R] [--keep DIR] [--feeds 'KEY: VALUE' ...]
+
+``--feeds`` adds keys to the config's ``feeds:`` section, e.g. the issue-14 set:
+``--feeds 'formats: [rss, atom, json]' --feeds 'tags: true' --feeds 'authors: true'``.
+The ``feeds`` command on PATH is the one measured, so two installations (the code
+before a change and after it) can be measured alternately with the same script.
 
 For each N it makes a corpus with make_corpus.py, then runs ``feeds build``
 (the installed command, as cron would) R times in each of three states and
@@ -43,10 +48,8 @@ source: posts
 output: {output}
 cache: {cache}
 feeds:
-  formats: [rss, atom]
-  limit: 20
-  content: full
-"""
+{feeds}"""
+FEEDS = {"formats": "[rss, atom]", "limit": "20", "content": "full"}
 
 
 def run(config: Path) -> tuple[float, float]:
@@ -69,7 +72,7 @@ def newest_post(posts: Path) -> Path:
     )
 
 
-def bench(n: int, rounds: int, root: Path) -> dict[str, tuple[float, float]]:
+def bench(n: int, rounds: int, root: Path, extra: str = "") -> dict[str, tuple[float, float]]:
     posts = root / "posts"
     make(n, posts)
     os.sync()  # the corpus just written is flushed now, not while the first build runs
@@ -82,7 +85,8 @@ def bench(n: int, rounds: int, root: Path) -> dict[str, tuple[float, float]]:
         # when the build creates its files (find_inode_bit/recently_deleted were 16% of a cold
         # 10,000-post build's samples in perf): a cost of the harness, not of the build.
         config = root / f"config-{i}.yaml"
-        config.write_text(CONFIG.format(output=f"public-{i}", cache=f"cache-{i}"), encoding="utf-8")
+        text = CONFIG.format(output=f"public-{i}", cache=f"cache-{i}", feeds=extra)
+        config.write_text(text, encoding="utf-8")
         results["cold"].append(run(config))
         results["nothing changed"].append(run(config))
         with target.open("a", encoding="utf-8") as f:
@@ -99,7 +103,10 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument("--feeds", action="append", default=[], metavar="'KEY: VALUE'", help="a feeds: key")
     args = parser.parse_args()
+    feeds = {**FEEDS, **dict(tuple(part.strip() for part in line.split(":", 1)) for line in args.feeds)}
+    extra = "".join(f"  {key}: {value}\n" for key, value in feeds.items())
     # Bytecode for the package, as `pip install` compiles it: an editable checkout run with
     # PYTHONDONTWRITEBYTECODE (as on this machine) would otherwise compile every module on every
     # run, 30-40 ms that no installed copy pays.
@@ -112,7 +119,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             root = args.keep / str(n) if args.keep else Path(tmp)
             root.mkdir(parents=True, exist_ok=True)
-            for state, (seconds, peak) in bench(n, args.rounds, root).items():
+            for state, (seconds, peak) in bench(n, args.rounds, root, extra).items():
                 print(f"{n:>8}  {state:<17} {seconds:>9.2f} {peak:>8.0f}", flush=True)
 
 

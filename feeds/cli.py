@@ -98,7 +98,7 @@ def run() -> NoReturn:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="feeds")
 def main() -> None:
-    """RSS 2.0 and Atom 1.0 feeds for every category of a Hexo blog.
+    """RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds for every category (tag, author) of a Hexo blog.
 
     \b
     Example:
@@ -187,11 +187,13 @@ def summary_json(report: BuildReport) -> dict[str, Any]:
             "skipped": report.skipped,
             "changed": report.changed,
             "drafts": report.drafts,
+            "excluded": dict(report.excluded),
         },
         "feeds": {
             "written": report.feeds_written,
             "unchanged": report.feeds_unchanged,
             "removed": report.feeds_removed,
+            "not_written": dict(report.not_written),
         },
         "thumbnails": {
             "fetched": report.thumbnails_fetched,
@@ -211,6 +213,7 @@ def summary_line(report: BuildReport, config: Config) -> str:
     )
     if report.feeds_removed:
         line += f", {report.feeds_removed} removed"
+    line += _counted(report.excluded, "posts excluded") + _counted(report.not_written, "feeds not written")
     if config.fetch.enabled:
         line += (
             f", thumbnails: {report.thumbnails_fetched} fetched, {report.thumbnails_cached} cached, "
@@ -219,18 +222,36 @@ def summary_line(report: BuildReport, config: Config) -> str:
     return f"{line}, {report.total_seconds:.2f} s"
 
 
+def _counted(counts: dict[str, int], what: str) -> str:
+    """``, 3 posts excluded (feed: false 1, filters.exclude_tags 2)``, or nothing when none were."""
+    from .build import rule_name
+
+    total = sum(counts.values())
+    if not total:
+        return ""
+    each = ", ".join(f"{rule_name(rule)} {n}" for rule, n in counts.items() if n)
+    return f", {total} {what} ({each})"
+
+
 @main.command("convert")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["rss", "atom"]), default="atom", show_default=True)
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path, allow_dash=True)
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["rss", "atom", "json"]), default="atom", show_default=True
+)
 @click.option("--url", default="https://example.com/", show_default=True, help="The site's base URL.")
 @click.option("--title", default=None, help="Feed title (default: the first path's folder name).")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | None, output: str) -> None:
-    """Convert a few posts into one feed, with no config file.
+    """Convert a few posts (or one from standard input: -) into one feed, with no config file.
+
+    Exit status: 0 done; 1 when the paths hold no post at all (no feed is written).
 
     \b
     Example:
         feeds convert source/_posts/hello.md --format rss --url https://me.example -o feed.xml
+        cat post.md | feeds convert - --format json --url https://me.example
     """
     _setup_logging()
     first = paths[0].resolve()
@@ -239,11 +260,17 @@ def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | No
         config = with_overrides(Config(), site_url=url, site_title=title or default_title or "feeds")
     except ConfigError as e:
         raise UsageProblem(str(e)) from e
-    from .build import convert  # not loaded by cron's `feeds build`
+    from .build import STDIN, convert  # not loaded by cron's `feeds build`
 
-    data, errors = convert(config, paths, fmt)
-    for error in errors:
+    stdin = sys.stdin.buffer.read() if STDIN in paths else None
+    converted = convert(config, paths, fmt, stdin)
+    for error in converted.errors:
         click.echo(str(error), err=True)
+    data = converted.data
+    if data is None:
+        named = ", ".join("standard input" if p == STDIN else str(p) for p in paths)
+        click.echo(f"feeds: no post to convert in {named}; no feed written", err=True)
+        sys.exit(EXIT_SKIPPED)
     if output == "-":
         sys.stdout.buffer.write(data)
     else:
@@ -255,25 +282,37 @@ def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | No
 
 @main.command("categories")
 @_config_options
-def categories_command(config_path: Path | None, hexo: Path | None) -> None:
-    """List every category with its post count, slug path and feed files.
+@click.option(
+    "--kind",
+    type=click.Choice(["category", "tag", "author"]),
+    default="category",
+    show_default=True,
+    help="What to list.",
+)
+def categories_command(config_path: Path | None, hexo: Path | None, kind: str) -> None:
+    """List every category (or tag, or author) with its post count, slug path and feed files.
+
+    Tab-separated; a row the build writes no feed for has "-" for its files and
+    a fifth column saying why (a filter, categories.depth, feeds.min_posts).
 
     \b
     Example:
-        feeds categories --config config.yaml
+        feeds categories --config config.yaml --kind tag
     """
     _setup_logging()
     config = _load(config_path, hexo)
     try:
         from .build import list_categories
 
-        listing, errors = list_categories(config)
+        listing, errors = list_categories(config, kind)
     except SourceError as e:
         raise UsageProblem(str(e)) from e
     for error in errors:
         click.echo(str(error), err=True)
     for item in listing:
-        click.echo(f"{item.label}\t{item.count}\t{item.slug_path}\t{'  '.join(item.files)}")
+        files = "  ".join(item.files) or "-"
+        why = f"\t{item.why}" if item.why else ""
+        click.echo(f"{item.label}\t{item.count}\t{item.slug_path}\t{files}{why}")
 
 
 @main.command("config")

@@ -47,7 +47,8 @@ class SiteConfig:
     language: str = "en"
     author: str = ""
     timezone: str = "UTC"
-    icon: str = ""  # the site's icon: a URL, or a path on the site (Atom icon and logo, RSS image)
+    icon: str = ""  # the site's icon: a URL, or a path on the site (Atom logo, RSS image, JSON Feed icon)
+    favicon: str = ""  # a small icon, as icon (Atom icon, JSON Feed favicon); the icon when empty
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,9 @@ class FeedsConfig:
     file_names: dict[str, str] = field(default_factory=dict)  # format -> file name; rss.xml, atom.xml
     order_by: str = "date"  # date | updated: which date puts a post first
     summary_delimiter: str = ""  # cut a summary at the last of these within its length, not a sentence end
+    tags: bool = False  # a feed per tag, under tags.dir
+    authors: bool = False  # a feed per author name, under authors.dir
+    min_posts: int = 1  # no category, tag or author feed with fewer posts
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,32 @@ class CategoriesConfig:
     map: dict[str, str] = field(default_factory=dict)
     dir: str = "categories"  # the folder of category feeds under the output (Hexo's category_dir)
     slugs: str = "safe"  # safe: names kept, made safe for any file system; hexo: as Hexo makes them
+    depth: int = 0  # feeds for the first N levels only; 0: every level
+
+
+@dataclass(frozen=True)
+class TagsConfig:
+    """Tag feeds (``feeds.tags: true``): flat, slugged as categories are (``categories.slugs``)."""
+
+    map: dict[str, str] = field(default_factory=dict)  # tag name -> slug (Hexo's tag_map)
+    dir: str = "tags"  # the folder of tag feeds under the output (Hexo's tag_dir)
+
+
+@dataclass(frozen=True)
+class AuthorsConfig:
+    """Author feeds (``feeds.authors: true``), one per author name, slugged as tags are."""
+
+    map: dict[str, str] = field(default_factory=dict)  # author name -> slug
+    dir: str = "authors"
+
+
+@dataclass(frozen=True)
+class FiltersConfig:
+    """Posts kept out of every feed; names match case-insensitively after trimming."""
+
+    exclude_categories: tuple[str, ...] = ()  # a post with a category of one of these names, at any level
+    exclude_tags: tuple[str, ...] = ()
+    exclude_paths: tuple[str, ...] = ()  # glob patterns on the path under the source folder
 
 
 @dataclass(frozen=True)
@@ -135,6 +165,9 @@ class Config:
     feeds: FeedsConfig = FeedsConfig()
     posts: PostsConfig = PostsConfig()
     categories: CategoriesConfig = CategoriesConfig()
+    tags: TagsConfig = TagsConfig()
+    authors: AuthorsConfig = AuthorsConfig()
+    filters: FiltersConfig = FiltersConfig()
     content: ContentConfig = ContentConfig()
     fetch: FetchConfig = FetchConfig()
     websub: WebsubConfig = WebsubConfig()
@@ -144,11 +177,17 @@ class Config:
         return ZoneInfo(self.site.timezone)
 
 
+FORMATS = ("rss", "atom", "json")
+_FORMAT_WORDS = "rss, atom and/or json"
+
 _SECTIONS = {
     "site": SiteConfig,
     "feeds": FeedsConfig,
     "posts": PostsConfig,
     "categories": CategoriesConfig,
+    "tags": TagsConfig,
+    "authors": AuthorsConfig,
+    "filters": FiltersConfig,
     "content": ContentConfig,
     "fetch": FetchConfig,
     "websub": WebsubConfig,
@@ -290,7 +329,7 @@ def _build(cls: Any, raw: dict[str, Any], prefix: str) -> Any:
 
 def _convert(f: Any, value: Any, dotted: str) -> Any:
     type_name = f.type if isinstance(f.type, str) else f.type.__name__
-    if f.name in _SECTIONS and not type_name.startswith(("str", "Path")):
+    if f.name in _SECTIONS and type_name == _SECTIONS[f.name].__name__:  # not feeds.tags, a flag
         if value is None:
             value = {}
         if not isinstance(value, dict):
@@ -353,15 +392,15 @@ def validate(config: Config) -> None:
     except (ZoneInfoNotFoundError, ValueError) as e:
         raise ConfigError(f"unknown time zone {config.site.timezone!r}", key="site.timezone") from e
     for fmt in config.feeds.formats:
-        if fmt not in ("rss", "atom"):
-            raise ConfigError(f"unknown format {fmt!r}: use rss and/or atom", key="feeds.formats")
+        if fmt not in FORMATS:
+            raise ConfigError(f"unknown format {fmt!r}: use {_FORMAT_WORDS}", key="feeds.formats")
     if not config.feeds.formats:
-        raise ConfigError("name at least one of rss, atom", key="feeds.formats")
+        raise ConfigError(f"name at least one of {', '.join(FORMATS)}", key="feeds.formats")
     if config.feeds.content not in ("full", "summary", "none"):
         raise ConfigError("expected one of full, summary, none", key="feeds.content")
-    icon = config.site.icon
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", icon) and not re.match(r"^https?://[^/\s]+", icon):
-        raise ConfigError("must be an http(s) URL or a path on the site", key="site.icon")
+    for key, icon in (("site.icon", config.site.icon), ("site.favicon", config.site.favicon)):
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", icon) and not re.match(r"^https?://[^/\s]+", icon):
+            raise ConfigError("must be an http(s) URL or a path on the site", key=key)
     if config.feeds.order_by not in ("date", "updated"):
         raise ConfigError("expected date or updated", key="feeds.order_by")
     for hub in config.websub.hubs:
@@ -370,14 +409,17 @@ def validate(config: Config) -> None:
     if config.categories.slugs not in ("safe", "hexo"):
         raise ConfigError("expected safe or hexo", key="categories.slugs")
     for fmt, name in config.feeds.file_names.items():
-        if fmt not in ("rss", "atom"):
-            raise ConfigError(f"unknown format {fmt!r}: use rss and/or atom", key="feeds.file_names")
+        if fmt not in FORMATS:
+            raise ConfigError(f"unknown format {fmt!r}: use {_FORMAT_WORDS}", key="feeds.file_names")
         if not _safe_relative(name):
             raise ConfigError(f"{name!r} must be a file name under the output folder", key="feeds.file_names")
     if not _safe_relative(config.posts.code_dir, empty=True):
         raise ConfigError("must be a folder beside the posts' folder", key="posts.code_dir")
-    if not _safe_relative(config.categories.dir, empty=True):
-        raise ConfigError("must be a folder under the output folder", key="categories.dir")
+    folders = {"categories.dir": config.categories.dir, "tags.dir": config.tags.dir}
+    for key, folder in {**folders, "authors.dir": config.authors.dir}.items():
+        if not _safe_relative(folder, empty=True):
+            raise ConfigError("must be a folder under the output folder", key=key)
+    _validate_feed_sets(config)
     if config.posts.updated_option not in ("mtime", "date", "empty"):
         raise ConfigError("expected one of mtime, date, empty", key="posts.updated_option")
     if config.posts.filename_case not in (0, 1, 2):
@@ -395,6 +437,31 @@ def validate(config: Config) -> None:
             raise ConfigError(f"must be at least 1, got {value}", key=key)
     if not config.site.title.strip():
         raise ConfigError("must not be empty", key="site.title")
+
+
+def _validate_feed_sets(config: Config) -> None:
+    """Tag, author and category feeds: counts that make sense, and folders that cannot hold each other's.
+
+    With ``tags.dir`` empty a tag named ``categories`` would write over that
+    category tree's top feed, so each kind of feed needs a folder of its own.
+    """
+    if config.feeds.min_posts < 1:
+        raise ConfigError(f"must be at least 1, got {config.feeds.min_posts}", key="feeds.min_posts")
+    if config.categories.depth < 0:
+        raise ConfigError(
+            f"must be 0 (every level) or more, got {config.categories.depth}", key="categories.depth"
+        )
+    used = {"categories.dir": config.categories.dir.strip("/")}
+    if config.feeds.tags:
+        used["tags.dir"] = config.tags.dir.strip("/")
+    if config.feeds.authors:
+        used["authors.dir"] = config.authors.dir.strip("/")
+    for key, folder in used.items():
+        if key != "categories.dir" and not folder:
+            raise ConfigError("must name a folder: these feeds cannot share the output's top", key=key)
+        for other, elsewhere in used.items():
+            if other != key and folder.casefold() == elsewhere.casefold():
+                raise ConfigError(f"must differ from {other} ({elsewhere!r})", key=key)
 
 
 def _safe_relative(path: str, empty: bool = False) -> bool:

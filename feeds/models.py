@@ -35,6 +35,8 @@ class Post:
     title_from_body: bool = False  # title was blank: fill it from the body text
     dated_by_mtime: bool = False  # no usable date: the file's mtime stands in
     whole_file: bool = False  # no front matter was taken: the body is the whole file
+    in_feeds: bool = True  # false: `feed: false` in the front matter keeps it out of every feed
+    language: str | None = None  # the front matter's lang/language, when it names one
     slug: str = ""  # Hexo's slug (from the file's path): how {% post_link %} names the post
     refs: tuple[str, ...] = ()  # what the body's tags name outside it: "post:<slug>", "code:<path>"
 
@@ -115,6 +117,7 @@ class FeedInfo:
     language: str
     author: str
     icon: str | None = None  # absolute
+    favicon: str | None = None  # absolute; a small icon (Atom icon, JSON Feed favicon)
     hubs: tuple[str, ...] = ()  # WebSub hubs
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +25,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "corpus"
+TAGGED = DATA / "tagged"  # posts with tags, authors, odd names and `feed: false`, for the feed sets
 EXAMPLES = Path(__file__).parent.parent / "examples" / "posts"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -76,6 +79,47 @@ def check_feed(path: Path, schema: etree.RelaxNG) -> feedparser.FeedParserDict:
             assert entry.get(key), f"{path}: entry without {key}: {entry.get('link')}"
         assert entry.get("published_parsed") or entry.get("updated_parsed"), f"{path}: entry without date"
     return parsed
+
+
+@pytest.fixture(scope="session")
+def json_schema() -> Any:
+    """A validator of JSON Feed 1.1 (``tests/data/jsonfeed-1.1.schema.json``, written from the spec)."""
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads((DATA / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def check_json_feed(path: Path, schema: Any) -> dict[str, Any]:
+    """Valid against the 1.1 schema, UTF-8 and not ASCII-escaped, and read back by the reader library.
+
+    Returns the parsed document; every item the reader saw has its id, link, title and date.
+    """
+    from reader import make_reader
+
+    data = path.read_bytes()
+    # Only control characters, which JSON must escape, may be written as \\u escapes.
+    assert not re.search(rb"\\u(?!00[01])[0-9a-fA-F]{4}", data.replace(b"\\\\", b"")), (
+        f"{path}: ASCII-escaped"
+    )
+    doc = json.loads(data.decode("utf-8"))
+    errors = sorted(schema.iter_errors(doc), key=str)
+    assert not errors, f"{path}: {errors[0]}"
+    reader = make_reader(":memory:", feed_root=str(path.parent))
+    try:
+        url = f"file:{path.name}"
+        reader.add_feed(url)
+        reader.update_feed(url)  # raises on a feed it cannot parse
+        feed = reader.get_feed(url)
+        assert feed.version == "json11" and feed.title == doc["title"]
+        entries = {e.id: e for e in reader.get_entries(feed=url)}
+    finally:
+        reader.close()
+    assert set(entries) == {item["id"] for item in doc["items"]}, path
+    for entry in entries.values():
+        assert entry.link and entry.title and entry.published, f"{path}: {entry.id}"
+    return doc
 
 
 @pytest.fixture

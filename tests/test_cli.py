@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from feeds.cli import main
 
-from .conftest import EXAMPLES, write_post
+from .conftest import EXAMPLES, TAGGED, check_json_feed, write_post
 
 
 @pytest.fixture
@@ -120,3 +120,64 @@ def test_convert_names_files_as_given_on_the_command_line(
     expected = "posts/a/b.md"  # relative as given ("./" is the same path to pathlib)
     assert result.stderr.startswith(f"{expected}: date 'Invalid Date' is not a date"), result.stderr
     assert str(tmp_path) not in result.stderr
+
+
+def test_convert_reads_one_post_from_stdin(runner: CliRunner, tmp_path: Path, json_schema: object) -> None:
+    text = (TAGGED / "hello-世界.md").read_bytes()
+    result = runner.invoke(
+        main, ["convert", "-", "--format", "json", "--url", "https://me.example/"], input=text
+    )
+    assert result.exit_code == 0, result.stderr
+    out = tmp_path / "feed.json"
+    out.write_bytes(result.stdout_bytes)
+    doc = check_json_feed(out, json_schema)
+    [item] = doc["items"]
+    assert item["title"] == "Hello 世界" and item["url"].startswith("https://me.example/2024/03/01/")
+    assert item["tags"] == ["Tech", "Python", "編程", "C++"]  # categories, then tags, each once
+    assert item["date_published"] == "2024-03-01T10:00:00+00:00" and item["authors"] == [{"name": "Ann Lee"}]
+
+
+def test_convert_stdin_errors_name_stdin(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["convert", "-"], input=b"---\ntitle: [oops\n---\nbody")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("<stdin>: front matter is not valid YAML"), result.stderr
+    assert "no post to convert in standard input" in result.stderr and result.stdout_bytes == b""
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
+def test_convert_with_no_post_exits_1_and_writes_nothing(runner: CliRunner, tmp_path: Path, fmt: str) -> None:
+    empty = tmp_path / "empty"
+    write_post(empty, "notes.txt", "not a post")
+    write_post(empty, "hidden.md", "---\ntitle: H\nfeed: false\n---\nx")  # in no feed, this one neither
+    out = tmp_path / "feed.out"
+    result = runner.invoke(main, ["convert", str(empty), "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert f"no post to convert in {empty}" in result.stderr and "1970" not in result.output
+
+
+def test_categories_lists_tags_and_authors_with_what_is_filtered_out(
+    runner: CliRunner, make_config: Callable[..., Path]
+) -> None:
+    config = make_config(
+        source=str(TAGGED),
+        feeds={"formats": ["json"], "tags": True, "min_posts": 2},
+        filters={"exclude_tags": ["food"]},
+        categories={"depth": 1},
+    )
+
+    def rows(kind: str) -> dict[str, list[str]]:
+        result = runner.invoke(main, ["categories", "--config", str(config), "--kind", kind])
+        assert result.exit_code == 0, result.output
+        return {line.split("\t")[0]: line.split("\t") for line in result.stdout.splitlines()}
+
+    tags = rows("tag")
+    assert tags["Python"][1:] == ["2", "Python", "tags/Python/feed.json"]  # secret.md has feed: false
+    assert tags["food"][3:] == ["-", "excluded by filters.exclude_tags"]
+    assert tags["Drafty"][3:] == ["-", "every post is excluded (feed: false or filters)"]
+    assert tags["C#"][1:] == ["1", "C#", "-", "fewer posts than feeds.min_posts (2)"]
+    categories = rows("category")
+    assert categories["Tech"][3] == "categories/Tech/feed.json"
+    assert categories["Tech / Python"][3:] == ["-", "deeper than categories.depth (1)"]
+    authors = rows("author")
+    assert authors["Ann Lee"][3:] == ["-", "feeds.authors is false"]
+    assert set(authors) == {"Ann Lee", "Bob", "Chloé"}

@@ -47,7 +47,7 @@ def test_full_config(tmp_path: Path) -> None:
         ("feeds:\n  limit: 0\n", "feeds.limit", "at least 1"),
         ("site:\n  url: example.com\n", "site.url", "absolute http(s) URL"),
         ("site:\n  timezone: Mars/Base\n", "site.timezone", "unknown time zone"),
-        ("feeds:\n  formats: [rss, json]\n", "feeds.formats", "unknown format"),
+        ("feeds:\n  formats: [rss, xml]\n", "feeds.formats", "unknown format"),
         ("feeds:\n  content: all\n", "feeds.content", "full, summary, none"),
         ("fetch:\n  enabled: maybe\n", "fetch.enabled", "true or false"),
         ("fetch:\n  ttl: soon\n", "fetch.ttl", "duration"),
@@ -78,3 +78,35 @@ def test_unreadable_and_invalid_yaml(tmp_path: Path) -> None:
         load_text(tmp_path, "fetch:\n  enabled: !!bool maybe\n")
     with pytest.raises(ConfigError, match="mapping"):
         load_text(tmp_path, "- a\n")
+
+
+def test_the_new_keys(tmp_path: Path) -> None:
+    config = load_text(
+        tmp_path,
+        "site: {favicon: /favicon.ico}\nfeeds: {formats: [json, rss], tags: yes, authors: true, min_posts: 3,"
+        " file_names: {json: index.json}}\ntags: {map: {編程: programming}, dir: t}\nauthors: {dir: people}\n"
+        "filters: {exclude_categories: [A], exclude_tags: B, exclude_paths: ['old/*']}\n"
+        "categories: {depth: 2}\n",
+    )
+    assert config.feeds.formats == ("json", "rss") and config.feeds.file_names == {"json": "index.json"}
+    assert config.feeds.tags is True and config.feeds.authors is True and config.feeds.min_posts == 3
+    assert (
+        config.tags.map == {"編程": "programming"}
+        and config.tags.dir == "t"
+        and config.authors.dir == "people"
+    )
+    assert config.filters.exclude_tags == ("B",) and config.filters.exclude_paths == ("old/*",)
+    assert config.categories.depth == 2 and config.site.favicon == "/favicon.ico"
+
+
+def test_the_shipped_config_documents_every_new_key() -> None:
+    shipped = (Path(__file__).parents[1] / "config.yaml").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for key in ("favicon", "tags", "authors", "min_posts", "depth", "exclude_categories", "exclude_tags",
+                "exclude_paths", "json"):  # fmt: skip
+        assert key in shipped, key
+    for key in ("site.favicon", "feeds.tags", "feeds.authors", "feeds.min_posts", "tags.map", "tags.dir",
+                "authors.map", "authors.dir", "filters.exclude_categories", "filters.exclude_tags",
+                "filters.exclude_paths", "categories.depth"):  # fmt: skip
+        assert f"`{key}`" in readme, key
+    load_config(Path(__file__).parents[1] / "config.yaml")

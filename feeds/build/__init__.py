@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from ..lazy import exported, lazy_exports
 
 if TYPE_CHECKING:
+    from .filters import rule_name as rule_name
+    from .oneoff import STDIN as STDIN
     from .oneoff import convert as convert
     from .oneoff import list_categories as list_categories
     from .pipeline import BuildReport as BuildReport
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
     from .progress import Progress as Progress
 
 _EXPORTS = {
-    "oneoff": ("convert", "list_categories"),
+    "filters": ("rule_name",),
+    "oneoff": ("STDIN", "convert", "list_categories"),
     "pipeline": ("BuildReport", "build"),
     "progress": ("NO_PROGRESS", "Advance", "Progress"),
 }

@@ -37,10 +37,11 @@ from ..output import (
     save_manifest,
 )
 from ..source import scan_posts, source_path
+from .filters import FEED_RULES, POST_RULES, feeds_not_written, select, unused_limits
 from .links import code_files, make_site, ref_stamp
 from .notices import log_grouped
 from .parallel import collector_paused, run_shared, workers
-from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
+from .planning import FeedPlan, make_jobs, partition, plan_all, selected_posts
 from .postcache import BuildCache
 from .progress import NO_PROGRESS, Progress
 
@@ -64,6 +65,8 @@ class BuildReport:
     thumbnails_fetched: int = 0
     thumbnails_cached: int = 0
     thumbnails_failed: int = 0
+    excluded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(POST_RULES, 0))  # rule -> posts
+    not_written: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FEED_RULES, 0))  # rule -> files
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[PostError] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)  # about posts still used; logged grouped
@@ -107,8 +110,9 @@ def _build_locked(
         files = scan_posts(
             config.source, drafts=rules.render_drafts, stat=not first, hexo_hidden=rules.hexo_hidden
         )
+        key = plan_key(config, cache.key)
         stats = ((f.rel, f.size, f.mtime_ns) for f in files)
-        token = "" if first else inputs_token(cache.key, chain(stats, code_files(config)))
+        token = "" if first else inputs_token(key, chain(stats, code_files(config)))
         if not first and _nothing_to_do(config, root, manifest, token):
             _report_unchanged(config, manifest, report)
             return
@@ -122,7 +126,7 @@ def _build_locked(
         del files  # a large archive's listing is not needed again
     if first:
         stats = ((rel, r.size, r.mtime_ns) for rel, r in records.items())
-        token = inputs_token(cache.key, chain(stats, code_files(config)))
+        token = inputs_token(key, chain(stats, code_files(config)))
     posts = [r.post for r in records.values() if r.post is not None]
     report.posts_read, report.changed = len(posts), changed
     report.drafts = sum(1 for r in records.values() if r.post is None and r.error is None)
@@ -135,13 +139,14 @@ def _build_locked(
             report.errors.append(error)
     with clock("plan"):
         posts, due = _published(config, posts)
-        plans = plan_feeds(config, posts)
+        plans = _plan(config, posts, report)
         selected = selected_posts(plans)
         site = make_site(config, posts, selected)
     with clock("thumbnails"):
         images = _resolve_images(config, selected, offline, progress, report) if config.fetch.enabled else {}
     errors = tuple((str(e.path), e.reason) for e in report.errors)
-    state = State(token, report.posts_read, report.drafts, errors, due)
+    counts = (tuple(report.excluded.items()), tuple(report.not_written.items()))
+    state = State(token, report.posts_read, report.drafts, errors, due, *counts)
     shown = _Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images, site)
     del records, posts  # from here on only the posts that show matter: let the rest go
     _write_feeds(config, cache, plans, shown, report, clock, manifest, state)
@@ -163,6 +168,26 @@ class _Shown:
 def _load_writers() -> None:
     """Many posts to read means feeds to write: load lxml, nh3 and feedgen while workers read."""
     import feeds.build.render  # noqa: F401
+
+    from ..output import render_fragments  # noqa: F401  # feedgen, which the line above no longer loads
+
+
+def plan_key(config: Config, cache_key: str) -> str:
+    """The cache key, and the settings that change which feeds exist but not what a post parses to
+    (kept out of the cache key, so that changing a filter does not read every post again)."""
+    return f"{cache_key}\n{(config.tags, config.authors, config.filters)!r}"
+
+
+def _plan(config: Config, posts: list[Post], report: BuildReport) -> list[FeedPlan]:
+    """The feeds to write from the posts the filters keep; what each filter left out, in ``report``."""
+    selection = select(config, posts)
+    planned = plan_all(config, selection.posts)
+    report.excluded = selection.excluded
+    report.not_written = feeds_not_written(planned.skipped, config.feeds.formats)
+    notices = [*selection.notices, *unused_limits(config, planned.skipped)]
+    report.warnings.extend(notices)
+    log_grouped(notices, log)
+    return planned.plans
 
 
 def inputs_token(key: str, files: Iterable[tuple[str, int, int]]) -> str:
@@ -201,6 +226,8 @@ def _published(config: Config, posts: list[Post]) -> tuple[list[Post], float]:
 def _report_unchanged(config: Config, manifest: Manifest, report: BuildReport) -> None:
     state = manifest.state
     report.posts_read, report.drafts = state.posts, state.drafts
+    report.excluded.update(state.excluded)
+    report.not_written.update(state.not_written)
     report.feeds_unchanged = len(manifest.files)
     for path, reason in state.errors:
         error = PostError(reason, path=Path(path))

@@ -1,25 +1,35 @@
 """Which feeds to write, where they go, what they say about themselves, and what goes into each.
 
-A plan is the site feed plus one feed per category node, each with its newest
-posts; a job is one file of a plan in one format, with a fingerprint of every
-input, so a later build can tell without rendering whether the file would change.
+A plan is the site feed plus one feed per category node (and, when asked, per
+tag and per author), each with its newest posts; a job is one file of a plan
+in one format, with a fingerprint of every input, so a later build can tell
+without rendering whether the file would change.  Tags and authors are grouped
+by the category tree's own code (one level deep), so their folders are slugged,
+made safe and checked for shared spellings the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Config
 from ..errors import OutputError
 from ..models import Category, FeedInfo, FeedJob, Image, Post, Site, newest_first
-from ..source import build_tree, full_url, slugger
+from ..source import author_paths, build_tree, category_paths, full_url, slugger, tag_paths
 from ..urls import absolute, quote_segment, site_root
 from .links import ref_stamp
 
-FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml"}
+log = logging.getLogger(__name__)
+
+FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
+KINDS = ("category", "tag", "author")
+_PATHS = {"category": category_paths, "tag": tag_paths, "author": author_paths}
+_NOUNS = {"category": "categories", "tag": "tags", "author": "authors"}
 
 
 @dataclass(frozen=True)
@@ -30,24 +40,81 @@ class FeedPlan:
     info_title: str
     label: str
     posts: tuple[Post, ...]
+    author: str = ""  # an author feed's author; else the site's
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The feeds to write, and how many a rule kept from being written, by rule."""
+
+    plans: list[FeedPlan]
+    skipped: dict[str, int] = field(default_factory=dict)  # depth | min_posts | shared_folder -> feeds
 
 
 def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
-    """The site feed and one per category node, each with its newest ``feeds.limit`` posts."""
+    """The site feed and one per category node (tag, author), each with its newest ``feeds.limit`` posts."""
+    return plan_all(config, posts).plans
+
+
+def plan_all(config: Config, posts: Sequence[Post]) -> Planned:
+    """:func:`plan_feeds`, and what ``categories.depth`` and ``feeds.min_posts`` left out."""
     limit = config.feeds.limit
     newest = newest_first(posts, config.feeds.order_by)
     plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
-    for category in build_tree(newest, config.categories.map, ordered=True, slug=slugger(config)):
-        plans.append(_category_plan(config, category, limit))
-    return plans
+    skipped: Counter[str] = Counter()
+    taken: set[tuple[str, ...]] = {
+        ()
+    }  # folders, case-folded: a tag named like the categories folder must not overwrite it
+    for kind in kinds(config):
+        for group in groups(config, kind, newest):
+            folder = (*kind_dir(config, kind), *group.slugs)
+            why = skip_reason(config, kind, group)
+            if why is None and tuple(s.casefold() for s in folder) in taken:
+                log.warning(
+                    "%s %r: its feed folder %s is taken; not written", kind, group.label, "/".join(folder)
+                )
+                why = "shared_folder"
+            if why is not None:
+                skipped[why] += 1
+                continue
+            taken.add(tuple(s.casefold() for s in folder))
+            plans.append(_group_plan(config, kind, folder, group, limit))
+    return Planned(plans, dict(skipped))
 
 
-def _category_plan(config: Config, category: Category, limit: int) -> FeedPlan:
+def kinds(config: Config) -> tuple[str, ...]:
+    """The kinds of feed sets the config asks for: categories always, tags and authors when on."""
+    return tuple(
+        k for k, on in zip(KINDS, (True, config.feeds.tags, config.feeds.authors), strict=True) if on
+    )
+
+
+def groups(config: Config, kind: str, newest: Sequence[Post]) -> list[Category]:
+    """Every category node, tag or author of ``newest`` (newest first) with its posts."""
+    mapping = {"category": config.categories.map, "tag": config.tags.map, "author": config.authors.map}[kind]
+    slug = slugger(config, kind)
+    return build_tree(newest, mapping, ordered=True, slug=slug, paths=_PATHS[kind], noun=_NOUNS[kind])
+
+
+def skip_reason(config: Config, kind: str, group: Category) -> str | None:
+    """Why ``group`` gets no feed (``depth``, ``min_posts``), or None."""
+    depth = config.categories.depth
+    if kind == "category" and depth and len(group.path) > depth:
+        return "depth"
+    if len(group.posts) < config.feeds.min_posts:
+        return "min_posts"
+    return None
+
+
+def _group_plan(config: Config, kind: str, folder: tuple[str, ...], group: Category, limit: int) -> FeedPlan:
+    label = group.label
+    shown = f"#{label}" if kind == "tag" else label
     return FeedPlan(
-        folder=(*category_dir(config), *category.slugs),
-        info_title=f"{config.site.title} · {category.label}",
-        label=category.label,
-        posts=category.posts[:limit],
+        folder=folder,
+        info_title=f"{config.site.title} · {shown}",
+        label=shown,
+        posts=group.posts[:limit],
+        author=label if kind == "author" else "",
     )
 
 
@@ -69,7 +136,13 @@ def page_url(config: Config, folder: tuple[str, ...]) -> str:
 
 def category_dir(config: Config) -> tuple[str, ...]:
     """The folders category feeds go under: ``categories``, or Hexo's ``category_dir``."""
-    return tuple(part for part in config.categories.dir.split("/") if part)
+    return kind_dir(config, "category")
+
+
+def kind_dir(config: Config, kind: str) -> tuple[str, ...]:
+    """The folders a kind's feeds go under: ``categories.dir``, ``tags.dir`` or ``authors.dir``."""
+    folder = {"category": config.categories.dir, "tag": config.tags.dir, "author": config.authors.dir}[kind]
+    return tuple(part for part in folder.split("/") if part)
 
 
 def file_name(config: Config, fmt: str) -> str:
@@ -95,8 +168,9 @@ def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
         self_url=feed_url(config, plan.folder, file_name(config, fmt)),
         description=description,
         language=site.language,
-        author=site.author or site.title,
+        author=plan.author or site.author or site.title,
         icon=_icon(site.icon, site.url),
+        favicon=_icon(site.favicon, site.url),
         hubs=config.websub.hubs,
     )
 

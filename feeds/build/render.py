@@ -20,7 +20,17 @@ from ..config import Config
 from ..content import Cleaner
 from ..errors import PostError
 from ..models import Content, FeedJob, Image, Post, Site
-from ..output import EPOCH, Batch, Entry, Fragment, Record, assemble, record_for, render_fragments, same_bytes
+from ..output import (
+    EPOCH,
+    Batch,
+    Entry,
+    Fragment,
+    Record,
+    assemble_feed,
+    record_for,
+    render_pieces,
+    same_bytes,
+)
 from ..source import read_body
 from .contentcache import ContentStore
 
@@ -119,7 +129,7 @@ def prepare(
         else:
             ready.append((post, content))
     entries = [Entry(p, c, images.get(p.thumbnail or ""), config.feeds.content) for p, c in ready]
-    by_format = render_fragments(config.feeds.formats, entries)
+    by_format = render_pieces(config.feeds.formats, entries, config.site.language)
     for i, (post, content) in enumerate(ready):
         pieces = {fmt: fragments[i] for fmt, fragments in by_format.items()}
         out[post.rel] = Prepared(post.rel, content, post.rel not in cached, pieces)
@@ -138,7 +148,7 @@ def write_jobs(
         for job in jobs:
             shown = [rel for rel in job.posts if rel in pieces]
             newest = max((updated[rel] for rel in shown), default=EPOCH)
-            data = assemble(job.fmt, job.info, newest, [pieces[rel][job.fmt] for rel in shown])
+            data = assemble_feed(job.fmt, job.info, newest, [pieces[rel][job.fmt] for rel in shown])
             path = root / job.name
             changed = not same_bytes(path, data)
             if changed:

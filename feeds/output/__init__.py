@@ -1,7 +1,8 @@
 """Stage 4, writing: entries in, feed files on disk out, never half-written.
 
 Takes rendered entries and a feed's header; gives RSS and Atom bytes
-(``writers``, on feedgen), writes them atomically (``atomic``: temporary file,
+(``writers``, on feedgen) and JSON Feed bytes (``jsonfeed``, on the standard
+library), both behind ``formats``; writes them atomically (``atomic``: temporary file,
 fsync, rename; unchanged bytes left untouched), records what this tool wrote
 (``manifest``) and keeps two builds off one output folder (``lock``).
 """
@@ -17,6 +18,13 @@ if TYPE_CHECKING:
     from .atomic import same_bytes as same_bytes
     from .atomic import write_atomic as write_atomic
     from .atomic import write_atomic_with as write_atomic_with
+    from .entry import EPOCH as EPOCH
+    from .entry import Entry as Entry
+    from .entry import Fragment as Fragment
+    from .formats import assemble_feed as assemble_feed
+    from .formats import render_feed as render_feed
+    from .formats import render_pieces as render_pieces
+    from .jsonfeed import render_json as render_json
     from .lock import BuildLock as BuildLock
     from .manifest import Manifest as Manifest
     from .manifest import Record as Record
@@ -28,9 +36,6 @@ if TYPE_CHECKING:
     from .manifest import record_for as record_for
     from .manifest import remove_stale as remove_stale
     from .manifest import save_manifest as save_manifest
-    from .writers import EPOCH as EPOCH
-    from .writers import Entry as Entry
-    from .writers import Fragment as Fragment
     from .writers import assemble as assemble
     from .writers import render as render
     from .writers import render_fragments as render_fragments
@@ -50,7 +55,10 @@ _EXPORTS = {
         "remove_stale",
         "save_manifest",
     ),
-    "writers": ("EPOCH", "Entry", "Fragment", "assemble", "render", "render_fragments"),
+    "entry": ("EPOCH", "Entry", "Fragment"),
+    "formats": ("assemble_feed", "render_feed", "render_pieces"),
+    "jsonfeed": ("render_json",),
+    "writers": ("assemble", "render", "render_fragments"),
 }
 __all__ = exported(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = ".feeds-manifest.json"
 _VERSION = 1
-_TEMP = re.compile(r"^\.(?:rss\.xml|atom\.xml|\.feeds-manifest\.json)\..+\.tmp$")
+_TEMP = re.compile(r"^\.(?:rss\.xml|atom\.xml|feed\.json|\.feeds-manifest\.json)\..+\.tmp$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class State:
     drafts: int = 0
     errors: tuple[tuple[str, str], ...] = ()  # (source path, reason) of posts skipped
     due: float = 0.0  # epoch seconds when the first post left out for its future date comes due
+    excluded: tuple[tuple[str, int], ...] = ()  # (filter, posts it kept out of every feed)
+    not_written: tuple[tuple[str, int], ...] = ()  # (rule, feed files it left unwritten)
 
 
 @dataclass(frozen=True)
@@ -61,12 +63,18 @@ def load_manifest(output: Path) -> Manifest:
         state = raw.get("state") or {}
         errors = tuple((str(p), str(r)) for p, r in state.get("errors", []))
         counts = (state.get("posts", 0), state.get("drafts", 0))
-        return Manifest(files, State(state.get("inputs", ""), *counts, errors, float(state.get("due", 0.0))))
+        due = float(state.get("due", 0.0))
+        filtered = (_pairs(state.get("excluded")), _pairs(state.get("not_written")))
+        return Manifest(files, State(state.get("inputs", ""), *counts, errors, due, *filtered))
     except FileNotFoundError:
         return Manifest({})
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
         log.warning("%s: unreadable manifest (%s); feeds will be rewritten, none removed", path, e)
         return Manifest({})
+
+
+def _pairs(raw: Any) -> tuple[tuple[str, int], ...]:
+    return tuple((str(k), int(v)) for k, v in (raw or {}).items())
 
 
 def _inside(name: str) -> bool:
@@ -90,6 +98,8 @@ def save_manifest(output: Path, manifest: Manifest) -> None:
             "drafts": state.drafts,
             "errors": state.errors,
             **({"due": state.due} if state.due else {}),
+            **({"excluded": dict(state.excluded)} if any(n for _, n in state.excluded) else {}),
+            **({"not_written": dict(state.not_written)} if any(n for _, n in state.not_written) else {}),
         },
         "files": files,
     }
@@ -138,7 +148,10 @@ def remove_stale(output: Path, old: dict[str, Record], keep: set[str]) -> int:
             continue
         else:
             removed += 1
-            log.info("%s: removed (its category is gone)", path)
+            log.info(
+                "%s: removed (its category, tag or author is gone, or its format is no longer asked for)",
+                path,
+            )
         _prune(path.parent, output)
     return removed
 

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from feedgen.entry import FeedEntry
@@ -30,22 +29,12 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .. import home_page
-from ..models import Content, FeedInfo, Image, Post
-from ..text import summary_html, xml_safe
+from ..models import FeedInfo, Image
+from ..text import xml_safe
+from .entry import EPOCH, Entry, Fragment, newest, terms
+from .entry import body as _body
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Entry:
-    post: Post
-    content: Content
-    image: Image | None = None  # resolved by the fetcher; None: original thumbnail URL only
-    include: str = "full"  # full | summary | none: what goes into content
-
-    @property
-    def title(self) -> str:
-        return self.post.title or self.content.first_text or self.post.rel
+__all__ = ["EPOCH", "Entry", "Fragment", "assemble", "newest", "render", "render_fragments"]
 
 
 def render(fmt: str, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
@@ -54,10 +43,6 @@ def render(fmt: str, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     for entry in entries:
         _add(fg, entry, BOTH if _body(entry) else fmt)
     return _serialize(fg, fmt)
-
-
-def newest(entries: Sequence[Entry]) -> datetime:
-    return max((e.post.updated for e in entries), default=EPOCH)
 
 
 # A large build puts one post in several feeds (its category, each ancestor, the
@@ -70,9 +55,6 @@ def newest(entries: Sequence[Entry]) -> datetime:
 _ITEM = {"rss": (b"    <item>\n", b"  </channel>\n"), "atom": (b"  <entry>\n", b"</feed>\n")}
 BOTH = "both"
 _DUMMY = FeedInfo("x", "https://x.invalid/", "https://x.invalid/feed", "", "en", "x")
-
-
-Fragment = bytes | memoryview  # a view into the document the entry was serialised in
 
 
 def render_fragments(formats: Sequence[str], entries: Sequence[Entry]) -> dict[str, list[Fragment]]:
@@ -168,10 +150,13 @@ def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     fg.updated(updated)
     fg.lastBuildDate(updated)
     fg.generator("feeds", uri=home_page())
-    if info.icon:
-        fg.icon(info.icon)
-        fg.logo(info.icon)
-        fg.image(url=info.icon, title=xml_safe(info.title), link=info.link)
+    # Atom's icon is the small one (RFC 4287: square, like a favicon), its logo the larger one.
+    small, large = info.favicon or info.icon, info.icon or info.favicon
+    if small:
+        fg.icon(small)
+    if large:
+        fg.logo(large)
+        fg.image(url=large, title=xml_safe(info.title), link=info.link)
     fg.feeds.hubs = info.hubs
     return fg
 
@@ -193,9 +178,9 @@ def _add(fg: FeedGenerator, entry: Entry, fmt: str) -> None:
         fe.author({"name": post.author, **({"email": post.author_email} if post.author_email else {})})
         if not post.author_email:
             fe.feeds.creator = post.author
-    terms = list(dict.fromkeys([name for path in post.categories for name in path] + list(post.tags)))
-    if terms:
-        fe.category([{"term": t, "label": t} for t in terms])
+    names = terms(post)
+    if names:
+        fe.category([{"term": t, "label": t} for t in names])
     _add_text(fe, entry, fmt)
     _add_image(fe, entry)
 
@@ -221,14 +206,6 @@ def _add_text(fe: FeedEntry, entry: Entry, fmt: str) -> None:
         fe.summary(summary)
     if body:
         fe.content(body, type="html")
-
-
-def _body(entry: Entry) -> str:
-    if entry.include == "full":
-        return entry.content.html
-    if entry.include == "summary":
-        return summary_html(entry.content.summary)
-    return ""
 
 
 def _add_image(fe: FeedEntry, entry: Entry) -> None:

@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING
 from ..lazy import exported, lazy_exports
 
 if TYPE_CHECKING:
+    from .categories import author_paths as author_paths
     from .categories import build_tree as build_tree
+    from .categories import category_paths as category_paths
     from .categories import slugger as slugger
     from .categories import slugify as slugify
+    from .categories import tag_paths as tag_paths
     from .frontmatter import decode as decode
     from .permalink import full_url as full_url
     from .posts import find_posts as find_posts
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
     from .walk import source_path as source_path
 
 _EXPORTS = {
-    "categories": ("build_tree", "slugger", "slugify"),
+    "categories": ("author_paths", "build_tree", "category_paths", "slugger", "slugify", "tag_paths"),
     "frontmatter": ("decode",),
     "permalink": ("full_url",),
     "posts": ("find_posts", "parse_text", "read_body", "read_posts"),

@@ -1,5 +1,8 @@
 """The category tree: one node per level of every hierarchy, and a safe slug for each.
 
+Tags and authors are grouped by the same code, as trees one level deep
+(:func:`tag_paths`, :func:`author_paths`), so their folders follow the same rules.
+
 A slug becomes a folder name, so it must be safe on every file system a site
 is built or served from (ext4, APFS, NTFS): no separators, no ``..``, no
 control or reserved characters, no reserved Windows names, at most 100 bytes.
@@ -49,17 +52,34 @@ def _truncate_utf8(text: str, limit: int) -> str:
     return data[:limit].decode("utf-8", errors="ignore")
 
 
-def slugger(config: Config) -> Callable[[str], str]:
-    """The folder name of a category level: ours (names kept, made safe) or, for a Hexo site, Hexo's.
+def slugger(config: Config, kind: str = "category") -> Callable[[str], str]:
+    """The folder name of a category level (or tag, or author): ours (names kept, made safe) or,
+    for a Hexo site, Hexo's.
 
-    Hexo's slug (``category_map``, slugize, ``filename_case``) puts a category's
-    feed in the folder of its page; it is then made safe as ours are.
+    Hexo's slug (``category_map``/``tag_map``, slugize, ``filename_case``) puts
+    a category's or tag's feed in the folder of its page; it is then made safe as ours are.
     """
-    mapping = config.categories.map
+    mapping = {"category": config.categories.map, "tag": config.tags.map, "author": config.authors.map}[kind]
     if config.categories.slugs == "hexo":
         case = config.posts.filename_case
         return lambda name: slugify(hexo_slugize(mapping.get(name, name), case))
     return lambda name: slugify(name, mapping)
+
+
+PathsOf = Callable[[Post], Iterable[CategoryPath]]
+
+
+def category_paths(post: Post) -> tuple[CategoryPath, ...]:
+    return post.categories
+
+
+def tag_paths(post: Post) -> Iterable[CategoryPath]:
+    """A post's tags as one-level paths: tags are flat."""
+    return [(tag,) for tag in post.tags]
+
+
+def author_paths(post: Post) -> Iterable[CategoryPath]:
+    return [(post.author,)] if post.author else []
 
 
 def build_tree(
@@ -68,6 +88,8 @@ def build_tree(
     *,
     ordered: bool = False,
     slug: Callable[[str], str] | None = None,
+    paths: PathsOf = category_paths,
+    noun: str = "categories",
 ) -> list[Category]:
     """Every category node with its posts (a parent holds its descendants'), newest first.
 
@@ -76,7 +98,9 @@ def build_tree(
     the smallest (in code point order) titles the feed and names its folder, so
     a feed's address does not move with whichever spelling was used last.  Pass
     ``ordered=True`` when ``posts`` are already newest first; ``slug`` (see
-    :func:`slugger`) names a level's folder, by default :func:`slugify` with ``mapping``.
+    :func:`slugger`) names a level's folder, by default :func:`slugify` with ``mapping``;
+    ``paths`` gives a post's paths (its categories; :func:`tag_paths` for tags), and
+    ``noun`` names them in the warning about names that share a folder.
     """
     slug = slug or (lambda name: slugify(name, mapping))
     members: dict[tuple[str, ...], dict[int, None]] = defaultdict(dict)
@@ -84,7 +108,7 @@ def build_tree(
     newest = list(posts) if ordered else newest_first(posts)
     nodes: dict[CategoryPath, list[tuple[str, ...]]] = {}  # a category path -> the keys of its levels
     for index, post in enumerate(newest):
-        for path in post.categories:
+        for path in paths(post):
             keys = nodes.get(path)
             if keys is None:
                 keys = nodes[path] = _levels(path, slug)
@@ -94,7 +118,7 @@ def build_tree(
                 members[key][index] = None
     names = {key: min(found) for key, found in spellings.items()}
     slugs = _slug_paths(names, slug)
-    _warn_shared(spellings, slugs)
+    _warn_shared(spellings, slugs, noun)
     return [
         Category(path=names[key], slugs=slugs[key], posts=tuple(newest[i] for i in idx))
         for key, idx in sorted(members.items(), key=lambda item: item[0])
@@ -122,12 +146,15 @@ def _slug_paths(
 
 
 def _warn_shared(
-    spellings: Mapping[tuple[str, ...], set[CategoryPath]], slugs: Mapping[tuple[str, ...], tuple[str, ...]]
+    spellings: Mapping[tuple[str, ...], set[CategoryPath]],
+    slugs: Mapping[tuple[str, ...], tuple[str, ...]],
+    noun: str,
 ) -> None:
     for key, found in sorted(spellings.items()):
         if len({path[-1] for path in found}) > 1:
             log.warning(
-                "categories %s share the feed folder %s",
+                "%s %s share the feed folder %s",
+                noun,
                 ", ".join(repr(" / ".join(p)) for p in sorted(found)),
                 "/".join(slugs[key]),
             )

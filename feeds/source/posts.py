@@ -33,6 +33,7 @@ _MARKERS = "—–-|•·"
 _LIST_MARKER = re.compile(r"^(?:[—–\-|•·]\s+)+")
 _FILE_DATE_FIELDS = frozenset({"year", "month", "day", "i_month", "i_day", "hash"})
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
@@ -189,6 +190,8 @@ def _make_post(
         title_from_body=not title,
         dated_by_mtime=date_from_mtime,
         whole_file=whole_file,
+        in_feeds=_flag(meta.get("feed")) is not False,
+        language=_language(meta.get("lang", meta.get("language"))),
         slug=slug,
         refs=references(body) if "{%" in body else (),
     )
@@ -210,6 +213,14 @@ def references(body: str) -> tuple[str, ...]:
         else:
             found.add("post:" + words[0].strip("'\"").split("#")[0])
     return tuple(sorted(found))
+
+
+def _language(raw: object) -> str | None:
+    """A BCP 47 language tag (``zh-CN``, ``en``) from ``lang`` (Hexo's) or ``language``; anything else
+    is no language rather than text a reader would take for one."""
+    if isinstance(raw, str) and _LANGUAGE.match(raw.strip()):
+        return raw.strip()
+    return None
 
 
 def _shown(value: object) -> str:

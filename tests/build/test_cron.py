@@ -190,7 +190,14 @@ def test_json_summary(tmp_path: Path, make_config: Callable[..., Path]) -> None:
         check=True,
     )
     summary = json.loads(done.stdout)
-    assert summary["posts"] == {"read": 132, "skipped": 0, "changed": 132, "drafts": 0}
+    none_excluded = {"feed_false": 0, "exclude_paths": 0, "exclude_categories": 0, "exclude_tags": 0}
+    assert summary["posts"] == {
+        "read": 132,
+        "skipped": 0,
+        "changed": 132,
+        "drafts": 0,
+        "excluded": none_excluded,
+    }
     assert summary["feeds"]["written"] == 182 and summary["feeds"]["removed"] == 0
     assert set(summary["thumbnails"]) == {"fetched", "cached", "failed"}
     assert {"read", "write", "total"} <= set(summary["seconds"])
@@ -201,7 +208,8 @@ def test_json_summary(tmp_path: Path, make_config: Callable[..., Path]) -> None:
             check=True,
         ).stdout
     )
-    assert again["feeds"] == {"written": 0, "unchanged": 182, "removed": 0}
+    none_left = {"depth": 0, "min_posts": 0, "shared_folder": 0}
+    assert again["feeds"] == {"written": 0, "unchanged": 182, "removed": 0, "not_written": none_left}
     assert again["posts"]["changed"] == 0
 
 
@@ -217,4 +225,4 @@ def test_verbose_logs_through_logging(tmp_path: Path, make_config: Callable[...,
         "---\ntitle: P\ndate: 2021-01-01\ncategories: [New]\n---\nhi", encoding="utf-8"
     )
     done = subprocess.run([*FEEDS, "--config", str(config), "-v"], capture_output=True, check=True)
-    assert b"removed (its category is gone)" in done.stderr
+    assert b"removed (its category, tag or author is gone" in done.stderr
