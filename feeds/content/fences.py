@@ -72,10 +72,16 @@ def extract(body: str) -> tuple[str, Fenced | None]:
 
 def restore(rendered: str, fenced: Fenced | None) -> str:
     """Put each block's HTML where its token landed (a token alone in a paragraph replaces it)."""
-    if fenced is None:
+    return restore_tokens(rendered, "FEEDSCODE", fenced)
+
+
+def restore_tokens(rendered: str, prefix: str, tokens: tuple[str, list[str]] | None) -> str:
+    """Replace each ``<prefix><nonce>N<i>X`` token with the i-th piece; a token alone in a paragraph
+    replaces the paragraph (a block's HTML must not sit inside a ``<p>``)."""
+    if tokens is None:
         return rendered
-    nonce, pieces = fenced
-    token = f"FEEDSCODE{nonce}N(\\d+)X"
+    nonce, pieces = tokens
+    token = f"{prefix}{nonce}N(\\d+)X"
     found = re.compile(f"<p>\\s*{token}\\s*</p>|{token}")
     return found.sub(lambda m: pieces[int(m[1] or m[2])], rendered)
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ..models import Site
+from .fences import restore_tokens
 from .includes import include_code
 
 log = logging.getLogger(__name__)
@@ -86,12 +87,7 @@ def expand(
 
 def restore(rendered: str, tagged: Tagged | None) -> str:
     """Put each tag's HTML where its token landed (a token alone in a paragraph replaces it)."""
-    if tagged is None:
-        return rendered
-    nonce, pieces = tagged
-    token = f"FEEDSTAG{nonce}N(\\d+)X"
-    found = re.compile(f"<p>\\s*{token}\\s*</p>|{token}")
-    return found.sub(lambda m: pieces[int(m[1] or m[2])], rendered)
+    return restore_tokens(rendered, "FEEDSTAG", tagged)
 
 
 def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = None) -> str:
