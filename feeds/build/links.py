@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..config import Config
+from ..content import code_file
 from ..models import Post, Site
 from ..urls import quote_segment, site_root
 
@@ -35,15 +36,21 @@ def make_site(config: Config, posts: Sequence[Post], shown: Sequence[Post]) -> S
                 by_title.setdefault(post.title, (post.permalink, post.title))
         found = {**by_title, **found}
     root = site_root(config.site.url)
-    code_dir = config.posts.code_dir.strip("/")
+    folder = _code_folder(config)
     return Site(
         root=root,
         asset_folder=config.posts.post_asset_folder,
         prepend_root=config.content.prepend_root,
         posts=found,
-        code_dir=str(config.source.parent / code_dir) if code_dir else "",
-        code_url=root + "".join(quote_segment(s) + "/" for s in code_dir.split("/") if s),
+        code_dir=str(folder) if folder else "",
+        code_url=root + "".join(quote_segment(s) + "/" for s in config.posts.code_dir.split("/") if s),
     )
+
+
+def _code_folder(config: Config) -> Path | None:
+    """include_code's folder: ``posts.code_dir`` beside the posts' folder (under Hexo's source_dir)."""
+    code_dir = config.posts.code_dir.strip("/")
+    return config.source.parent / code_dir if code_dir else None
 
 
 def ref_stamp(post: Post, site: Site) -> bytes:
@@ -56,11 +63,14 @@ def ref_stamp(post: Post, site: Site) -> bytes:
         if kind == "post":
             parts.append(f"{ref}={site.posts.get(name)!r}")
         else:
-            parts.append(f"{ref}={_file_stamp(Path(site.code_dir) / name.lstrip('/'))}")
+            parts.append(f"{ref}={_file_stamp(code_file(site, name))}")
     return ("\0".join(parts) + "\0").encode("utf-8", "surrogateescape")
 
 
-def _file_stamp(path: Path) -> str:
+def _file_stamp(path: Path | None) -> str:
+    """Size and mtime: what tells a changed file; "-" for none (missing, or outside the folder)."""
+    if path is None:
+        return "-"
     try:
         stat = path.stat()
     except (OSError, ValueError):
@@ -70,10 +80,9 @@ def _file_stamp(path: Path) -> str:
 
 def code_files(config: Config) -> Iterator[tuple[str, int, int]]:
     """(path, size, mtime_ns) of every file in the code folder: a build's inputs too."""
-    code_dir = config.posts.code_dir.strip("/")
-    if not code_dir:
+    top = _code_folder(config)
+    if top is None:
         return
-    top = config.source.parent / code_dir
     for folder, dirs, files in os.walk(top):
         dirs.sort()
         for name in sorted(files):

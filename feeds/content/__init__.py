@@ -16,8 +16,9 @@ from ..lazy import exported, lazy_exports
 
 if TYPE_CHECKING:
     from .clean import Cleaner as Cleaner
+    from .includes import code_file as code_file
     from .includes import code_path as code_path
 
-_EXPORTS = {"clean": ("Cleaner",), "includes": ("code_path",)}
+_EXPORTS = {"clean": ("Cleaner",), "includes": ("code_file", "code_path")}
 __all__ = exported(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -40,6 +40,15 @@ def code_path(args: str) -> str:
     return code_args(args)[1]
 
 
+def code_file(site: Site, path: str) -> Path | None:
+    """The file ``path`` names in the code folder; None for one outside it (``..``, a link out)."""
+    if not path or not site.code_dir:
+        return None
+    folder = Path(site.code_dir).resolve()
+    target = (folder / path.lstrip("/")).resolve()
+    return target if target.is_relative_to(folder) else None
+
+
 def include_code(args: str, site: Site) -> str:
     """The file from the site's code folder, as a code block with a link to it; nothing if it is not there.
 
@@ -47,12 +56,9 @@ def include_code(args: str, site: Site) -> str:
     not a link or ``..`` out of it.
     """
     title, path, options = code_args(args)
-    if not path or not site.code_dir:
-        return ""
-    folder = Path(site.code_dir).resolve()
-    target = (folder / path.lstrip("/")).resolve()
+    target = code_file(site, path)
     try:
-        if not target.is_relative_to(folder) or not target.is_file() or target.stat().st_size > MAX_CODE:
+        if target is None or not target.is_file() or target.stat().st_size > MAX_CODE:
             return ""
         code = target.read_bytes().decode("utf-8", "replace")
     except OSError:
@@ -62,7 +68,7 @@ def include_code(args: str, site: Site) -> str:
     last = int(options["to"]) if options.get("to", "").isdigit() else len(lines)
     code = "\n".join(lines[first:last]).strip()
     lang = options.get("lang") or Path(path).suffix[1:]
-    url = site.code_url + quote(target.relative_to(folder).as_posix(), safe="/")
+    url = site.code_url + quote(target.relative_to(Path(site.code_dir).resolve()).as_posix(), safe="/")
     caption = f'<span>{_escape(title or Path(path).name)}</span><a href="{_escape(url)}">view raw</a>'
     cls = f' class="{_escape("language-" + lang)}"' if lang else ""
     return f"<figure><figcaption>{caption}</figcaption><pre><code{cls}>{_escape(code)}</code></pre></figure>"
