@@ -25,7 +25,7 @@ DEFAULT_REMOVE = (
     # Line numbers of highlighted code pasted from a page (Hexo's and highlight.js's gutters, Prism's
     # rows): in a reader they are copied with the code and read aloud before it.
     "td.gutter",
-    ".line-numbers-rows",
+    "span.line-numbers-rows",  # by tag, not a class test on every element (see clean.Cleaner.render)
 )
 
 
