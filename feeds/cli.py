@@ -198,6 +198,8 @@ def summary_json(report: BuildReport) -> dict[str, Any]:
             "cached": report.thumbnails_cached,
             "failed": report.thumbnails_failed,
         },
+        "files": report.files,
+        "pages": {"linked": report.pages_linked},
         "seconds": {**report.seconds, "total": report.total_seconds},
         "errors": [str(e) for e in report.errors],
         "warnings": [{"path": n.path, "kind": n.kind, "message": n.text} for n in report.warnings],
@@ -216,6 +218,8 @@ def summary_line(report: BuildReport, config: Config) -> str:
             f", thumbnails: {report.thumbnails_fetched} fetched, {report.thumbnails_cached} cached, "
             f"{report.thumbnails_failed} failed"
         )
+    if report.pages_linked:
+        line += f", {report.pages_linked} pages given feed links"
     return f"{line}, {report.total_seconds:.2f} s"
 
 

@@ -55,6 +55,10 @@ class FeedsConfig:
     file_names: dict[str, str] = field(default_factory=dict)  # format -> file name; rss.xml, atom.xml
     order_by: str = "date"  # date | updated: which date puts a post first
     summary_delimiter: str = ""  # cut a summary at the last of these within its length, not a sentence end
+    opml: bool = True  # <output>/feeds.opml: every feed as an OPML 2.0 subscription list
+    opml_format: str = "atom"  # the format each OPML outline's xmlUrl names
+    index: bool = True  # <output>/feeds.html: a page listing every feed
+    autodiscovery: bool = False  # <link rel="alternate"> for the feeds in the site's own HTML pages
 
 
 @dataclass(frozen=True)
@@ -351,6 +355,8 @@ def validate(config: Config) -> None:
             raise ConfigError(f"unknown format {fmt!r}: use rss and/or atom", key="feeds.formats")
     if not config.feeds.formats:
         raise ConfigError("name at least one of rss, atom", key="feeds.formats")
+    if config.feeds.opml_format not in ("rss", "atom"):
+        raise ConfigError("expected rss or atom", key="feeds.opml_format")
     if config.feeds.content not in ("full", "summary", "none"):
         raise ConfigError("expected one of full, summary, none", key="feeds.content")
     icon = config.site.icon

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import resource
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,10 +32,20 @@ from ..output import (
     clean_temporaries,
     is_current,
     load_manifest,
+    pages_current,
     remove_stale,
     save_manifest,
 )
 from ..source import scan_posts, source_path
+from .derived import (
+    DERIVED,
+    PAGES_STATE,
+    count_kinds,
+    link_site_pages,
+    listings,
+    render_derived,
+    write_derived,
+)
 from .notices import log_grouped
 from .parallel import collector_paused, run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, plan_feeds, selected_posts
@@ -62,6 +72,8 @@ class BuildReport:
     thumbnails_fetched: int = 0
     thumbnails_cached: int = 0
     thumbnails_failed: int = 0
+    files: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> {"written": n, "unchanged": n}
+    pages_linked: int = 0  # the site's own pages given autodiscovery links
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[PostError] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)  # about posts still used; logged grouped
@@ -133,13 +145,18 @@ def _build_locked(
         posts, due = _published(config, posts)
         plans = plan_feeds(config, posts)
         selected = selected_posts(plans)
+        found = listings(config, plans)
+        derived = render_derived(config, found)
     with clock("thumbnails"):
         images = _resolve_images(config, selected, offline, progress, report) if config.fetch.enabled else {}
     errors = tuple((str(e.path), e.reason) for e in report.errors)
     state = State(token, report.posts_read, report.drafts, errors, due)
     shown = _Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images)
     del records, posts  # from here on only the posts that show matter: let the rest go
-    _write_feeds(config, cache, plans, shown, report, clock, manifest, state)
+    _write_feeds(config, cache, plans, shown, report, clock, manifest, state, derived)
+    if config.feeds.autodiscovery:
+        with clock("pages"):
+            report.pages_linked = link_site_pages(config, root, found)
     report.skipped = len(report.errors)
     if saving is not None and not saving.join():
         log.warning("%s: the post cache was not saved; the next build reads every post again", config.cache)
@@ -180,7 +197,10 @@ def _nothing_to_do(config: Config, root: Path, manifest: Manifest, token: str) -
         return False
     if manifest.state.due and time.time() >= manifest.state.due:
         return False  # a post left out for its future date is due now
-    return all_current(root, manifest.files)
+    if not all_current(root, manifest.files):
+        return False
+    # Pages that hexo generate wrote anew need their feed links again: that takes the plans.
+    return not config.feeds.autodiscovery or pages_current(root, config.cache / PAGES_STATE)
 
 
 def _published(config: Config, posts: list[Post]) -> tuple[list[Post], float]:
@@ -195,7 +215,8 @@ def _published(config: Config, posts: list[Post]) -> tuple[list[Post], float]:
 def _report_unchanged(config: Config, manifest: Manifest, report: BuildReport) -> None:
     state = manifest.state
     report.posts_read, report.drafts = state.posts, state.drafts
-    report.feeds_unchanged = len(manifest.files)
+    report.feeds_unchanged = len(manifest.files) - len(set(DERIVED) & set(manifest.files))
+    report.files = count_kinds(config, manifest.files, set())
     for path, reason in state.errors:
         error = PostError(reason, path=Path(path))
         log.error("%s", error)
@@ -268,7 +289,9 @@ def _write_feeds(
     clock: _Clock,
     manifest: Manifest,
     state: State,
-) -> None:
+    derived: Mapping[str, bytes],
+) -> list[str]:
+    """Write what changed, remove what is gone; the URLs of the feeds whose bytes changed."""
     root = config.output.resolve()
     old = manifest.files
     with clock("compare"):
@@ -279,10 +302,12 @@ def _write_feeds(
         todo = [job for job in jobs if not is_current(root, job.name, old.get(job.name), job.fingerprint)]
     report.feeds_unchanged = len(jobs) - len(todo)
     kept = {job.name: old[job.name] for job in jobs if job.name in old}
-    if todo:
+    written: set[str] = set()
+    if todo or not set(derived) <= set(old):
         # Track every planned file before writing any, so a killed build's new files are known.
-        pending = {**old, **{j.name: Record("", 0, 0) for j in todo}, **kept}
+        pending = {**old, **{name: Record("", 0, 0) for name in (*(j.name for j in todo), *derived)}, **kept}
         save_manifest(root, Manifest(pending, State()))
+    if todo:
         with clock("write"):
             shares = _render_and_write(config, cache, root, todo, shown, report)
         for share in shares:
@@ -291,12 +316,20 @@ def _write_feeds(
                 kept[name] = Record("", record.size, record.mtime_ns) if name in share.lacking else record
                 report.feeds_written += was_written
                 report.feeds_unchanged += not was_written
+                if was_written:
+                    written.add(name)
             if share.lacking:
                 state = State()  # and that build must not take the nothing-changed shortcut
-    report.feeds_removed = remove_stale(root, old, {job.name for job in jobs})
+    for name, record, was_written in write_derived(root, derived):  # after the feeds they list
+        kept[name] = record
+        if was_written:
+            written.add(name)
+    report.feeds_removed = remove_stale(root, old, {job.name for job in jobs} | set(derived))
+    report.files = count_kinds(config, kept, written)
     final = Manifest(kept, state)
     if final != manifest:
         save_manifest(root, final)
+    return [job.info.self_url for job in jobs if job.name in written]
 
 
 def _render_and_write(

@@ -29,13 +29,15 @@ class FeedPlan:
     info_title: str
     label: str
     posts: tuple[Post, ...]
+    path: tuple[str, ...] = ()  # the category's names, parent first; () for the site feed
+    count: int = 0  # every post of the category (or site), not only the newest that the feed shows
 
 
 def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
     """The site feed and one per category node, each with its newest ``feeds.limit`` posts."""
     limit = config.feeds.limit
     newest = newest_first(posts, config.feeds.order_by)
-    plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
+    plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]), count=len(newest))]
     for category in build_tree(newest, config.categories.map, ordered=True, slug=slugger(config)):
         plans.append(_category_plan(config, category, limit))
     return plans
@@ -47,6 +49,8 @@ def _category_plan(config: Config, category: Category, limit: int) -> FeedPlan:
         info_title=f"{config.site.title} · {category.label}",
         label=category.label,
         posts=category.posts[:limit],
+        path=category.path,
+        count=len(category.posts),
     )
 
 

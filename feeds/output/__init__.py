@@ -1,8 +1,11 @@
 """Stage 4, writing: entries in, feed files on disk out, never half-written.
 
 Takes rendered entries and a feed's header; gives RSS and Atom bytes
-(``writers``, on feedgen), writes them atomically (``atomic``: temporary file,
-fsync, rename; unchanged bytes left untouched), records what this tool wrote
+(``writers``, on feedgen).  Takes the list of every feed (``listing``); gives
+an OPML subscription list (``opml``), an HTML index page (``index``) and
+links to the feeds in the site's own pages (``autodiscovery``).  Writes
+atomically (``atomic``: temporary file, fsync, rename; unchanged bytes left
+untouched), records what this tool wrote
 (``manifest``) and keeps two builds off one output folder (``lock``).
 """
 
@@ -17,6 +20,13 @@ if TYPE_CHECKING:
     from .atomic import same_bytes as same_bytes
     from .atomic import write_atomic as write_atomic
     from .atomic import write_atomic_with as write_atomic_with
+    from .autodiscovery import link_pages as link_pages
+    from .autodiscovery import pages_current as pages_current
+    from .autodiscovery import plan_links as plan_links
+    from .index import INDEX_NAME as INDEX_NAME
+    from .index import render_index as render_index
+    from .listing import FeedFile as FeedFile
+    from .listing import Listing as Listing
     from .lock import BuildLock as BuildLock
     from .manifest import Manifest as Manifest
     from .manifest import Record as Record
@@ -28,6 +38,8 @@ if TYPE_CHECKING:
     from .manifest import record_for as record_for
     from .manifest import remove_stale as remove_stale
     from .manifest import save_manifest as save_manifest
+    from .opml import OPML_NAME as OPML_NAME
+    from .opml import render_opml as render_opml
     from .writers import EPOCH as EPOCH
     from .writers import Entry as Entry
     from .writers import Fragment as Fragment
@@ -37,6 +49,9 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "atomic": ("Batch", "same_bytes", "write_atomic", "write_atomic_with"),
+    "autodiscovery": ("link_pages", "pages_current", "plan_links"),
+    "index": ("INDEX_NAME", "render_index"),
+    "listing": ("FeedFile", "Listing"),
     "lock": ("BuildLock",),
     "manifest": (
         "Manifest",
@@ -50,6 +65,7 @@ _EXPORTS = {
         "remove_stale",
         "save_manifest",
     ),
+    "opml": ("OPML_NAME", "render_opml"),
     "writers": ("EPOCH", "Entry", "Fragment", "assemble", "render", "render_fragments"),
 }
 __all__ = exported(_EXPORTS)
