@@ -200,6 +200,7 @@ def summary_json(report: BuildReport) -> dict[str, Any]:
         },
         "files": report.files,
         "pages": {"linked": report.pages_linked},
+        "websub": {"sent": report.pings_sent, "failed": report.pings_failed},
         "seconds": {**report.seconds, "total": report.total_seconds},
         "errors": [str(e) for e in report.errors],
         "warnings": [{"path": n.path, "kind": n.kind, "message": n.text} for n in report.warnings],
@@ -220,6 +221,8 @@ def summary_line(report: BuildReport, config: Config) -> str:
         )
     if report.pages_linked:
         line += f", {report.pages_linked} pages given feed links"
+    if report.pings_sent or report.pings_failed:
+        line += f", WebSub: {report.pings_sent} pings sent, {report.pings_failed} failed"
     return f"{line}, {report.total_seconds:.2f} s"
 
 

@@ -74,6 +74,8 @@ class BuildReport:
     thumbnails_failed: int = 0
     files: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> {"written": n, "unchanged": n}
     pages_linked: int = 0  # the site's own pages given autodiscovery links
+    pings_sent: int = 0  # WebSub publish requests the hubs took
+    pings_failed: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[PostError] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)  # about posts still used; logged grouped
@@ -153,10 +155,13 @@ def _build_locked(
     state = State(token, report.posts_read, report.drafts, errors, due)
     shown = _Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images)
     del records, posts  # from here on only the posts that show matter: let the rest go
-    _write_feeds(config, cache, plans, shown, report, clock, manifest, state, derived)
+    changed_feeds = _write_feeds(config, cache, plans, shown, report, clock, manifest, state, derived)
     if config.feeds.autodiscovery:
         with clock("pages"):
             report.pages_linked = link_site_pages(config, root, found)
+    if config.websub.hubs and changed_feeds and not offline:
+        with clock("websub"):
+            _announce(config, changed_feeds, report)
     report.skipped = len(report.errors)
     if saving is not None and not saving.join():
         log.warning("%s: the post cache was not saved; the next build reads every post again", config.cache)
@@ -330,6 +335,14 @@ def _write_feeds(
     if final != manifest:
         save_manifest(root, final)
     return [job.info.self_url for job in jobs if job.name in written]
+
+
+def _announce(config: Config, urls: Sequence[str], report: BuildReport) -> None:
+    """WebSub publish notifications for the feeds that changed; a failing hub is only a warning."""
+    from ..websub import publish  # requests is loaded only when there is something to announce
+
+    done = publish(config.websub.hubs, urls, config.fetch)
+    report.pings_sent, report.pings_failed = done.sent, done.failed
 
 
 def _render_and_write(
