@@ -7,7 +7,7 @@ manifest like the feeds (so turning one off removes it), written atomically,
 and left untouched when their bytes would not change.  Their manifest record's
 fingerprint is a hash of their bytes: they cost a few milliseconds to make
 from plans, so nothing finer is needed, and a build with nothing to do never
-makes them (it stops before any plan exists).
+makes them (it stops before any plan exists), nor loads their writers.
 """
 
 from __future__ import annotations
@@ -17,20 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..config import Config
-from ..output import (
-    INDEX_NAME,
-    OPML_NAME,
-    FeedFile,
-    Listing,
-    Record,
-    link_pages,
-    plan_links,
-    record_for,
-    render_index,
-    render_opml,
-    same_bytes,
-    write_atomic,
-)
+from ..output import INDEX_NAME, OPML_NAME, FeedFile, Listing, Record, record_for
 from ..urls import site_root
 from .planning import FeedPlan, feed_name, feed_url, file_name, page_url
 
@@ -70,6 +57,8 @@ def _kind(plan: FeedPlan) -> str:
 
 def render_derived(config: Config, found: Sequence[Listing]) -> dict[str, bytes]:
     """The bytes of each file the config asks for, by name under the output folder."""
+    from ..output import render_index, render_opml
+
     site = config.site
     out: dict[str, bytes] = {}
     if config.feeds.opml:
@@ -83,6 +72,8 @@ def render_derived(config: Config, found: Sequence[Listing]) -> dict[str, bytes]
 
 def write_derived(root: Path, files: Mapping[str, bytes]) -> list[tuple[str, Record, bool]]:
     """Write each file whose bytes changed: (name, manifest record, whether it was written)."""
+    from ..output import same_bytes, write_atomic
+
     done = []
     for name, data in files.items():
         path = root / name
@@ -95,6 +86,8 @@ def write_derived(root: Path, files: Mapping[str, bytes]) -> list[tuple[str, Rec
 
 def link_site_pages(config: Config, root: Path, found: Sequence[Listing]) -> int:
     """Autodiscovery links in the site's own pages (``feeds.autodiscovery``); how many pages changed."""
+    from ..output import link_pages, plan_links
+
     skip = set(DERIVED)
     return link_pages(root, site_root(config.site.url), plan_links(found), config.cache / PAGES_STATE, skip)
 

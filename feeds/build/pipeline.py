@@ -32,7 +32,6 @@ from ..output import (
     clean_temporaries,
     is_current,
     load_manifest,
-    pages_current,
     remove_stale,
     save_manifest,
 )
@@ -204,8 +203,11 @@ def _nothing_to_do(config: Config, root: Path, manifest: Manifest, token: str) -
         return False  # a post left out for its future date is due now
     if not all_current(root, manifest.files):
         return False
-    # Pages that hexo generate wrote anew need their feed links again: that takes the plans.
-    return not config.feeds.autodiscovery or pages_current(root, config.cache / PAGES_STATE)
+    if not config.feeds.autodiscovery:
+        return True
+    from ..output import pages_current  # pages that hexo generate wrote anew need their links again
+
+    return pages_current(root, config.cache / PAGES_STATE)
 
 
 def _published(config: Config, posts: list[Post]) -> tuple[list[Post], float]:

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from .autodiscovery import link_pages as link_pages
     from .autodiscovery import pages_current as pages_current
     from .autodiscovery import plan_links as plan_links
-    from .index import INDEX_NAME as INDEX_NAME
     from .index import render_index as render_index
+    from .listing import INDEX_NAME as INDEX_NAME
+    from .listing import OPML_NAME as OPML_NAME
     from .listing import FeedFile as FeedFile
     from .listing import Listing as Listing
     from .lock import BuildLock as BuildLock
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
     from .manifest import record_for as record_for
     from .manifest import remove_stale as remove_stale
     from .manifest import save_manifest as save_manifest
-    from .opml import OPML_NAME as OPML_NAME
     from .opml import render_opml as render_opml
     from .writers import EPOCH as EPOCH
     from .writers import Entry as Entry
@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "atomic": ("Batch", "same_bytes", "write_atomic", "write_atomic_with"),
     "autodiscovery": ("link_pages", "pages_current", "plan_links"),
-    "index": ("INDEX_NAME", "render_index"),
-    "listing": ("FeedFile", "Listing"),
+    "index": ("render_index",),
+    "listing": ("INDEX_NAME", "OPML_NAME", "FeedFile", "Listing"),
     "lock": ("BuildLock",),
     "manifest": (
         "Manifest",
@@ -65,7 +65,7 @@ _EXPORTS = {
         "remove_stale",
         "save_manifest",
     ),
-    "opml": ("OPML_NAME", "render_opml"),
+    "opml": ("render_opml",),
     "writers": ("EPOCH", "Entry", "Fragment", "assemble", "render", "render_fragments"),
 }
 __all__ = exported(_EXPORTS)

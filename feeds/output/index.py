@@ -22,8 +22,6 @@ from ..text import xml_safe
 from ..urls import quote_segment
 from .listing import GROUPS, LABELS, MEDIA_TYPES, FeedFile, Listing, Node, tree
 
-INDEX_NAME = "feeds.html"
-
 _STYLE = """\
 :root{color-scheme:light dark;font-family:system-ui,sans-serif;line-height:1.5}
 body{max-width:50rem;margin:0 auto;padding:1rem}

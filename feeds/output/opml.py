@@ -22,7 +22,6 @@ from email.utils import format_datetime
 from ..text import xml_safe
 from .listing import GROUPS, Listing, Node, tree
 
-OPML_NAME = "feeds.opml"
 SPEC = "http://opml.org/spec2.opml"
 
 

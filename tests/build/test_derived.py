@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -78,3 +80,18 @@ def test_json_lists_every_kind_of_file(tmp_path: Path, make_config: Callable[...
     }
     again = CliRunner().invoke(main, ["build", "--config", str(config), "--json"])
     assert json.loads(again.stdout)["files"]["opml"] == {"written": 0, "unchanged": 1}
+
+
+def test_a_build_with_nothing_to_do_loads_none_of_their_writers(
+    tmp_path: Path, make_config: Callable[..., Path]
+) -> None:
+    config = make_config(source=str(copy_blog(tmp_path)))
+    build(load_config(config))
+    code = (
+        "import sys\nfrom feeds.cli import main\n"
+        f"try:\n    main(['build', '--config', {str(config)!r}, '--quiet'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('feeds.output.opml', 'feeds.output.index', 'feeds.output.autodiscovery', 'xml', 'email')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
