@@ -200,6 +200,9 @@ def summary_json(report: BuildReport) -> dict[str, Any]:
             "cached": report.thumbnails_cached,
             "failed": report.thumbnails_failed,
         },
+        "files": report.files,
+        "pages": {"linked": report.pages_linked},
+        "websub": {"sent": report.pings_sent, "failed": report.pings_failed},
         "seconds": {**report.seconds, "total": report.total_seconds},
         "errors": [str(e) for e in report.errors],
         "warnings": [{"path": n.path, "kind": n.kind, "message": n.text} for n in report.warnings],
@@ -219,6 +222,10 @@ def summary_line(report: BuildReport, config: Config) -> str:
             f", thumbnails: {report.thumbnails_fetched} fetched, {report.thumbnails_cached} cached, "
             f"{report.thumbnails_failed} failed"
         )
+    if report.pages_linked:
+        line += f", {report.pages_linked} pages given feed links"
+    if report.pings_sent or report.pings_failed:
+        line += f", WebSub: {report.pings_sent} pings sent, {report.pings_failed} failed"
     return f"{line}, {report.total_seconds:.2f} s"
 
 

@@ -63,6 +63,10 @@ class FeedsConfig:
     tags: bool = False  # a feed per tag, under tags.dir
     authors: bool = False  # a feed per author name, under authors.dir
     min_posts: int = 1  # no category, tag or author feed with fewer posts
+    opml: bool = True  # <output>/feeds.opml: every feed as an OPML 2.0 subscription list
+    opml_format: str = "atom"  # the format each OPML outline's xmlUrl names
+    index: bool = True  # <output>/feeds.html: a page listing every feed
+    autodiscovery: bool = False  # <link rel="alternate"> for the feeds in the site's own HTML pages
 
 
 @dataclass(frozen=True)
@@ -396,6 +400,8 @@ def validate(config: Config) -> None:
             raise ConfigError(f"unknown format {fmt!r}: use {_FORMAT_WORDS}", key="feeds.formats")
     if not config.feeds.formats:
         raise ConfigError(f"name at least one of {', '.join(FORMATS)}", key="feeds.formats")
+    if config.feeds.opml_format not in FORMATS:
+        raise ConfigError(f"expected one of {_FORMAT_WORDS}", key="feeds.opml_format")
     if config.feeds.content not in ("full", "summary", "none"):
         raise ConfigError("expected one of full, summary, none", key="feeds.content")
     for key, icon in (("site.icon", config.site.icon), ("site.favicon", config.site.favicon)):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[1] / "feeds"
-STAGES = ("source", "content", "thumbnails", "output")
+STAGES = ("source", "content", "thumbnails", "output", "websub")
 
 
 def _imports(path: Path) -> set[str]:

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import resource
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,6 +37,15 @@ from ..output import (
     save_manifest,
 )
 from ..source import scan_posts, source_path
+from .derived import (
+    DERIVED,
+    PAGES_STATE,
+    count_kinds,
+    link_site_pages,
+    listings,
+    render_derived,
+    write_derived,
+)
 from .filters import FEED_RULES, POST_RULES, feeds_not_written, select, unused_limits
 from .links import code_files, make_site, ref_stamp
 from .notices import log_grouped
@@ -67,6 +76,10 @@ class BuildReport:
     thumbnails_failed: int = 0
     excluded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(POST_RULES, 0))  # rule -> posts
     not_written: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FEED_RULES, 0))  # rule -> files
+    files: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> {"written": n, "unchanged": n}
+    pages_linked: int = 0  # the site's own pages given autodiscovery links
+    pings_sent: int = 0  # WebSub publish requests the hubs took
+    pings_failed: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[PostError] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)  # about posts still used; logged grouped
@@ -142,6 +155,8 @@ def _build_locked(
         plans = _plan(config, posts, report)
         selected = selected_posts(plans)
         site = make_site(config, posts, selected)
+        found = listings(config, plans)
+        derived = render_derived(config, found)
     with clock("thumbnails"):
         images = _resolve_images(config, selected, offline, progress, report) if config.fetch.enabled else {}
     errors = tuple((str(e.path), e.reason) for e in report.errors)
@@ -149,7 +164,13 @@ def _build_locked(
     state = State(token, report.posts_read, report.drafts, errors, due, *counts)
     shown = _Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images, site)
     del records, posts  # from here on only the posts that show matter: let the rest go
-    _write_feeds(config, cache, plans, shown, report, clock, manifest, state)
+    changed_feeds = _write_feeds(config, cache, plans, shown, report, clock, manifest, state, derived)
+    if config.feeds.autodiscovery:
+        with clock("pages"):
+            report.pages_linked = link_site_pages(config, root, found)
+    if config.websub.hubs and changed_feeds and not offline:
+        with clock("websub"):
+            _announce(config, changed_feeds, report)
     report.skipped = len(report.errors)
     if saving is not None and not saving.join():
         log.warning("%s: the post cache was not saved; the next build reads every post again", config.cache)
@@ -211,7 +232,13 @@ def _nothing_to_do(config: Config, root: Path, manifest: Manifest, token: str) -
         return False
     if manifest.state.due and time.time() >= manifest.state.due:
         return False  # a post left out for its future date is due now
-    return all_current(root, manifest.files)
+    if not all_current(root, manifest.files):
+        return False
+    if not config.feeds.autodiscovery:
+        return True
+    from ..output import pages_current  # pages that hexo generate wrote anew need their links again
+
+    return pages_current(root, config.cache / PAGES_STATE)
 
 
 def _published(config: Config, posts: list[Post]) -> tuple[list[Post], float]:
@@ -228,7 +255,8 @@ def _report_unchanged(config: Config, manifest: Manifest, report: BuildReport) -
     report.posts_read, report.drafts = state.posts, state.drafts
     report.excluded.update(state.excluded)
     report.not_written.update(state.not_written)
-    report.feeds_unchanged = len(manifest.files)
+    report.feeds_unchanged = len(manifest.files) - len(set(DERIVED) & set(manifest.files))
+    report.files = count_kinds(config, manifest.files, set())
     for path, reason in state.errors:
         error = PostError(reason, path=Path(path))
         log.error("%s", error)
@@ -301,7 +329,9 @@ def _write_feeds(
     clock: _Clock,
     manifest: Manifest,
     state: State,
-) -> None:
+    derived: Mapping[str, bytes],
+) -> list[str]:
+    """Write what changed, remove what is gone; the URLs of the feeds whose bytes changed."""
     root = config.output.resolve()
     old = manifest.files
     with clock("compare"):
@@ -312,10 +342,12 @@ def _write_feeds(
         todo = [job for job in jobs if not is_current(root, job.name, old.get(job.name), job.fingerprint)]
     report.feeds_unchanged = len(jobs) - len(todo)
     kept = {job.name: old[job.name] for job in jobs if job.name in old}
-    if todo:
+    written: set[str] = set()
+    if todo or not set(derived) <= set(old):
         # Track every planned file before writing any, so a killed build's new files are known.
-        pending = {**old, **{j.name: Record("", 0, 0) for j in todo}, **kept}
+        pending = {**old, **{name: Record("", 0, 0) for name in (*(j.name for j in todo), *derived)}, **kept}
         save_manifest(root, Manifest(pending, State()))
+    if todo:
         with clock("write"):
             shares = _render_and_write(config, cache, root, todo, shown, report)
         for share in shares:
@@ -324,12 +356,28 @@ def _write_feeds(
                 kept[name] = Record("", record.size, record.mtime_ns) if name in share.lacking else record
                 report.feeds_written += was_written
                 report.feeds_unchanged += not was_written
+                if was_written:
+                    written.add(name)
             if share.lacking:
                 state = State()  # and that build must not take the nothing-changed shortcut
-    report.feeds_removed = remove_stale(root, old, {job.name for job in jobs})
+    for name, record, was_written in write_derived(root, derived):  # after the feeds they list
+        kept[name] = record
+        if was_written:
+            written.add(name)
+    report.feeds_removed = remove_stale(root, old, {job.name for job in jobs} | set(derived))
+    report.files = count_kinds(config, kept, written)
     final = Manifest(kept, state)
     if final != manifest:
         save_manifest(root, final)
+    return [job.info.self_url for job in jobs if job.name in written]
+
+
+def _announce(config: Config, urls: Sequence[str], report: BuildReport) -> None:
+    """WebSub publish notifications for the feeds that changed; a failing hub is only a warning."""
+    from ..websub import publish  # requests is loaded only when there is something to announce
+
+    done = publish(config.websub.hubs, urls, config.fetch)
+    report.pings_sent, report.pings_failed = done.sent, done.failed
 
 
 def _render_and_write(

@@ -41,6 +41,9 @@ class FeedPlan:
     label: str
     posts: tuple[Post, ...]
     author: str = ""  # an author feed's author; else the site's
+    kind: str = "site"  # site | category | tag | author
+    path: tuple[str, ...] = ()  # the group's names, parent first; () for the site feed
+    count: int = 0  # every post of the group (or site), not only the newest that the feed shows
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def plan_all(config: Config, posts: Sequence[Post]) -> Planned:
     """:func:`plan_feeds`, and what ``categories.depth`` and ``feeds.min_posts`` left out."""
     limit = config.feeds.limit
     newest = newest_first(posts, config.feeds.order_by)
-    plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]))]
+    plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]), count=len(newest))]
     skipped: Counter[str] = Counter()
     taken: set[tuple[str, ...]] = {
         ()
@@ -115,6 +118,9 @@ def _group_plan(config: Config, kind: str, folder: tuple[str, ...], group: Categ
         label=shown,
         posts=group.posts[:limit],
         author=label if kind == "author" else "",
+        kind=kind,
+        path=group.path,
+        count=len(group.posts),
     )
 
 

@@ -86,6 +86,7 @@ def fingerprint(config: Config) -> str:
         config.categories,
         config.feeds,
         config.content,
+        config.websub,  # the hubs every feed names: a new one must rewrite them, not take the shortcut
     )
     return hashlib.sha256(f"{__version__}\n{shaping!r}\n{_libraries()}".encode()).hexdigest()
 

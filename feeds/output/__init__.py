@@ -2,8 +2,11 @@
 
 Takes rendered entries and a feed's header; gives RSS and Atom bytes
 (``writers``, on feedgen) and JSON Feed bytes (``jsonfeed``, on the standard
-library), both behind ``formats``; writes them atomically (``atomic``: temporary file,
-fsync, rename; unchanged bytes left untouched), records what this tool wrote
+library), both behind ``formats``.  Takes the list of every feed (``listing``);
+gives an OPML subscription list (``opml``), an HTML index page (``index``) and
+links to the feeds in the site's own pages (``autodiscovery``).  Writes
+atomically (``atomic``: temporary file, fsync, rename; unchanged bytes left
+untouched), records what this tool wrote
 (``manifest``) and keeps two builds off one output folder (``lock``).
 """
 
@@ -18,13 +21,21 @@ if TYPE_CHECKING:
     from .atomic import same_bytes as same_bytes
     from .atomic import write_atomic as write_atomic
     from .atomic import write_atomic_with as write_atomic_with
+    from .autodiscovery import link_pages as link_pages
+    from .autodiscovery import pages_current as pages_current
+    from .autodiscovery import plan_links as plan_links
     from .entry import EPOCH as EPOCH
     from .entry import Entry as Entry
     from .entry import Fragment as Fragment
     from .formats import assemble_feed as assemble_feed
     from .formats import render_feed as render_feed
     from .formats import render_pieces as render_pieces
+    from .index import render_index as render_index
     from .jsonfeed import render_json as render_json
+    from .listing import INDEX_NAME as INDEX_NAME
+    from .listing import OPML_NAME as OPML_NAME
+    from .listing import FeedFile as FeedFile
+    from .listing import Listing as Listing
     from .lock import BuildLock as BuildLock
     from .manifest import Manifest as Manifest
     from .manifest import Record as Record
@@ -36,12 +47,16 @@ if TYPE_CHECKING:
     from .manifest import record_for as record_for
     from .manifest import remove_stale as remove_stale
     from .manifest import save_manifest as save_manifest
+    from .opml import render_opml as render_opml
     from .writers import assemble as assemble
     from .writers import render as render
     from .writers import render_fragments as render_fragments
 
 _EXPORTS = {
     "atomic": ("Batch", "same_bytes", "write_atomic", "write_atomic_with"),
+    "autodiscovery": ("link_pages", "pages_current", "plan_links"),
+    "index": ("render_index",),
+    "listing": ("INDEX_NAME", "OPML_NAME", "FeedFile", "Listing"),
     "lock": ("BuildLock",),
     "manifest": (
         "Manifest",
@@ -58,6 +73,7 @@ _EXPORTS = {
     "entry": ("EPOCH", "Entry", "Fragment"),
     "formats": ("assemble_feed", "render_feed", "render_pieces"),
     "jsonfeed": ("render_json",),
+    "opml": ("render_opml",),
     "writers": ("assemble", "render", "render_fragments"),
 }
 __all__ = exported(_EXPORTS)

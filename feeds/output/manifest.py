@@ -24,7 +24,9 @@ log = logging.getLogger(__name__)
 
 MANIFEST = ".feeds-manifest.json"
 _VERSION = 1
-_TEMP = re.compile(r"^\.(?:rss\.xml|atom\.xml|feed\.json|\.feeds-manifest\.json)\..+\.tmp$")
+_TEMP = re.compile(
+    r"^\.(?:rss\.xml|atom\.xml|feed\.json|feeds\.opml|feeds\.html|\.feeds-manifest\.json)\..+\.tmp$"
+)
 
 
 @dataclass(frozen=True)

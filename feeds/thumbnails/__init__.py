@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING
 from ..lazy import exported, lazy_exports
 
 if TYPE_CHECKING:
+    from .http import describe as describe
+    from .http import retry_after as retry_after
     from .resolve import FetchReport as FetchReport
     from .resolve import resolve_thumbnails as resolve_thumbnails
 
-_EXPORTS = {"resolve": ("FetchReport", "resolve_thumbnails")}
+# describe and retry_after serve the WebSub stage too, which sends its own requests with the same bounds.
+_EXPORTS = {"http": ("describe", "retry_after"), "resolve": ("FetchReport", "resolve_thumbnails")}
 __all__ = exported(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -1,0 +1,106 @@
+"""The files made from the plans rather than from posts: ``feeds.opml``, ``feeds.html``, page links.
+
+Each plan becomes a :class:`~feeds.output.Listing` (which feed, its files and
+URLs, post count, newest date); the OPML and index writers and the
+autodiscovery pass take only listings.  Both files are tracked by the
+manifest like the feeds (so turning one off removes it), written atomically,
+and left untouched when their bytes would not change.  Their manifest record's
+fingerprint is a hash of their bytes: they cost a few milliseconds to make
+from plans, so nothing finer is needed, and a build with nothing to do never
+makes them (it stops before any plan exists), nor loads their writers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from ..config import Config
+from ..output import INDEX_NAME, OPML_NAME, FeedFile, Listing, Record, record_for
+from ..urls import site_root
+from .planning import FeedPlan, feed_name, feed_url, file_name, page_url
+
+DERIVED = (OPML_NAME, INDEX_NAME)  # the files of this module, by their names under the output folder
+PAGES_STATE = "pages.json"  # in the cache folder: each page's size and mtime as autodiscovery left it
+
+
+def listings(config: Config, plans: Iterable[FeedPlan]) -> list[Listing]:
+    """One listing per plan, with a file per format in ``feeds.formats``."""
+    return [_listing(config, plan) for plan in plans]
+
+
+def _listing(config: Config, plan: FeedPlan) -> Listing:
+    files = tuple(
+        FeedFile(
+            fmt, feed_name(config, plan.folder, fmt), feed_url(config, plan.folder, file_name(config, fmt))
+        )
+        for fmt in config.feeds.formats
+    )
+    newest = max((p.date for p in plan.posts), default=None)
+    return Listing(
+        kind=plan.kind,
+        path=plan.path,
+        folder=plan.folder,
+        title=plan.info_title,
+        page=page_url(config, plan.folder),
+        files=files,
+        posts=plan.count,
+        newest=newest.astimezone(config.tz) if newest is not None else None,
+    )
+
+
+def render_derived(config: Config, found: Sequence[Listing]) -> dict[str, bytes]:
+    """The bytes of each file the config asks for, by name under the output folder."""
+    from ..output import render_index, render_opml
+
+    site = config.site
+    out: dict[str, bytes] = {}
+    if config.feeds.opml:
+        newest = max((x.newest for x in found if x.newest is not None), default=None)
+        owner = site.author or site.title
+        out[OPML_NAME] = render_opml(f"{site.title} feeds", owner, found, config.feeds.opml_format, newest)
+    if config.feeds.index:
+        out[INDEX_NAME] = render_index(site.title, site.description, site.language, found)
+    return out
+
+
+def write_derived(root: Path, files: Mapping[str, bytes]) -> list[tuple[str, Record, bool]]:
+    """Write each file whose bytes changed: (name, manifest record, whether it was written)."""
+    from ..output import same_bytes, write_atomic
+
+    done = []
+    for name, data in files.items():
+        path = root / name
+        changed = not same_bytes(path, data)
+        if changed:
+            write_atomic(path, data)
+        done.append((name, record_for(path, hashlib.blake2b(data, digest_size=20).hexdigest()), changed))
+    return done
+
+
+def link_site_pages(config: Config, root: Path, found: Sequence[Listing]) -> int:
+    """Autodiscovery links in the site's own pages (``feeds.autodiscovery``); how many pages changed."""
+    from ..output import link_pages, plan_links
+
+    skip = set(DERIVED)
+    return link_pages(root, site_root(config.site.url), plan_links(found), config.cache / PAGES_STATE, skip)
+
+
+def kind_of(config: Config, name: str) -> str:
+    """What a file under the output folder is, for ``--json``: a format, ``opml`` or ``index``."""
+    if name == OPML_NAME:
+        return "opml"
+    if name == INDEX_NAME:
+        return "index"
+    base = name.rsplit("/", 1)[-1]
+    return next((fmt for fmt in config.feeds.formats if file_name(config, fmt) == base), "other")
+
+
+def count_kinds(config: Config, names: Iterable[str], written: set[str]) -> dict[str, dict[str, int]]:
+    """For ``--json``: how many files of each kind were written and how many were left as they were."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in sorted(names):
+        tally = counts.setdefault(kind_of(config, name), {"written": 0, "unchanged": 0})
+        tally["written" if name in written else "unchanged"] += 1
+    return counts
