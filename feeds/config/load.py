@@ -1,0 +1,231 @@
+"""Reading ``config.yaml`` (and a Hexo ``_config.yml``) into a :class:`~feeds.config.model.Config`.
+
+It exists to keep the YAML's shape away from the rest of the code: the file is read once, sections
+are merged over Hexo's, each value is converted to its field's type (durations, paths, YAML 1.1
+booleans), relative paths are resolved against the file's folder, and an unknown key is reported
+with its dotted name and the nearest known key.  ``effective`` and ``with_overrides`` are the two
+ways back out: every setting as a dotted key, and a copy with command-line flags applied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from ..yamltext import YAMLProblem, load
+from .model import _SECTIONS, Config
+from .validate import validate
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "Path": (str,),
+}
+_TYPE_WORDS = {
+    "str": "a string",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "Path": "a path",
+}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def load_config(path: Path | None, hexo: Path | None = None) -> Config:
+    """Load and validate a config file; relative paths resolve against its folder.
+
+    ``path=None`` gives the defaults relative to the current folder, which is
+    what ``feeds convert`` uses.  ``hexo`` names a Hexo ``_config.yml`` to read
+    the site from (as does a ``hexo:`` key in the file); the file's own keys win.
+    """
+    return load_with_sources(path, hexo)[0]
+
+
+def locate(given: Path | None, hexo: Path | None, here: Path) -> tuple[Path | None, Path | None]:
+    """Which config file and which Hexo ``_config.yml`` to read, from what the command line named.
+
+    ``--hexo DIR`` reads that blog (with ``--config`` on top when given); else
+    ``--config``; else ``config.yaml`` here; else, in a Hexo blog's folder with
+    no ``config.yaml``, its ``_config.yml``.  Nothing found: ``config.yaml``,
+    so the error names the file a newcomer should write.
+    """
+    if hexo is not None:
+        return given, hexo / "_config.yml" if hexo.is_dir() else hexo
+    if given is not None:
+        return given, None
+    if not (here / "config.yaml").exists() and (here / "_config.yml").is_file():
+        return None, here / "_config.yml"
+    return here / "config.yaml", None
+
+
+def load_with_sources(path: Path | None, hexo: Path | None = None) -> tuple[Config, dict[str, str]]:
+    """The config, and for each key that was set, where its value came from (``feeds config``)."""
+    raw: dict[str, Any] = _read(path) if path is not None else {}
+    base = path.resolve().parent if path is not None else Path.cwd()
+    sources = {key: path.name for key in _dotted(raw) if key != "hexo"} if path is not None else {}
+    named = raw.pop("hexo", None)
+    if hexo is None and named is not None:
+        if not isinstance(named, str):
+            raise ConfigError("expected the path of Hexo's _config.yml", key="hexo", path=path)
+        hexo = base / named
+    if hexo is not None:
+        from ..hexo import from_hexo  # only for Hexo sites
+
+        try:
+            hexo_raw, hexo_sources = from_hexo(hexo, _read(hexo))
+        except ConfigError as e:
+            raise ConfigError(e.reason, key=e.key, path=hexo) from None
+        raw = _merged(hexo_raw, raw)
+        sources = {**hexo_sources, **sources}
+    try:
+        config = _build(Config, raw, "")
+        config = _resolve_paths(config, base)
+        validate(config)
+    except ConfigError as e:
+        raise ConfigError(e.reason, key=e.key, path=path or hexo) from None
+    return config, sources
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise ConfigError(f"cannot read config: {e.strerror or e}", path=path) from e
+    except UnicodeDecodeError as e:
+        raise ConfigError("config is not UTF-8", path=path) from e
+    try:
+        raw = load(text) or {}
+    except YAMLProblem as e:
+        raise ConfigError(f"not valid YAML: {e}", path=path) from e
+    if not isinstance(raw, dict):
+        raise ConfigError("the config must be a mapping of keys to values", path=path)
+    return raw
+
+
+def _merged(under: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` on top of ``under``, section by section."""
+    out = dict(under)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and key in _SECTIONS:
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _dotted(raw: dict[str, Any]) -> list[str]:
+    keys: list[str] = []
+    for key, value in raw.items():
+        if key in _SECTIONS and isinstance(value, dict):
+            keys.extend(f"{key}.{inner}" for inner in value)
+        else:
+            keys.append(str(key))
+    return keys
+
+
+def effective(config: Config) -> dict[str, Any]:
+    """Every setting as a dotted key, in the order ``config.yaml`` documents them."""
+    values: dict[str, Any] = {}
+    for f in fields(config):
+        value = getattr(config, f.name)
+        if f.name in _SECTIONS:
+            values.update({f"{f.name}.{inner.name}": getattr(value, inner.name) for inner in fields(value)})
+        else:
+            values[f.name] = value
+    return values
+
+
+def _build(cls: Any, raw: dict[str, Any], prefix: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        dotted = f"{prefix}{key}"
+        if not isinstance(key, str) or key not in known:
+            near = difflib.get_close_matches(str(key), known, n=1)
+            hint = f" (did you mean '{prefix}{near[0]}'?)" if near else ""
+            raise ConfigError(f"unknown key{hint}; known keys: {', '.join(sorted(known))}", key=dotted)
+        values[key] = _convert(known[key], value, dotted)
+    return cls(**values)
+
+
+def _convert(f: Any, value: Any, dotted: str) -> Any:
+    type_name = f.type if isinstance(f.type, str) else f.type.__name__
+    if f.name in _SECTIONS and type_name == _SECTIONS[f.name].__name__:  # not feeds.tags, a flag
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise ConfigError("expected a mapping of keys to values", key=dotted)
+        return _build(_SECTIONS[f.name], value, dotted + ".")
+    if type_name.startswith("tuple"):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError("expected a list of strings", key=dotted)
+        return tuple(value)
+    if type_name.startswith("dict"):
+        if value is None:
+            return {}
+        if not isinstance(value, dict) or not all(isinstance(v, str | int) for v in value.values()):
+            raise ConfigError("expected a mapping of names to strings", key=dotted)
+        return {str(k): str(v) for k, v in value.items()}
+    if f.name == "ttl":
+        return _duration(value, dotted)
+    if type_name == "bool" and isinstance(value, str) and value.lower() in _YAML11_BOOLS:
+        return _YAML11_BOOLS[value.lower()]  # `yes`/`no`: booleans in YAML 1.1, words in YAML 1.2
+    expected = _TYPES[type_name]
+    ok = isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
+    if not ok:
+        raise ConfigError(f"expected {_TYPE_WORDS[type_name]}, got {value!r}", key=dotted)
+    if type_name == "Path":
+        return Path(value)
+    if type_name == "float":
+        return float(value)
+    return value
+
+
+_YAML11_BOOLS = {"yes": True, "no": False, "on": True, "off": False, "y": True, "n": False}
+
+
+def _duration(value: Any, dotted: str) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    m = _DURATION.match(str(value)) if isinstance(value, str) else None
+    if not m:
+        raise ConfigError(f"expected a duration such as 7d, 12h, 30m or seconds, got {value!r}", key=dotted)
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def _resolve_paths(config: Config, base: Path) -> Config:
+    return replace(
+        config,
+        source=base / config.source,
+        output=base / config.output,
+        cache=base / config.cache,
+    )
+
+
+def with_overrides(config: Config, **changes: Any) -> Config:
+    """A validated copy with CLI flags applied: top-level keys, or ``site_*``/``fetch_*`` for sections."""
+    sections: dict[str, dict[str, Any]] = {"site": {}, "fetch": {}}
+    top: dict[str, Any] = {}
+    for key, value in changes.items():
+        if value is None:
+            continue
+        section, _, name = key.partition("_")
+        if section in sections and name:
+            sections[section][name] = value
+        else:
+            top[key] = value
+    for section, values in sections.items():
+        if values:
+            top[section] = replace(getattr(config, section), **values)
+    result = replace(config, **top)
+    validate(result)
+    return result

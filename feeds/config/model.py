@@ -1,0 +1,190 @@
+"""The settings themselves: one frozen dataclass per ``config.yaml`` section, and their defaults.
+
+It exists so that every stage can name the types it is given (``Config``, ``FeedsConfig``…) without
+pulling in how they are read or checked; reading is ``load.py``, checking is ``validate.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+DEFAULT_REMOVE = (
+    "#recommend_bottom",
+    "#article_bottom",
+    'p:contains("分享让更多人看到")',
+    # Line numbers of highlighted code pasted from a page (Hexo's and highlight.js's gutters, Prism's
+    # rows): in a reader they are copied with the code and read aloud before it.
+    "td.gutter",
+    "span.line-numbers-rows",  # by tag, not a class test on every element (see clean.Cleaner.render)
+)
+
+
+# Front-matter keys that name a post's picture, in the order they are tried.  The first four are the
+# corpus's and many themes' (thumbnail: Icarus, NexT-style themes; cover: Butterfly); photos is Hexo's
+# own photo list (its first is taken; landscape shows it); index_img: Fluid; top_img: Butterfly;
+# img: Matery; banner and feature: several themes' header image.
+THUMBNAIL_KEYS = (
+    *("thumbnail", "headimg", "cover", "image", "photos", "photo"),
+    *("banner", "index_img", "top_img", "img", "feature"),
+)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "My site"
+    url: str = "https://example.com/"
+    description: str = ""
+    language: str = "en"
+    author: str = ""
+    timezone: str = "UTC"
+    icon: str = ""  # the site's icon: a URL, or a path on the site (Atom logo, RSS image, JSON Feed icon)
+    favicon: str = ""  # a small icon, as icon (Atom icon, JSON Feed favicon); the icon when empty
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    formats: tuple[str, ...] = ("rss", "atom")
+    limit: int = 20
+    summary_length: int = 140
+    content: str = "full"  # full | summary | none
+    file_names: dict[str, str] = field(default_factory=dict)  # format -> file name; rss.xml, atom.xml
+    order_by: str = "date"  # date | updated: which date puts a post first
+    summary_delimiter: str = ""  # cut a summary at the last of these within its length, not a sentence end
+    tags: bool = False  # a feed per tag, under tags.dir
+    authors: bool = False  # a feed per author name, under authors.dir
+    min_posts: int = 1  # no category, tag or author feed with fewer posts
+    opml: bool = True  # <output>/feeds.opml: every feed as an OPML 2.0 subscription list
+    opml_format: str = "atom"  # the format each OPML outline's xmlUrl names
+    index: bool = True  # <output>/feeds.html: a page listing every feed
+    autodiscovery: bool = False  # <link rel="alternate"> for the feeds in the site's own HTML pages
+
+
+@dataclass(frozen=True)
+class CategoriesConfig:
+    map: dict[str, str] = field(default_factory=dict)
+    dir: str = "categories"  # the folder of category feeds under the output (Hexo's category_dir)
+    slugs: str = "safe"  # safe: names kept, made safe for any file system; hexo: as Hexo makes them
+    depth: int = 0  # feeds for the first N levels only; 0: every level
+
+
+@dataclass(frozen=True)
+class TagsConfig:
+    """Tag feeds (``feeds.tags: true``): flat, slugged as categories are (``categories.slugs``)."""
+
+    map: dict[str, str] = field(default_factory=dict)  # tag name -> slug (Hexo's tag_map)
+    dir: str = "tags"  # the folder of tag feeds under the output (Hexo's tag_dir)
+
+
+@dataclass(frozen=True)
+class AuthorsConfig:
+    """Author feeds (``feeds.authors: true``), one per author name, slugged as tags are."""
+
+    map: dict[str, str] = field(default_factory=dict)  # author name -> slug
+    dir: str = "authors"
+
+
+@dataclass(frozen=True)
+class FiltersConfig:
+    """Posts kept out of every feed; names match case-insensitively after trimming."""
+
+    exclude_categories: tuple[str, ...] = ()  # a post with a category of one of these names, at any level
+    exclude_tags: tuple[str, ...] = ()
+    exclude_paths: tuple[str, ...] = ()  # glob patterns on the path under the source folder
+
+
+@dataclass(frozen=True)
+class PostsConfig:
+    """How a post is read and addressed: Hexo's settings under Hexo's names, with Hexo's defaults.
+
+    A plain folder of Markdown is read as a Hexo blog with default settings would be.
+    """
+
+    new_post_name: str = ":title.md"  # the slug (and maybe the date) read back from each file's path
+    permalink_defaults: dict[str, str] = field(default_factory=dict)
+    default_category: str = "uncategorized"  # :category of a post without one
+    filename_case: int = 0  # Hexo's slug case: 0 as written, 1 lower, 2 upper
+    future: bool = True  # false: posts dated after the build are left out
+    render_drafts: bool = False  # true: source/_drafts and `published: false` posts are read too
+    post_asset_folder: bool = False
+    updated_option: str = "mtime"  # mtime | date | empty; mtime (unstable across clones) reads as date
+    use_slug_as_post_title: bool = False
+    titlecase: bool = False
+    trailing_index: bool = True  # pretty_urls.trailing_index
+    trailing_html: bool = True  # pretty_urls.trailing_html
+    hexo_hidden: bool = False  # skip files and folders whose names start with '_', as Hexo does
+    front_matter_ids: bool = True  # id/guid/uuid as the entry id; Hexo's feed plugin uses the permalink
+    sniff_html: bool = True  # a Markdown file whose body opens with a tag is HTML (Hexo: always Markdown)
+    code_dir: str = "downloads/code"  # {% include_code %}'s folder, beside _posts (Hexo's code_dir)
+
+
+@dataclass(frozen=True)
+class ContentConfig:
+    remove: tuple[str, ...] = DEFAULT_REMOVE
+    iframe_hosts: tuple[str, ...] = ()
+    thumbnail_keys: tuple[str, ...] = THUMBNAIL_KEYS  # front-matter keys, first non-empty wins
+    # Markdown as hexo-renderer-marked renders it by default; Hexo's `marked:` options of these names
+    gfm: bool = True  # tables, strikethrough, task lists
+    breaks: bool = True  # a single newline is a <br>
+    autolink: bool = True  # bare URLs become links
+    smartypants: bool = True  # curly quotes, en and em dashes, the ellipsis
+    prepend_root: bool = True  # a Markdown image's path (/a.png, a.png) is on the site's root URL
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    enabled: bool = False
+    ttl: float = 7 * 86400.0  # seconds; the YAML may say "7d", "12h", "30m" or a number
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    budget: float = 60.0  # seconds for all fetching in one build
+    concurrency: int = 8
+    per_host: int = 2
+    retries: int = 2
+    allow_private: bool = False
+    trust_env: bool = False  # proxies and .netrc from the environment
+
+
+@dataclass(frozen=True)
+class WebsubConfig:
+    hubs: tuple[str, ...] = ()  # WebSub hubs every feed names (<atom:link rel="hub">)
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteConfig = SiteConfig()
+    source: Path = Path("source/_posts")
+    output: Path = Path("public")
+    cache: Path = Path(".feeds-cache")
+    permalink: str = ":year/:month/:day/:title/"
+    feeds: FeedsConfig = FeedsConfig()
+    posts: PostsConfig = PostsConfig()
+    categories: CategoriesConfig = CategoriesConfig()
+    tags: TagsConfig = TagsConfig()
+    authors: AuthorsConfig = AuthorsConfig()
+    filters: FiltersConfig = FiltersConfig()
+    content: ContentConfig = ContentConfig()
+    fetch: FetchConfig = FetchConfig()
+    websub: WebsubConfig = WebsubConfig()
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.site.timezone)
+
+
+FORMATS = ("rss", "atom", "json")
+_FORMAT_WORDS = "rss, atom and/or json"
+
+_SECTIONS = {
+    "site": SiteConfig,
+    "feeds": FeedsConfig,
+    "posts": PostsConfig,
+    "categories": CategoriesConfig,
+    "tags": TagsConfig,
+    "authors": AuthorsConfig,
+    "filters": FiltersConfig,
+    "content": ContentConfig,
+    "fetch": FetchConfig,
+    "websub": WebsubConfig,
+}
