@@ -103,7 +103,7 @@ def test_the_shipped_config_documents_every_new_key() -> None:
     shipped = (Path(__file__).parents[1] / "config.yaml").read_text(encoding="utf-8")
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     for key in ("favicon", "tags", "authors", "min_posts", "depth", "exclude_categories", "exclude_tags",
-                "exclude_paths", "json"):  # fmt: skip
+                "exclude_paths", "json", "archive"):  # fmt: skip
         assert key in shipped, key
     for key in ("site.favicon", "feeds.tags", "feeds.authors", "feeds.min_posts", "tags.map", "tags.dir",
                 "authors.map", "authors.dir", "filters.exclude_categories", "filters.exclude_tags",

@@ -59,6 +59,7 @@ class FeedsConfig:
     opml_format: str = "atom"  # the format each OPML outline's xmlUrl names
     index: bool = True  # <output>/feeds.html: a page listing every feed
     autodiscovery: bool = False  # <link rel="alternate"> for the feeds in the site's own HTML pages
+    archive: bool = False  # RFC 5005 archived feeds: older entries in archive/ pages beside each feed
 
 
 @dataclass(frozen=True)
