@@ -12,7 +12,8 @@ For each N it makes a corpus with make_corpus.py, then runs ``feeds build``
 prints medians: a cold build (no output, no cache: each round builds into new
 folders), a build with nothing changed, and a build with one post changed (the
 body of the newest post, which shows in the site feed and in each level of its
-category).  Peak memory is the largest resident set of the build process or
+category), and a build after one new post in that category (the files it wrote
+are printed by kind).  Peak memory is the largest resident set of the build process or
 any worker it forked (``ru_maxrss`` from wait4), as /usr/bin/time reports it.
 
 On ext4 without a journal (as on the machine this project is built on), a
@@ -28,6 +29,7 @@ before a run whose figures you keep.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -38,6 +40,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import yaml
 from make_corpus import make
 
 CONFIG = """site:
@@ -52,15 +55,20 @@ feeds:
 FEEDS = {"formats": "[rss, atom]", "limit": "20", "content": "full"}
 
 
-def run(config: Path) -> tuple[float, float]:
-    """Wall seconds and peak MB of one ``feeds build``."""
+def run(config: Path, counts: dict[str, int] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak MB of one ``feeds build``; with ``counts``, files written by kind into it."""
     feeds = shutil.which("feeds") or "feeds"
     start = time.perf_counter()
-    child = subprocess.Popen([feeds, "build", "--config", str(config), "--quiet"], stderr=subprocess.DEVNULL)
+    command = [feeds, "build", "--config", str(config), "--json" if counts is not None else "--quiet"]
+    child = subprocess.Popen(command, stderr=subprocess.DEVNULL, stdout=subprocess.PIPE)
+    out = child.stdout.read() if child.stdout else b""
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"feeds build failed with status {status}")
+    if counts is not None:
+        files = json.loads(out).get("files", {})
+        counts.update({kind: n["written"] for kind, n in files.items() if n["written"]})
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -77,7 +85,9 @@ def bench(n: int, rounds: int, root: Path, extra: str = "") -> dict[str, tuple[f
     make(n, posts)
     os.sync()  # the corpus just written is flushed now, not while the first build runs
     target = newest_post(posts)
-    states = ("cold", "nothing changed", "one post changed")
+    category = category_of(target)
+    written: dict[str, int] = {}  # files written by the last "one post added" build, by kind
+    states = ("cold", "nothing changed", "one post changed", "one post added")
     results: dict[str, list[tuple[float, float]]] = {state: [] for state in states}
     for i in range(rounds):
         # Each round builds into new folders; the old ones go only at the end.  Deleting thousands
@@ -92,10 +102,25 @@ def bench(n: int, rounds: int, root: Path, extra: str = "") -> dict[str, tuple[f
         with target.open("a", encoding="utf-8") as f:
             f.write(f"\n<p>edit {i}</p>\n")
         results["one post changed"].append(run(config))
+        added = posts / f"added {i}.md"
+        now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())  # UTC, read in Asia/Shanghai: in the past
+        added.write_text(f"---\ntitle: Added {i}\ndate: {now}\ncategories: [{category}]\n---\nNew.\n")
+        results["one post added"].append(run(config, written))
+        added.unlink()
     for i in range(rounds):
         shutil.rmtree(root / f"public-{i}", ignore_errors=True)
         shutil.rmtree(root / f"cache-{i}", ignore_errors=True)
+    print(f"{n:>8}  one post added wrote: {', '.join(f'{k} {v}' for k, v in sorted(written.items()))}")
     return {state: (statistics.median(t for t, _ in r), max(m for _, m in r)) for state, r in results.items()}
+
+
+def category_of(post: Path) -> str:
+    """The newest post's categories as a YAML flow list, so the added post lands in the same feeds."""
+    text = post.read_text(encoding="utf-8")
+    front = yaml.safe_load(text.split("---", 2)[1]) or {}
+    names = front.get("categories") or []
+    names = names if isinstance(names, list) else [names]
+    return ", ".join(json.dumps(str(n), ensure_ascii=False) for n in names)
 
 
 def main() -> None:

@@ -119,6 +119,21 @@ class FeedInfo:
     icon: str | None = None  # absolute
     favicon: str | None = None  # absolute; a small icon (Atom icon, JSON Feed favicon)
     hubs: tuple[str, ...] = ()  # WebSub hubs
+    archive: ArchiveLinks | None = None  # RFC 5005: where this document sits among the feed's archives
+
+
+@dataclass(frozen=True)
+class ArchiveLinks:
+    """A document of an archived feed (RFC 5005): the subscription document, or one archive page.
+
+    The subscription document names only the newest archive page; a page names
+    the subscription document (``current``) and its neighbours, oldest first.
+    """
+
+    current: str  # the subscription document's URL
+    prev_archive: str = ""  # the page of the posts just older than these; "" for the oldest page
+    next_archive: str = ""  # an archive page's newer neighbour; "" for the newest page
+    page: int = 0  # this archive page's number, 1 the oldest; 0 for the subscription document
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,17 @@ class ContentStore:
 
     def get(self, wanted: Mapping[str, bytes]) -> dict[str, Content]:
         """Content of the posts in ``wanted`` (rel -> digest of their bytes) whose digest still matches."""
-        found: dict[str, Content] = {}
+        return {
+            rel: Content(*values) for rel, values in self._matching(wanted, ", html, summary, first_text")
+        }
+
+    def held(self, wanted: Mapping[str, bytes]) -> set[str]:
+        """Which posts of ``wanted`` have content stored, without reading it: a share reads it later."""
+        return {rel for rel, _ in self._matching(wanted, "")}
+
+    def _matching(self, wanted: Mapping[str, bytes], columns: str) -> list[tuple[str, tuple[Any, ...]]]:
+        """(rel, the other ``columns``) of each post in ``wanted`` whose stored digest matches."""
+        found: list[tuple[str, tuple[Any, ...]]] = []
         by_row = {_row(rel): rel for rel in wanted}
         rows = list(by_row)
         db = self._open()
@@ -76,14 +86,14 @@ class ContentStore:
             for start in range(0, len(rows), 500):
                 part = rows[start : start + 500]
                 marks = ",".join("?" * len(part))
-                query = f"SELECT rel, digest, html, summary, first_text FROM content WHERE rel IN ({marks})"
-                for row, key, html, summary, first_text in db.execute(query, part):
+                query = f"SELECT rel, digest{columns} FROM content WHERE rel IN ({marks})"
+                for row, key, *values in db.execute(query, part):
                     rel = by_row[row]
                     if key == wanted[rel]:
-                        found[rel] = Content(html, summary, first_text)
+                        found.append((rel, tuple(values)))
         except sqlite3.Error as e:
             self._discard(e)
-            return {}
+            return []
         return found
 
     def available(self) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..config import Config
 from ..output import INDEX_NAME, OPML_NAME, FeedFile, Listing, Record, record_for
 from ..urls import site_root
+from .archive import ARCHIVE_DIR
 from .planning import FeedPlan, feed_name, feed_url, file_name, page_url
 
 DERIVED = (OPML_NAME, INDEX_NAME)  # the files of this module, by their names under the output folder
@@ -88,12 +89,16 @@ def link_site_pages(config: Config, root: Path, found: Sequence[Listing]) -> int
 
 
 def kind_of(config: Config, name: str) -> str:
-    """What a file under the output folder is, for ``--json``: a format, ``opml`` or ``index``."""
+    """What a file under the output folder is, for ``--json``: a format, ``archive`` (a page of
+    one), ``opml`` or ``index``."""
     if name == OPML_NAME:
         return "opml"
     if name == INDEX_NAME:
         return "index"
-    base = name.rsplit("/", 1)[-1]
+    parts = name.split("/")
+    if len(parts) >= 3 and parts[-3] == ARCHIVE_DIR and parts[-1].partition(".")[0].isdigit():
+        return "archive"
+    base = parts[-1]
     return next((fmt for fmt in config.feeds.formats if file_name(config, fmt) == base), "other")
 
 

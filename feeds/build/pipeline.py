@@ -51,7 +51,7 @@ from .links import code_files, make_site, ref_stamp
 from .notices import log_grouped
 from .parallel import collector_paused, run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, plan_all, selected_posts
-from .postcache import BuildCache
+from .postcache import WHICH_FILES, BuildCache
 from .progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
@@ -196,7 +196,8 @@ def _load_writers() -> None:
 def plan_key(config: Config, cache_key: str) -> str:
     """The cache key, and the settings that change which feeds exist but not what a post parses to
     (kept out of the cache key, so that changing a filter does not read every post again)."""
-    return f"{cache_key}\n{(config.tags, config.authors, config.filters)!r}"
+    switches = tuple(getattr(config.feeds, name) for name in WHICH_FILES)
+    return f"{cache_key}\n{(config.tags, config.authors, config.filters, switches)!r}"
 
 
 def _plan(config: Config, posts: list[Post], report: BuildReport) -> list[FeedPlan]:
@@ -369,7 +370,12 @@ def _write_feeds(
     final = Manifest(kept, state)
     if final != manifest:
         save_manifest(root, final)
-    return [job.info.self_url for job in jobs if job.name in written]
+    return [job.info.self_url for job in jobs if job.name in written and not _archive_page(job)]
+
+
+def _archive_page(job: FeedJob) -> bool:
+    """An RFC 5005 archive page, which nobody subscribes to: no hub hears of it."""
+    return job.info.archive is not None and job.info.archive.page > 0
 
 
 def _announce(config: Config, urls: Sequence[str], report: BuildReport) -> None:
@@ -408,9 +414,10 @@ def _render_and_write(
         for rel in needed
     }
     store = cache.contents
-    cached = Cached(store.get(keys), keys, store if store.available() else None)
+    # Shares read the content they need as they go: with archived feeds that can be every post's.
+    cached = Cached(frozenset(store.held(keys)), keys, store if store.available() else None)
     store.close()  # not carried into forked children: each share opens its own connection
-    parallel = len(needed) - len(cached.contents) + len(todo) >= PARALLEL_MIN  # posts to clean, files
+    parallel = len(needed) - len(cached.held) + len(todo) >= PARALLEL_MIN  # posts to clean, files
     groups = partition(todo, workers() * 2 if parallel else 1)
     tasks = [
         partial(write_share, config, root, group, posts, cached, shown.images, shown.site) for group in groups

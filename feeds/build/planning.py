@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 
 from ..config import Config
@@ -22,6 +23,7 @@ from ..errors import OutputError
 from ..models import Category, FeedInfo, FeedJob, Image, Post, Site, newest_first
 from ..source import author_paths, build_tree, category_paths, full_url, slugger, tag_paths
 from ..urls import absolute, quote_segment, site_root
+from . import archive
 from .links import ref_stamp
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ class FeedPlan:
     kind: str = "site"  # site | category | tag | author
     path: tuple[str, ...] = ()  # the group's names, parent first; () for the site feed
     count: int = 0  # every post of the group (or site), not only the newest that the feed shows
+    older: tuple[Post, ...] = ()  # with feeds.archive: the posts past feeds.limit, newest first
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ def plan_all(config: Config, posts: Sequence[Post]) -> Planned:
     """:func:`plan_feeds`, and what ``categories.depth`` and ``feeds.min_posts`` left out."""
     limit = config.feeds.limit
     newest = newest_first(posts, config.feeds.order_by)
-    plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]), count=len(newest))]
+    older = tuple(newest[limit:]) if config.feeds.archive else ()
+    plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]), count=len(newest), older=older)]
     skipped: Counter[str] = Counter()
     taken: set[tuple[str, ...]] = {
         ()
@@ -121,13 +125,14 @@ def _group_plan(config: Config, kind: str, folder: tuple[str, ...], group: Categ
         kind=kind,
         path=group.path,
         count=len(group.posts),
+        older=group.posts[limit:] if config.feeds.archive else (),
     )
 
 
 def selected_posts(plans: Iterable[FeedPlan]) -> list[Post]:
     seen: dict[str, Post] = {}
     for plan in plans:
-        for post in plan.posts:
+        for post in chain(plan.posts, plan.older):
             seen.setdefault(post.rel, post)
     return list(seen.values())
 
@@ -215,14 +220,36 @@ def make_jobs(
 
     jobs = []
     for plan in plans:
-        entries = b"".join(stamp(p) for p in plan.posts)
-        rels = tuple(p.rel for p in plan.posts)
+        pages = archive.pages(plan.older, config.feeds.limit)
         for fmt in config.feeds.formats:
             info = feed_info(config, plan, fmt)
-            head = repr((key, fmt, info, config.feeds.content)).encode("utf-8", "surrogateescape")
-            fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
-            jobs.append(FeedJob(feed_name(config, plan.folder, fmt), fmt, info, rels, fingerprint))
+            name = feed_name(config, plan.folder, fmt)
+            if not pages:
+                jobs.append(_job(key, config, fmt, name, info, plan.posts, stamp))
+                continue
+            here, fname = page_url(config, plan.folder), file_name(config, fmt)
+            linked = archive.links(here, fname, info.self_url, len(pages))
+            jobs.append(_job(key, config, fmt, name, replace(info, archive=linked[0]), plan.posts, stamp))
+            for n, (posts, links) in enumerate(zip(pages, linked[1:], strict=True), 1):
+                page = replace(info, self_url=archive.page_url(here, fname, n), archive=links)
+                where = "/".join((*plan.folder, *archive.page_path(fname, n)))
+                jobs.append(_job(key, config, fmt, where, page, posts, stamp))
     return jobs
+
+
+def _job(
+    key: str,
+    config: Config,
+    fmt: str,
+    name: str,
+    info: FeedInfo,
+    posts: Sequence[Post],
+    stamp: Callable[[Post], bytes],
+) -> FeedJob:
+    head = repr((key, fmt, info, config.feeds.content)).encode("utf-8", "surrogateescape")
+    entries = b"".join(stamp(p) for p in posts)
+    fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
+    return FeedJob(name, fmt, info, tuple(p.rel for p in posts), fingerprint)
 
 
 def partition(jobs: Sequence[FeedJob], parts: int) -> list[list[FeedJob]]:

@@ -24,13 +24,13 @@ import logging
 import os
 import pickle
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..config import Config
+from ..config import Config, FeedsConfig
 from ..models import Post
 from ..output import write_atomic_with
 
@@ -68,6 +68,13 @@ _SHAPERS = (
 )
 
 
+# Settings that decide which files exist, never what a post parses or cleans to: kept out of the
+# cache key (in the pipeline's plan key instead), so that turning archives on does not clean every
+# post of a large site again.
+WHICH_FILES = ("archive", "opml", "opml_format", "index", "autodiscovery")
+_NEUTRAL: dict[str, Any] = {name: getattr(FeedsConfig(), name) for name in WHICH_FILES}
+
+
 def fingerprint(config: Config) -> str:
     """Changes whenever anything that shapes a parsed, cleaned or rendered post changes.
 
@@ -84,7 +91,7 @@ def fingerprint(config: Config) -> str:
         config.permalink,
         config.posts,
         config.categories,
-        config.feeds,
+        replace(config.feeds, **_NEUTRAL),
         config.content,
         config.websub,  # the hubs every feed names: a new one must rewrite them, not take the shortcut
     )

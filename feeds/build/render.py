@@ -10,10 +10,9 @@ results (manifest records, errors) come back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from ..config import Config
@@ -47,11 +46,18 @@ class Share:
 
 @dataclass(frozen=True)
 class Cached:
-    """The content cache as a share sees it: what is there, and where to put what it cleans."""
+    """The content cache as a share sees it: which posts it holds, and where to read and put content."""
 
-    contents: Mapping[str, Content]  # rel -> content cleaned by an earlier build
+    held: frozenset[str]  # rels whose cleaned content an earlier build stored, for their bytes as now
     keys: Mapping[str, bytes]  # rel -> cache key of the post as it is now
     store: ContentStore | None  # None: no cache can be kept
+
+    def get(self, rels: Sequence[str]) -> Mapping[str, Content]:
+        wanted = {rel: self.keys[rel] for rel in rels if rel in self.held}
+        return self.store.get(wanted) if wanted and self.store is not None else {}
+
+
+WINDOW = 500  # posts made ready at a time: enough for feedgen's batches, few enough to hold
 
 
 def write_share(
@@ -63,23 +69,66 @@ def write_share(
     images: Mapping[str, Image],
     site: Site,
 ) -> Share:
-    """Render the posts ``jobs`` show, write the files, cache what was cleaned (in any process)."""
-    needed = [posts[rel] for rel in dict.fromkeys(rel for job in jobs for rel in job.posts)]
-    prepared = prepare(config, needed, cache.contents, images, site)
-    pieces = {p.rel: p.pieces for p in prepared if p.content is not None}
-    updated = {post.rel: post.updated for post in needed}
-    fresh = [(p.rel, cache.keys[p.rel], p.content) for p in prepared if p.fresh and p.content is not None]
+    """Render the posts ``jobs`` show, write the files, cache what was cleaned (in any process).
+
+    The files are written newest posts first, and a post's entries are let go
+    after the last file that shows it: with archived feeds a share can show a
+    hundred thousand posts, but the pages being written at any time show only a
+    window of them (each feed's page around one date), so memory stays bounded
+    by the feeds, not by the posts.
+    """
+    ordered = sorted(jobs, key=lambda job: _newest(job, posts))
+    last = {rel: i for i, job in enumerate(ordered) for rel in job.posts}
+    cleaner = Cleaner(config.content, config.feeds, site)
+    pieces: dict[str, dict[str, Fragment]] = {}
+    errors: list[PostError] = []
+    failed: set[str] = set()  # posts whose body could not be used: left out, and not tried again
+    changed: list[tuple[str, bool]] = []
+    problem: str | None = None
     # The content cache is written while the feeds are: both wait mostly on the disk.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        stored = pool.submit(cache.store.put, fresh) if cache.store is not None else None
-        written = write_jobs(root, jobs, pieces, updated)
-        cache_problem = stored.result() if stored is not None else None
+    with ThreadPoolExecutor(max_workers=1) as pool, Batch() as batch:
+        storing: Future[str | None] | None = None
+        start = 0
+        while start < len(ordered):
+            end, window = _window(ordered, start, lambda rel: rel in pieces or rel in failed)
+            ready = [posts[rel] for rel in window]
+            prepared = prepare(config, ready, cache.get(window), images, site, cleaner)
+            pieces.update((p.rel, p.pieces) for p in prepared if p.content is not None)
+            failed.update(p.rel for p in prepared if p.content is None)
+            errors.extend(p.error for p in prepared if p.error is not None)
+            fresh = [(p.rel, cache.keys[p.rel], p.content) for p in prepared if p.fresh and p.content]
+            if cache.store is not None and fresh:
+                problem = (storing.result() if storing is not None else None) or problem
+                storing = pool.submit(cache.store.put, fresh)
+            for i in range(start, end):
+                changed.append(write_job(batch, root, ordered[i], pieces, posts))
+                for rel in ordered[i].posts:
+                    if last[rel] == i:
+                        pieces.pop(rel, None)
+            start = end
+        problem = (storing.result() if storing is not None else None) or problem
+    by_name = {job.name: job for job in jobs}
     return Share(
-        written=written,
-        errors=[p.error for p in prepared if p.error is not None],
-        lacking={job.name for job in jobs if any(rel not in pieces for rel in job.posts)},
-        cache_problem=cache_problem,
+        written=[(name, record_for(root / name, by_name[name].fingerprint), c) for name, c in changed],
+        errors=errors,
+        lacking={job.name for job in jobs if not failed.isdisjoint(job.posts)},
+        cache_problem=problem,
     )
+
+
+def _newest(job: FeedJob, posts: Mapping[str, Post]) -> tuple[float, str]:
+    """Files showing newer posts first (a feed's subscription document, then its pages, newest first)."""
+    return (-posts[job.posts[0]].date.timestamp() if job.posts else float("-inf"), job.name)
+
+
+def _window(jobs: Sequence[FeedJob], start: int, done: Callable[[str], bool]) -> tuple[int, list[str]]:
+    """The jobs from ``start`` whose posts not yet ready number about :data:`WINDOW`, and those posts."""
+    window: dict[str, None] = {}
+    end = start
+    while end < len(jobs) and (end == start or len(window) < WINDOW):
+        window.update((rel, None) for rel in jobs[end].posts if not done(rel))
+        end += 1
+    return end, list(window)
 
 
 @dataclass(frozen=True)
@@ -94,10 +143,10 @@ class Prepared:
 
 
 def clean_posts(
-    config: Config, posts: Sequence[Post], site: Site
+    config: Config, posts: Sequence[Post], site: Site, cleaner: Cleaner | None = None
 ) -> list[tuple[str, Content | None, PostError | None]]:
     """Read and clean each post's body; a file that vanished or broke since it was parsed is an error."""
-    cleaner = Cleaner(config.content, config.feeds, site)
+    cleaner = cleaner or Cleaner(config.content, config.feeds, site)
     out: list[tuple[str, Content | None, PostError | None]] = []
     for post in posts:
         try:
@@ -116,9 +165,10 @@ def prepare(
     cached: Mapping[str, Content],
     images: Mapping[str, Image],
     site: Site,
+    cleaner: Cleaner | None = None,
 ) -> list[Prepared]:
     """Content (cached or cleaned now) and each format's entry for every post in ``posts``."""
-    cleaned = clean_posts(config, [p for p in posts if p.rel not in cached], site)
+    cleaned = clean_posts(config, [p for p in posts if p.rel not in cached], site, cleaner)
     fresh = {rel: (content, error) for rel, content, error in cleaned}
     ready: list[tuple[Post, Content]] = []
     out: dict[str, Prepared] = {}
@@ -136,23 +186,20 @@ def prepare(
     return [out[p.rel] for p in posts]
 
 
-def write_jobs(
+def write_job(
+    batch: Batch,
     root: Path,
-    jobs: Sequence[FeedJob],
+    job: FeedJob,
     pieces: Mapping[str, dict[str, Fragment]],
-    updated: Mapping[str, datetime],
-) -> list[tuple[str, Record, bool]]:
-    """Write each job's file from prepared pieces: (name, manifest record, whether the bytes changed)."""
-    written: list[tuple[str, bool]] = []
-    with Batch() as batch:
-        for job in jobs:
-            shown = [rel for rel in job.posts if rel in pieces]
-            newest = max((updated[rel] for rel in shown), default=EPOCH)
-            data = assemble_feed(job.fmt, job.info, newest, [pieces[rel][job.fmt] for rel in shown])
-            path = root / job.name
-            changed = not same_bytes(path, data)
-            if changed:
-                batch.write(path, data)
-            written.append((job.name, changed))
-    by_name = {job.name: job for job in jobs}
-    return [(name, record_for(root / name, by_name[name].fingerprint), changed) for name, changed in written]
+    posts: Mapping[str, Post],
+) -> tuple[str, bool]:
+    """Write one file from prepared pieces (a post that could not be made ready is left out);
+    whether its bytes changed."""
+    shown = [rel for rel in job.posts if rel in pieces]
+    newest = max((posts[rel].updated for rel in shown), default=EPOCH)
+    data = assemble_feed(job.fmt, job.info, newest, [pieces[rel][job.fmt] for rel in shown])
+    path = root / job.name
+    changed = not same_bytes(path, data)
+    if changed:
+        batch.write(path, data)
+    return job.name, changed

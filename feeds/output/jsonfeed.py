@@ -51,6 +51,7 @@ def _head(info: FeedInfo) -> dict[str, Any]:
         "home_page_url": info.link,
         "feed_url": info.self_url,
         "description": info.description,
+        "next_url": _older(info),
         "icon": info.icon or info.favicon,
         "favicon": info.favicon or info.icon,
         "authors": [{"name": info.author}] if info.author else None,
@@ -58,6 +59,12 @@ def _head(info: FeedInfo) -> dict[str, Any]:
         "hubs": [{"type": "WebSub", "url": hub} for hub in info.hubs],
     }
     return {key: value for key, value in head.items() if value}
+
+
+def _older(info: FeedInfo) -> str:
+    """JSON Feed's pagination: ``next_url`` leads to the next older posts, as RFC 5005's prev-archive does
+    (the subscription feed names the newest archive page, each page the one before it)."""
+    return info.archive.prev_archive if info.archive is not None else ""
 
 
 def item(entry: Entry, language: str) -> dict[str, Any]:

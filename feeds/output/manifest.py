@@ -24,9 +24,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST = ".feeds-manifest.json"
 _VERSION = 1
-_TEMP = re.compile(
-    r"^\.(?:rss\.xml|atom\.xml|feed\.json|feeds\.opml|feeds\.html|\.feeds-manifest\.json)\..+\.tmp$"
-)
+_TEMP = re.compile(r"^\..+\.\d+-\d+\.tmp$")  # what atomic writes make: .<name>.<pid>-<n>.tmp, any feed name
 
 
 @dataclass(frozen=True)

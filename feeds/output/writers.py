@@ -29,7 +29,7 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .. import home_page
-from ..models import FeedInfo, Image
+from ..models import ArchiveLinks, FeedInfo, Image
 from ..text import xml_safe
 from .entry import EPOCH, Entry, Fragment, newest, terms
 from .entry import body as _body
@@ -157,7 +157,8 @@ def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     if large:
         fg.logo(large)
         fg.image(url=large, title=xml_safe(info.title), link=info.link)
-    fg.feeds.hubs = info.hubs
+    fg.feeds.links = head_links(info)
+    fg.feeds.archived = bool(info.archive and info.archive.page)
     return fg
 
 
@@ -216,34 +217,52 @@ def _add_image(fe: FeedEntry, entry: Entry) -> None:
 _MEDIA = "http://search.yahoo.com/mrss/"
 _DC = "http://purl.org/dc/elements/1.1/"
 _ATOM = "http://www.w3.org/2005/Atom"
+_HISTORY = "http://purl.org/syndication/history/1.0"  # RFC 5005
 _MEDIA_CONTENT = f"{{{_MEDIA}}}content"
 _MEDIA_THUMBNAIL = f"{{{_MEDIA}}}thumbnail"
 _DC_CREATOR = f"{{{_DC}}}creator"
 
 
 class _FeedExtension(BaseExtension):  # type: ignore[misc]
-    """The media namespace, and the WebSub hubs, which feedgen writes into neither format."""
+    """The media namespace, the WebSub hubs and RFC 5005's archive links: feedgen writes none of them."""
 
-    hubs: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()  # (rel, href) after the self link
+    archived: bool = False  # an archive page: <fh:archive/>
 
     def extend_ns(self) -> dict[str, str]:
         return {"media": _MEDIA}
 
     def extend_atom(self, feed: etree._Element) -> etree._Element:
-        _hub_links(feed, self.hubs)
+        _head_links(feed, self.links, self.archived)
         return feed
 
     def extend_rss(self, feed: etree._Element) -> etree._Element:
-        _hub_links(feed[0], self.hubs)
+        _head_links(feed[0], self.links, self.archived)
         return feed
 
 
-def _hub_links(parent: etree._Element, hubs: Sequence[str]) -> None:
-    """A link with ``rel="hub"`` for each hub, beside the self link and written as it is.
+def head_links(info: FeedInfo) -> tuple[tuple[str, str], ...]:
+    """The links besides self and alternate: each hub, then where the document sits among the archives."""
+    links = [("hub", hub) for hub in info.hubs]
+    archive = info.archive
+    if archive is not None:
+        if archive.page:
+            links.append(("current", archive.current))
+        links.extend((rel, href) for rel, href in _archive_rels(archive) if href)
+    return tuple(links)
+
+
+def _archive_rels(archive: ArchiveLinks) -> tuple[tuple[str, str], ...]:
+    return (("prev-archive", archive.prev_archive), ("next-archive", archive.next_archive))
+
+
+def _head_links(parent: etree._Element, links: Sequence[tuple[str, str]], archived: bool) -> None:
+    """Each link right after the self link, written as it is, and ``fh:archive`` on an archive page.
 
     feedgen writes Atom's elements without a namespace of their own (the document
     declares it) and RSS's as ``atom:link``: copying the self link's tag keeps
-    either unprefixed in Atom and ``atom:`` in RSS.
+    either unprefixed in Atom and ``atom:`` in RSS.  The history namespace is
+    declared on its one element, so feeds that are not archived do not change.
     """
     selves = [
         (i, c) for i, c in enumerate(parent) if c.get("rel") == "self" and etree.QName(c).localname == "link"
@@ -251,10 +270,14 @@ def _hub_links(parent: etree._Element, hubs: Sequence[str]) -> None:
     if not selves:
         return
     at, self_link = selves[0]
-    for offset, hub in enumerate(hubs, 1):
-        link = parent.makeelement(self_link.tag, {"href": hub, "rel": "hub"})
+    for offset, (rel, href) in enumerate(links, 1):
+        link = parent.makeelement(self_link.tag, {"href": href, "rel": rel})
         link.tail = self_link.tail
         parent.insert(at + offset, link)
+    if archived:
+        mark = parent.makeelement(f"{{{_HISTORY}}}archive", nsmap={"fh": _HISTORY})
+        mark.tail = self_link.tail
+        parent.insert(at + len(links) + 1, mark)
 
 
 class _RssExtension(BaseExtension):  # type: ignore[misc]

@@ -1,0 +1,249 @@
+"""RFC 5005 archived feeds: walking back from the subscription document finds every post once.
+
+The walk is a reader's: it starts at the feed a person subscribes to, follows
+``prev-archive`` (JSON Feed: ``next_url``) to the oldest page, and checks on the
+way what RFC 5005 asks of each page (``fh:archive``, ``current``, and a
+``next-archive`` that leads back where it came from).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from feeds.build import build
+from feeds.config import load_config
+
+from ..conftest import check_feed, check_json_feed, write_post
+
+SITE = "https://blog.example.org/"
+HISTORY = "{http://purl.org/syndication/history/1.0}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+LIMIT = 5
+
+
+def post(n: int, day: int | None = None, category: str = "Even", body: str = "") -> str:
+    day = n if day is None else day
+    when = f"2024-{1 + day // 28:02d}-{1 + day % 28:02d} 12:00:00"
+    return f"---\ntitle: Post {n}\ndate: {when}\ncategories: [{category}]\n---\n{body or f'Body {n}.'}\n"
+
+
+@pytest.fixture
+def blog(tmp_path: Path, make_config: Callable[..., Path]) -> tuple[Path, Path]:
+    """17 posts, limit 5: the site feed has 5 in its subscription document and 3 pages (5, 5, 2)."""
+    source = tmp_path / "posts"
+    for n in range(1, 18):
+        write_post(source, f"p{n:02d}.md", post(n, category="Even" if n % 2 == 0 else "Odd"))
+    feeds = {"archive": True, "limit": LIMIT, "formats": ["rss", "atom", "json"]}
+    make_config(source=str(source), feeds=feeds, site={"url": SITE, "title": "T"})
+    return tmp_path / "config.yaml", source
+
+
+def run(config: Path) -> Any:
+    return build(load_config(config))
+
+
+def local(out: Path, url: str) -> Path:
+    assert url.startswith(SITE), url
+    return out / url.removeprefix(SITE)
+
+
+def links(doc: etree._Element) -> dict[str, str]:
+    head = doc if doc.tag == f"{ATOM}feed" else doc.find("channel")
+    assert head is not None
+    return {el.get("rel", ""): el.get("href", "") for el in head if etree.QName(el).localname == "link"}
+
+
+def walk(out: Path, name: str, schema: etree.RelaxNG) -> list[str]:
+    """Every entry id from the subscription document back to the oldest page, checking each page."""
+    path, ids, came_from = out / name, [], ""  # came_from: the newer page the walk left ("" at first)
+    while True:
+        ids.extend(e.id for e in check_feed(path, schema).entries)
+        doc = etree.fromstring(path.read_bytes())
+        head = doc if doc.tag == f"{ATOM}feed" else doc.find("channel")
+        assert head is not None
+        rels = links(doc)
+        is_page = path != out / name
+        assert (head.find(f"{HISTORY}archive") is not None) == is_page, path
+        if is_page:
+            assert rels["current"] == SITE + name and local(out, rels["self"]) == path
+            assert rels.get("next-archive", "") == came_from, path  # leads back where the walk came from
+        else:
+            assert "current" not in rels and "next-archive" not in rels
+        if "prev-archive" not in rels:
+            return ids
+        came_from = rels["self"] if is_page else ""
+        path = local(out, rels["prev-archive"])
+
+
+def walk_json(out: Path, name: str, schema: Any) -> list[str]:
+    path, ids, seen = out / name, [], set()
+    while True:
+        doc = check_json_feed(path, schema)
+        ids.extend(item["id"] for item in doc["items"])
+        if "next_url" not in doc:
+            return ids
+        assert doc["next_url"] not in seen and doc["next_url"] != doc["feed_url"]  # the spec's loop rule
+        seen.add(doc["next_url"])
+        path = local(out, doc["next_url"])
+
+
+def ids_of(source: Path, category: str | None = None) -> list[str]:
+    """The permalinks of the posts in ``source`` (of ``category``), as the feeds' ids."""
+    return sorted(
+        p.stem
+        for p in source.glob("*.md")
+        if category is None or f"categories: [{category}]" in p.read_text(encoding="utf-8")
+    )
+
+
+def stems(ids: list[str]) -> list[str]:
+    return sorted(i.rstrip("/").rsplit("/", 1)[-1] for i in ids)
+
+
+def check_all(out: Path, source: Path, schema: etree.RelaxNG, json_schema: Any) -> None:
+    for folder, category in (("", None), ("categories/Even/", "Even"), ("categories/Odd/", "Odd")):
+        want = ids_of(source, category)
+        if not want:
+            assert not (out / folder).exists()
+            continue
+        for name in ("rss.xml", "atom.xml"):
+            got = walk(out, folder + name, schema)
+            assert len(got) == len(set(got)) and stems(got) == want, folder + name
+        got = walk_json(out, folder + "feed.json", json_schema)
+        assert len(got) == len(set(got)) and stems(got) == want, folder + "feed.json"
+
+
+def mtimes(out: Path) -> dict[str, int]:
+    files = (p for p in out.rglob("*") if p.is_file() and p.name != ".feeds.lock")
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in files}
+
+
+def rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {name for name, stamp in after.items() if before.get(name) != stamp}
+
+
+def test_every_post_once_from_the_subscription_document_back(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    report = run(config)
+    out = load_config(config).output
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "archive").rglob("*")) == [
+        "archive/atom",
+        "archive/atom/1.xml",
+        "archive/atom/2.xml",
+        "archive/atom/3.xml",
+        "archive/feed",
+        "archive/feed/1.json",
+        "archive/feed/2.json",
+        "archive/feed/3.json",
+        "archive/rss",
+        "archive/rss/1.xml",
+        "archive/rss/2.xml",
+        "archive/rss/3.xml",
+    ]
+    page_one = etree.parse(str(out / "archive/atom/1.xml")).getroot()
+    assert [e.findtext(f"{ATOM}title") for e in page_one.iter(f"{ATOM}entry")] == [
+        f"Post {n}"
+        for n in (5, 4, 3, 2, 1)  # the oldest posts, newest first as in any feed
+    ]
+    assert len(etree.parse(str(out / "atom.xml")).getroot().findall(f"{ATOM}entry")) == LIMIT
+    assert report.files["archive"] == {"written": 9 + 3 + 3, "unchanged": 0}  # site 3 pages, Even 1, Odd 1
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_a_new_post_rewrites_its_subscription_documents_and_the_newest_page(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    before = mtimes(out)
+    write_post(source, "p18.md", post(18, category="Even"))  # archived: site 5, 5, 3; Even 4
+    run(config)
+    changed = rewritten(before, mtimes(out))
+    feeds = {f"{d}{n}" for d in ("", "categories/Even/") for n in ("rss.xml", "atom.xml", "feed.json")}
+    kinds = (("rss", "xml"), ("atom", "xml"), ("feed", "json"))
+    pages = {f"archive/{f}/3.{e}" for f, e in kinds} | {
+        f"categories/Even/archive/{f}/1.{e}" for f, e in kinds
+    }
+    assert changed == feeds | pages | {"feeds.html", "feeds.opml", ".feeds-manifest.json"}
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_a_new_page_links_its_older_neighbour_forward(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    for n in range(18, 21):  # site: 20 posts, 15 archived, page 3 full
+        write_post(source, f"p{n}.md", post(n))
+    run(config)
+    assert "next-archive" not in links(etree.parse(str(out / "archive/atom/3.xml")).getroot())
+    before = mtimes(out)
+    write_post(source, "p21.md", post(21))
+    run(config)
+    changed = {n for n in rewritten(before, mtimes(out)) if n.startswith("archive/atom/")}
+    assert changed == {"archive/atom/3.xml", "archive/atom/4.xml"}  # page 3 gains its next-archive, once
+    assert links(etree.parse(str(out / "archive/atom/3.xml")).getroot())["next-archive"].endswith("/4.xml")
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_an_edit_rewrites_only_the_page_it_is_on(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    before = mtimes(out)
+    write_post(source, "p07.md", post(7, category="Odd", body="Edited."))  # site page 2, Odd page 1
+    run(config)
+    changed = {n for n in rewritten(before, mtimes(out)) if "archive" in n}
+    want = {"archive/{}/2.{}", "categories/Odd/archive/{}/1.{}"}
+    assert changed == {
+        w.format(f, e) for w in want for f, e in (("rss", "xml"), ("atom", "xml"), ("feed", "json"))
+    }
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_deleted_and_backdated_posts_leave_every_post_once(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    (source / "p03.md").unlink()
+    write_post(source, "p99.md", post(99, day=0, category="Odd"))  # older than every other post
+    os.utime(source / "p10.md")  # looked at again, unchanged
+    run(config)
+    check_all(out, source, atom_schema, json_schema)
+    first = etree.parse(str(out / "archive/atom/1.xml")).getroot()
+    assert first.findall(f"{ATOM}entry")[-1].findtext(f"{ATOM}title") == "Post 99"
+    for n in range(1, 17):  # and down to fewer posts than one page: the pages go
+        (source / f"p{n:02d}.md").unlink(missing_ok=True)
+    run(config)
+    assert not (out / "archive").exists() and not (out / "categories/Odd/archive").exists()
+    assert "prev-archive" not in links(etree.parse(str(out / "atom.xml")).getroot())
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_turned_off_the_pages_are_removed(blog: tuple[Path, Path], make_config: Callable[..., Path]) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    make_config(
+        source=str(source), feeds={"archive": False, "limit": LIMIT}, site={"url": SITE, "title": "T"}
+    )
+    report = run(config)
+    assert not list(out.rglob("archive")) and "archive" not in report.files
+    assert "prev-archive" not in links(etree.parse(str(out / "atom.xml")).getroot())
+    manifest = json.loads((out / ".feeds-manifest.json").read_text(encoding="utf-8"))
+    assert not [n for n in manifest["files"] if "archive/" in n]
