@@ -161,3 +161,28 @@ def test_a_new_hub_rewrites_every_feed(tmp_path: Path, make_config: Callable[...
     report = build(load_config(tmp_path / "config.yaml"), offline=True)
     assert report.feeds_written == FEEDS
     assert b'<atom:link href="https://hub.example/" rel="hub"/>' in (config.output / "rss.xml").read_bytes()
+
+
+def test_archive_pages_are_not_announced(
+    hub: HTTPServer, tmp_path: Path, make_config: Callable[..., Path]
+) -> None:
+    hub.expect_request("/archive-hub", method="POST").respond_with_data("", status=204)
+    path = blog(tmp_path, make_config, [hub.url_for("/archive-hub")])
+    make_config(
+        source=str(tmp_path / "posts"),
+        websub={"hubs": [hub.url_for("/archive-hub")]},
+        feeds={"archive": True, "limit": 1, "formats": ["atom", "json"]},
+    )
+    config = load_config(path)
+    build(config)
+    assert list(config.output.glob("archive/atom/*.xml"))  # the site feed has pages
+    # Only this test's requests: an earlier test's slow hub may log its request late.
+    mine = [parse_qs(r.get_data(as_text=True)) for r, _ in hub.log if r.path == "/archive-hub"]
+    announced = sorted(url for ping in mine for url in ping["hub.url"])
+    assert announced == sorted(
+        url_of(p.relative_to(config.output).as_posix())
+        for p in config.output.rglob("*")
+        if p.name in ("atom.xml", "feed.json") and "archive" not in p.parts
+    )
+    page = json.loads((config.output / "archive/feed/1.json").read_bytes())
+    assert page["hubs"] == [{"type": "WebSub", "url": hub.url_for("/archive-hub")}]  # named, never pinged
