@@ -3,7 +3,8 @@
 The only package that knows about caches (``postcache``, ``contentcache``) and
 worker processes (``parallel``).  ``pipeline.build`` runs the stages in order:
 scan the source, read the posts that changed (``read``), plan the feeds
-(``planning``), clean and render what those feeds show (``render``), write.
+(``planning``), clean and render what those feeds show (``render``), write what
+changed (``writing``), and say what was done (``report``).
 ``oneoff`` is the same pipeline for ``feeds convert``, with no cache and no lock.
 """
 
@@ -18,17 +19,18 @@ if TYPE_CHECKING:
     from .oneoff import STDIN as STDIN
     from .oneoff import convert as convert
     from .oneoff import list_categories as list_categories
-    from .pipeline import BuildReport as BuildReport
     from .pipeline import build as build
     from .progress import NO_PROGRESS as NO_PROGRESS
     from .progress import Advance as Advance
     from .progress import Progress as Progress
+    from .report import BuildReport as BuildReport
 
 _EXPORTS = {
     "filters": ("rule_name",),
     "oneoff": ("STDIN", "convert", "list_categories"),
-    "pipeline": ("BuildReport", "build"),
+    "pipeline": ("build",),
     "progress": ("NO_PROGRESS", "Advance", "Progress"),
+    "report": ("BuildReport",),
 }
 __all__ = exported(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

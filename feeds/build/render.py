@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ..config import Config
@@ -77,7 +78,7 @@ def write_share(
     window of them (each feed's page around one date), so memory stays bounded
     by the feeds, not by the posts.
     """
-    ordered = sorted(jobs, key=lambda job: _newest(job, posts))
+    ordered = sorted(jobs, key=partial(newest_first_key, posts))
     last = {rel: i for i, job in enumerate(ordered) for rel in job.posts}
     cleaner = Cleaner(config.content, config.feeds, site)
     pieces: dict[str, dict[str, Fragment]] = {}
@@ -116,7 +117,7 @@ def write_share(
     )
 
 
-def _newest(job: FeedJob, posts: Mapping[str, Post]) -> tuple[float, str]:
+def newest_first_key(posts: Mapping[str, Post], job: FeedJob) -> tuple[float, str]:
     """Files showing newer posts first (a feed's subscription document, then its pages, newest first)."""
     return (-posts[job.posts[0]].date.timestamp() if job.posts else float("-inf"), job.name)
 

@@ -208,3 +208,34 @@ def test_partition_shares_a_flat_tree() -> None:
     assert all(where[f"categories/c{c}/rss.xml"] == where[f"categories/c{c}/atom.xml"] for c in range(20))
     work = [len({r for j in g for r in j.posts}) for g in groups]
     assert len(groups) == 4 and max(work) <= 1.5 * min(work), work
+
+
+def test_archive_pages_are_shared_by_date_so_few_posts_render_twice() -> None:
+    """A site of 2,000 posts in 4 categories, pages of 20: runs of dates, not feeds, make the shares."""
+    from feeds.build.archive import pages
+    from feeds.build.planning import partition, partition_by_date
+    from feeds.models import FeedInfo, FeedJob
+
+    info = FeedInfo("t", "l", "s", "d", "en", "a")
+    dates = {f"p{i:04d}": float(i) for i in range(2000)}  # p1999 the newest
+    newest = sorted(dates, key=lambda rel: -dates[rel])
+    feeds = {"": newest} | {f"categories/c{c}/": [r for r in newest if int(r[1:]) % 4 == c] for c in range(4)}
+    jobs = []
+    for folder, rels in feeds.items():
+        for n, page in enumerate(pages(rels[20:], 20), 1):  # type: ignore[arg-type]
+            jobs += [FeedJob(f"{folder}archive/{f}/{n}.xml", f, info, page, "") for f in ("rss", "atom")]
+
+    def key(job: FeedJob) -> tuple[float, str]:
+        return (-dates[job.posts[0]], job.name)
+
+    by_date = partition_by_date(jobs, 4, key)
+    assert sorted(j.name for g in by_date for j in g) == sorted(j.name for j in jobs)  # each once
+    assert partition_by_date(jobs, 1, key) == [sorted(jobs, key=key)] and partition_by_date([], 4, key) == []
+
+    def rendered(groups: list[list[FeedJob]]) -> int:  # posts rendered, summed over the shares
+        return sum(len({r for j in g for r in j.posts}) for g in groups)
+
+    work = [sum(len(j.posts) + 1 for j in g) for g in by_date]
+    assert len(by_date) == 4 and max(work) <= 1.3 * min(work), work
+    assert rendered(by_date) <= 1.1 * 1980  # 1,980 posts archived: a few render twice
+    assert rendered(partition(jobs, 4)) > 1.5 * 1980  # by feed: the site's pages spread over every share
