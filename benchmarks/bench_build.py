@@ -103,7 +103,7 @@ def bench(n: int, rounds: int, root: Path, extra: str = "") -> dict[str, tuple[f
             f.write(f"\n<p>edit {i}</p>\n")
         results["one post changed"].append(run(config))
         added = posts / f"added {i}.md"
-        now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())  # UTC, read in Asia/Shanghai: in the past
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())  # newer than every post, even mtime-dated
         added.write_text(f"---\ntitle: Added {i}\ndate: {now}\ncategories: [{category}]\n---\nNew.\n")
         results["one post added"].append(run(config, written))
         added.unlink()
