@@ -13,7 +13,7 @@ makes them (it stops before any plan exists), nor loads their writers.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..config import Config
@@ -91,21 +91,32 @@ def link_site_pages(config: Config, root: Path, found: Sequence[Listing]) -> int
 def kind_of(config: Config, name: str) -> str:
     """What a file under the output folder is, for ``--json``: a format, ``archive`` (a page of
     one), ``opml`` or ``index``."""
-    if name == OPML_NAME:
-        return "opml"
-    if name == INDEX_NAME:
-        return "index"
-    parts = name.split("/")
-    if len(parts) >= 3 and parts[-3] == ARCHIVE_DIR and parts[-1].partition(".")[0].isdigit():
-        return "archive"
-    base = parts[-1]
-    return next((fmt for fmt in config.feeds.formats if file_name(config, fmt) == base), "other")
+    return _kinds(config)(name)
+
+
+def _kinds(config: Config) -> Callable[[str], str]:
+    """:func:`kind_of` for many names: the formats' file names looked up once, not per name."""
+    by_base = {file_name(config, fmt): fmt for fmt in config.feeds.formats}
+    by_base |= {OPML_NAME: "opml", INDEX_NAME: "index"}
+
+    def kind(name: str) -> str:
+        folder, _, base = name.rpartition("/")
+        return "archive" if _page(folder, base) else by_base.get(base, "other")
+
+    return kind
+
+
+def _page(folder: str, base: str) -> bool:
+    """An archive page: ``<n>.<ext>`` in ``archive/<format>/``."""
+    parent = folder.rpartition("/")[0]
+    return base.partition(".")[0].isdigit() and (parent == ARCHIVE_DIR or parent.endswith("/" + ARCHIVE_DIR))
 
 
 def count_kinds(config: Config, names: Iterable[str], written: set[str]) -> dict[str, dict[str, int]]:
     """For ``--json``: how many files of each kind were written and how many were left as they were."""
+    kind = _kinds(config)
     counts: dict[str, dict[str, int]] = {}
-    for name in sorted(names):
-        tally = counts.setdefault(kind_of(config, name), {"written": 0, "unchanged": 0})
+    for name in names:
+        tally = counts.setdefault(kind(name), {"written": 0, "unchanged": 0})
         tally["written" if name in written else "unchanged"] += 1
-    return counts
+    return dict(sorted(counts.items()))
