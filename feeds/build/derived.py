@@ -62,7 +62,8 @@ def render_derived(config: Config, found: Sequence[Listing]) -> dict[str, bytes]
         owner = site.author or site.title
         out[OPML_NAME] = render_opml(f"{site.title} feeds", owner, found, config.feeds.opml_format, newest)
     if config.feeds.index:
-        out[INDEX_NAME] = render_index(site.title, site.description, site.language, found)
+        opml = OPML_NAME if config.feeds.opml else ""
+        out[INDEX_NAME] = render_index(site.title, site.description, site.language, found, opml)
     return out
 
 

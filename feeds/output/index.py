@@ -57,8 +57,11 @@ _SCRIPT = """\
 """
 
 
-def render_index(title: str, description: str, language: str, listings: Sequence[Listing]) -> bytes:
-    """The page's bytes: ``title``, ``description`` and ``language`` are the site's."""
+def render_index(
+    title: str, description: str, language: str, listings: Sequence[Listing], opml: str = ""
+) -> bytes:
+    """The page's bytes: ``title``, ``description`` and ``language`` are the site's; ``opml``, the
+    subscription list's name under the output folder when one is written, offered as one import."""
     forests = tree(listings)
     site = [node.listing for node in forests.get("site", [])]
     parts = [
@@ -69,7 +72,7 @@ def render_index(title: str, description: str, language: str, listings: Sequence
         *(_alternate(x.title, f) for x in site for f in x.files),
         f"<style>\n{_STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{_t(title)}</h1>\n",
         f"<p>{_t(description)}</p>\n" if description else "",
-        f"<p>{len(listings)} feeds, each in {_formats(listings)}.</p>\n</header>\n",
+        f"<p>{len(listings)} feeds, each in {_formats(listings)}.{_import(opml)}</p>\n</header>\n",
         '<form id="search" role="search" hidden><label for="filter">Filter feeds</label><br>',
         '<input id="filter" type="search" autocomplete="off"> <output id="shown"></output></form>\n',
         "<main>\n",
@@ -104,6 +107,12 @@ def _item(node: Node) -> Iterator[str]:
             yield from _item(child)
         yield "</ul>\n"
     yield "</li>\n"
+
+
+def _import(opml: str) -> str:
+    if not opml:
+        return ""
+    return f' <a href="{_a(href(opml))}" type="text/x-opml" id="opml">All of them as one OPML list</a>.'
 
 
 def _alternate(title: str, f: FeedFile) -> str:

@@ -95,3 +95,15 @@ def test_a_build_with_nothing_to_do_loads_none_of_their_writers(
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_index_offers_the_opml_list_only_when_there_is_one(
+    tmp_path: Path, make_config: Callable[..., Path]
+) -> None:
+    source = copy_blog(tmp_path)
+    out = load_config(make_config(source=str(source))).output
+    build(load_config(tmp_path / "config.yaml"))
+    assert 'href="feeds.opml"' in (out / "feeds.html").read_text(encoding="utf-8")
+    make_config(source=str(source), feeds={"opml": False})
+    build(load_config(tmp_path / "config.yaml"))
+    assert "feeds.opml" not in (out / "feeds.html").read_text(encoding="utf-8")

@@ -86,7 +86,7 @@ def test_the_page_loads_cleanly_and_links_every_feed_once(
 ) -> None:
     problems: list[str] = []
     page = open_page(browser, site, problems)
-    hrefs = page.eval_on_selector_all("a", "els => els.map(e => e.href)")  # type: ignore[attr-defined]
+    hrefs = page.eval_on_selector_all("main a", "els => els.map(e => e.href)")  # type: ignore[attr-defined]
     targets = [Path(unquote(urlsplit(h).path)) for h in hrefs]
     assert all(urlsplit(h).scheme == "file" for h in hrefs)
     assert all(t.is_file() and t.is_relative_to(site) for t in targets), [
@@ -94,6 +94,9 @@ def test_the_page_loads_cleanly_and_links_every_feed_once(
     ]
     assert len(targets) == len(set(targets)) == len(feed_files(site)) == 18  # one link per feed file
     assert set(targets) == feed_files(site)
+    every = page.eval_on_selector_all("a", "els => els.map(e => e.href)")  # type: ignore[attr-defined]
+    [opml] = set(every) - set(hrefs)  # besides the feeds, one link: the whole list to import
+    assert Path(unquote(urlsplit(opml).path)) == site / "feeds.opml"
     head = page.eval_on_selector_all(  # type: ignore[attr-defined]
         "head link[rel=alternate]", "els => els.map(e => [e.type, e.href])"
     )
