@@ -74,14 +74,15 @@ class Plan:
 
 
 def plan_links(listings: Sequence[Listing]) -> Plan:
-    """The site's feeds for every page; each category's feeds for its own ``index.html``."""
+    """The site's feeds for every page; each category's (tag's, author's) feeds for its own
+    ``index.html``, where Hexo writes a category's and a tag's page when the folders agree."""
     site: tuple[Link, ...] = ()
     pages: dict[str, tuple[Link, ...]] = {}
     for listing in listings:
         links = tuple(_link(listing.title, f.fmt, f.url) for f in listing.files)
         if listing.kind == "site":
             site = links
-        elif listing.kind == "category":
+        else:
             pages["/".join((*listing.folder, "index.html"))] = links
     return Plan(site, pages)
 

@@ -155,3 +155,14 @@ def test_a_killed_runs_temporary_page_is_removed(site: Path, tmp_path: Path) -> 
     left.write_bytes(b"half")
     build(load_config(config_file(tmp_path)))
     assert not left.exists()
+
+
+def test_a_tag_page_gets_its_tag_feed(site: Path, tmp_path: Path) -> None:
+    page = site / "tags" / "trains" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_bytes(PLAIN % b"trains")
+    path = config_file(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + "  tags: true\n", encoding="utf-8")
+    build(load_config(path))
+    tag = ("link", "alternate", ATOM, f"{SITE}tags/trains/atom.xml", "Field Notes · #trains")
+    assert inserted(PLAIN % b"trains", page.read_bytes()) == [site_link(), tag]
