@@ -57,6 +57,16 @@ def test_fenced_code_as_hexo_finds_it(body: str, expected: str) -> None:
     assert "```" not in html
 
 
+def test_a_fence_ends_the_list_item_and_paragraph_before_it() -> None:
+    # Hexo's block is an HTML comment when marked sees it, which no paragraph or list item continues
+    # over: the text after it is a new paragraph, and "2." cannot open a list there.
+    html = html_of("1. **First**\n   - detail\n```js\nx\n```\nMore text.\n2. **Second**\n")
+    assert "<p>More text.<br>\n2. <strong>Second</strong></p>" in html, html
+    assert html.index("</ol>") < html.index("<figure>")
+    indented = html_of("Text:\n\n    ```\n    x\n    ```\n")  # a fence indented as code: still Hexo's block
+    assert "<pre><code>x</code></pre>" in indented and "FEEDSCODE" not in indented, indented
+
+
 def test_a_fence_in_a_comment_or_unclosed_stays_as_written() -> None:
     assert extract("<!--\n```\nx\n```\n-->")[1] is None
     assert extract("````\nnever closed\n```\n")[1] is None  # a longer fence is closed only by its own
