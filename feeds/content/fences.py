@@ -13,7 +13,7 @@ tags inside are text.  A fence inside an HTML comment, or with
 show: a ``<pre><code>`` with its language class, in a ``<figure>`` with the
 caption) and :func:`restore` puts it back after rendering, as Hexo does with
 its ``<hexoPostRenderCodeBlock>``.  The token is an HTML comment, as Hexo's
-``<!--code\uFFFC0-->`` is, because Markdown reads it as a block of HTML: it
+``<!--code…-->`` is, because Markdown reads it as a block of HTML: it
 ends a paragraph or a list item it follows (a bare word would be lazily
 continued into them), so the text after a block starts a new paragraph, where
 ``2. Next`` stays text as on the blog.  Closing fences are looked up by position
