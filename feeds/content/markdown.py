@@ -7,11 +7,15 @@ ellipsis; markdown-it's own replacements such as ``(c)`` are left out, as
 marked has none).  Raw HTML passes through here on purpose; the content
 cleaner sanitises the result exactly as it does an HTML body.
 
-Differences from marked that remain: strikethrough is ``<s>``, not ``<del>``;
-headings carry no ``id`` (the sanitiser drops ids anyway); smartypants runs
-on markdown-it's runs of text, which end only at inline markup, where marked's
-also end before a ``!``, ``[``, ``*``, ``_``, ``~`` or ``<`` that starts none
-(a quote right after such a character can open in marked and close here).
+Strikethrough (``~a~``, ``~~a~~``) and inline tag names (``<variable_name>``)
+follow marked's rules, not CommonMark's: see :func:`_marked_del` and
+:func:`_marked_tag`.
+
+Differences from marked that remain: headings carry no ``id`` (the sanitiser
+drops ids anyway); smartypants runs on markdown-it's runs of text, which end
+only at inline markup, where marked's also end before a ``!``, ``[``, ``*``,
+``_``, ``~`` or ``<`` that starts none (a quote right after such a character
+can open in marked and close here).
 """
 
 from __future__ import annotations
@@ -52,7 +56,10 @@ def _renderer(options: Options) -> MarkdownIt:
     gfm, breaks, autolink, smartypants = options
     md = MarkdownIt("commonmark", {"html": True, "linkify": autolink, "breaks": breaks})
     if gfm:
-        md.enable(["table", "strikethrough"]).use(tasklists_plugin)
+        # marked's strikethrough, not markdown-it's (which takes `~~` alone, by delimiter runs)
+        md.enable("table").use(tasklists_plugin)
+        md.inline.ruler.before("emphasis", "marked_del", _marked_del)
+    md.inline.ruler.before("html_inline", "marked_tag", _marked_tag)
     if autolink:
         # marked links what starts with http(s):// or www., not any word with a dot (README.md,
         # johndoe.github.io), and shows the address as written, not percent-decoded.
@@ -81,6 +88,57 @@ def _www_length(self: Any, text: str, pos: int) -> int:
 
 def _www_url(self: Any, match: Any) -> None:
     match.url = "http://" + match.url
+
+
+# marked's GFM strikethrough: one or two tildes, the same number closing, no space just inside; the
+# text between is found lazily, across code spans, emphasis and lines, before any of them is parsed.
+_DEL = re.compile(r"(~~?)(?=[^\s~])((?:\\.|[^\\])*?(?:\\.|[^\s~\\]))\1(?=[^~]|\Z)")
+_TILDES = re.compile("~+")
+
+
+def _marked_del(state: Any, silent: bool) -> bool:
+    """``~gone~`` and ``~~gone~~`` as marked strikes them through (``~/.profile, ~/.zshrc`` too)."""
+    pos = state.pos
+    if state.src[pos] != "~":
+        return False
+    m = _DEL.match(state.src, pos, state.posMax)
+    if m is None:  # marked's text takes the whole run of tildes, so none of them opens a later one
+        run = _TILDES.match(state.src, pos, state.posMax)
+        assert run is not None
+        if not silent:
+            state.pending += run[0]
+        state.pos = run.end()
+        return True
+    if not silent:
+        state.push("s_open", "del", 1).markup = m[1]
+        end = state.posMax
+        state.pos, state.posMax = m.start(2), m.end(2)
+        state.md.inline.tokenize(state)
+        state.posMax = end
+        state.push("s_close", "del", -1).markup = m[1]
+    state.pos = m.end()
+    return True
+
+
+# marked's inline tag names take `_` (and a closing one `:`), which CommonMark's do not: marked passes
+# `<variable_name>` on as HTML, so the browser (and the cleaner) hides it; markdown-it would show it.
+_ATTRIBUTE = r"""\s+[a-zA-Z:_][\w.:-]*(?:\s*=\s*"[^"]*"|\s*=\s*'[^']*'|\s*=\s*[^\s"'=<>`]+)?"""
+_MARKED_TAG = re.compile(
+    rf"</[a-zA-Z][\w-]*[_:][\w:-]*\s*>|<[a-zA-Z][\w-]*_[\w-]*(?:{_ATTRIBUTE})*?\s*/?>", re.ASCII
+)
+
+
+def _marked_tag(state: Any, silent: bool) -> bool:
+    """A tag whose name only marked reads as one; the rest are markdown-it's own ``html_inline``."""
+    if state.src[state.pos] != "<":
+        return False
+    m = _MARKED_TAG.match(state.src, state.pos, state.posMax)
+    if m is None:
+        return False
+    if not silent:
+        state.push("html_inline", "", 0).content = m[0]
+    state.pos = m.end()
+    return True
 
 
 def _smartypants(state: Any) -> None:

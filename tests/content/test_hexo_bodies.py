@@ -154,3 +154,24 @@ def test_blockquote_cites_as_hexo_does() -> None:
         "x\n{% endblockquote %}"
     )
     assert ">Welcome to Island</a>" in titled and "<strong>Seth Godin</strong>" in titled
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # marked's GFM strikethrough: one tilde or two, lazily to the first closing one
+        ("That was~quick~ enough", "That was<del>quick</del> enough"),
+        ("See ~/.bashrc,~/.zshrc", "See <del>/.bashrc,</del>/.zshrc"),
+        ("~~gone~~ and ~~~kept~", "<del>gone</del> and ~~~kept~"),  # a run of three opens nothing
+        ("a ~ b ~c", "a ~ b ~c"),  # a space just inside the tilde: no strikethrough
+        ("[a~b~](https://e.example/)", ">a<del>b</del></a>"),
+    ],
+)
+def test_strikethrough_as_marked_reads_it(body: str, expected: str) -> None:
+    assert expected in html_of(body)
+
+
+def test_a_tag_name_with_an_underscore_is_html_as_in_marked() -> None:
+    # marked passes <variable_name> on as a tag, which a browser (and the cleaner) hides
+    html = html_of("Mark it as <variable_name> in the URL; <b>bold</b> stays, a < b too.")
+    assert html == "<p>Mark it as  in the URL; <b>bold</b> stays, a &lt; b too.</p>", html
