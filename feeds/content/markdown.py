@@ -60,6 +60,7 @@ def _renderer(options: Options) -> MarkdownIt:
         md.enable("table").use(tasklists_plugin)
         md.inline.ruler.before("emphasis", "marked_del", _marked_del)
     md.inline.ruler.before("html_inline", "marked_tag", _marked_tag)
+    md.block.ruler.before("paragraph", "marked_list_end", _marked_list_end, {"alt": ["paragraph"]})
     if autolink:
         # marked links what starts with http(s):// or www., not any word with a dot (README.md,
         # johndoe.github.io), and shows the address as written, not percent-decoded.
@@ -101,7 +102,9 @@ def _marked_del(state: Any, silent: bool) -> bool:
     pos = state.pos
     if state.src[pos] != "~":
         return False
-    m = _DEL.match(state.src, pos, state.posMax)
+    # silent: a link's text being measured, which marked finds before its strikethrough (a `~` in
+    # the text must not run past the `]`)
+    m = None if silent else _DEL.match(state.src, pos, state.posMax)
     if m is None:  # marked's text takes the whole run of tildes, so none of them opens a later one
         run = _TILDES.match(state.src, pos, state.posMax)
         assert run is not None
@@ -109,13 +112,12 @@ def _marked_del(state: Any, silent: bool) -> bool:
             state.pending += run[0]
         state.pos = run.end()
         return True
-    if not silent:
-        state.push("s_open", "del", 1).markup = m[1]
-        end = state.posMax
-        state.pos, state.posMax = m.start(2), m.end(2)
-        state.md.inline.tokenize(state)
-        state.posMax = end
-        state.push("s_close", "del", -1).markup = m[1]
+    state.push("s_open", "del", 1).markup = m[1]
+    end = state.posMax
+    state.pos, state.posMax = m.start(2), m.end(2)
+    state.md.inline.tokenize(state)
+    state.posMax = end
+    state.push("s_close", "del", -1).markup = m[1]
     state.pos = m.end()
     return True
 
@@ -139,6 +141,19 @@ def _marked_tag(state: Any, silent: bool) -> bool:
         state.push("html_inline", "", 0).content = m[0]
     state.pos = m.end()
     return True
+
+
+_HTML_LINE = re.compile(r"<(?:[a-z].*>|!--)", re.IGNORECASE)
+
+
+def _marked_list_end(state: Any, line: int, end: int, silent: bool) -> bool:
+    """A line less indented than a list item's text that starts with a tag or ``<!--`` ends the item
+    in marked, where CommonMark would continue its paragraph lazily; what follows is then outside
+    the list (``<br/>`` then ``2. Next``: the "2." is text).  Only ever a paragraph's terminator."""
+    if not silent or state.blkIndent == 0 or not 0 <= state.sCount[line] < min(state.blkIndent, 4):
+        return False
+    start = state.bMarks[line] + state.tShift[line]
+    return _HTML_LINE.match(state.src, start, state.eMarks[line]) is not None
 
 
 def _smartypants(state: Any) -> None:

@@ -165,6 +165,8 @@ def test_blockquote_cites_as_hexo_does() -> None:
         ("~~gone~~ and ~~~kept~", "<del>gone</del> and ~~~kept~"),  # a run of three opens nothing
         ("a ~ b ~c", "a ~ b ~c"),  # a space just inside the tilde: no strikethrough
         ("[a~b~](https://e.example/)", ">a<del>b</del></a>"),
+        # a link's text ends at its `]`, whatever tilde is in it or in its title
+        ('[a ~me](https://e.example/ "a ~me~")', '">a ~me</a>'),
     ],
 )
 def test_strikethrough_as_marked_reads_it(body: str, expected: str) -> None:
@@ -175,3 +177,11 @@ def test_a_tag_name_with_an_underscore_is_html_as_in_marked() -> None:
     # marked passes <variable_name> on as a tag, which a browser (and the cleaner) hides
     html = html_of("Mark it as <variable_name> in the URL; <b>bold</b> stays, a < b too.")
     assert html == "<p>Mark it as  in the URL; <b>bold</b> stays, a &lt; b too.</p>", html
+
+
+def test_a_tag_line_ends_a_list_as_in_marked() -> None:
+    # marked ends a list item at a less indented line that opens with a tag; the paragraph after
+    # the list is not a list, so its "2." is text, as on the blog
+    html = html_of("1. **Get it**\n   - download\n<span></span>\n2. **Unpack it**\n   with tar\n")
+    assert "</ol>\n<p>" in html and "2. <strong>Unpack it</strong>" in html, html
+    assert "<li>download</li>" in html
