@@ -185,3 +185,39 @@ def test_a_tag_line_ends_a_list_as_in_marked() -> None:
     html = html_of("1. **Get it**\n   - download\n<span></span>\n2. **Unpack it**\n   with tar\n")
     assert "</ol>\n<p>" in html and "2. <strong>Unpack it</strong>" in html, html
     assert "<li>download</li>" in html
+
+
+def test_links_off_the_site_alone_carry_a_rel() -> None:
+    body = (
+        "[own](/x/) [page](https://b.example/blog/y/) [out](https://o.example/)\n"
+        "[mail](mailto:a@b.example) [top](#t)\n\n"
+        '<a href="https://o.example/2" rel="opener me">raw</a> <a rel="nofollow noopener">no address</a>'
+        ' <a href="/z/" rel="nofollow">mine</a>'
+    )
+    html = html_of(body)
+    for own in (
+        'href="https://b.example/x/">own',
+        'href="https://b.example/blog/y/">page',
+        '">mail',
+        '">top',
+    ):
+        assert own in html, html
+    assert '<a href="https://o.example/" rel="noopener noreferrer">out</a>' in html
+    assert '<a href="https://o.example/2" rel="noopener noreferrer">raw</a>' in html  # ours, not the post's
+    assert '<a rel="nofollow noopener">no address</a>' in html  # known words only: nothing to follow anyway
+    assert '<a href="https://b.example/z/">mine</a>' in html  # the site's own link: no rel at all
+
+
+def test_external_nofollow_and_internal_hosts() -> None:
+    post = Post("p.md", "p.md", "T", WHEN, WHEN, LINK, LINK, body_format="markdown")
+    content = ContentConfig(external_nofollow=True, internal_hosts=("CDN.example.net",))
+    body = "[out](https://o.example/) [cdn](https://cdn.example.net/f) [own](https://b.example/)\n\n<iframe src='https://v.example/p'></iframe>"
+    html = Cleaner(content, FeedsConfig(), SITE).render(post, body).html
+    assert '<a href="https://o.example/" rel="noopener external nofollow noreferrer">out</a>' in html
+    assert (
+        '<a href="https://cdn.example.net/f">cdn</a>' in html
+        and '<a href="https://b.example/">own</a>' in html
+    )
+    assert (
+        '<a href="https://v.example/p" rel="noopener external nofollow noreferrer">' in html
+    )  # an iframe's link
