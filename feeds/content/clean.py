@@ -27,7 +27,7 @@ from ..config import ContentConfig, FeedsConfig
 from ..errors import ConfigError
 from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
-from ..urls import absolute, is_http
+from ..urls import absolute, host, is_http
 from . import fences, markdown, tags
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
@@ -204,7 +204,7 @@ class Cleaner:
         """The link's ``rel``, ours and not the author's: ``external_rel`` on an http(s) link to a host
         that is not the site's own, nothing on the rest (the site's pages, ``#part``, ``mailto:``)."""
         href = link.get("href") or ""
-        external = href[:4] == "http" and (urlsplit(href).hostname or "") not in self.own_hosts
+        external = href[:4] == "http" and (not self.own_hosts or host(href) not in self.own_hosts)
         if external:
             link.set("rel", self.external_rel)
         elif "rel" in link.attrib:
