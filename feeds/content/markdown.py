@@ -61,6 +61,10 @@ def _renderer(options: Options) -> MarkdownIt:
         md.inline.ruler.before("emphasis", "marked_del", _marked_del)
     md.inline.ruler.before("html_inline", "marked_tag", _marked_tag)
     md.block.ruler.before("paragraph", "marked_list_end", _marked_list_end, {"alt": ["paragraph"]})
+    # ends what markdown-it's own heading ends
+    md.block.ruler.before(
+        "heading", "marked_heading", _marked_heading, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
     if autolink:
         # marked links what starts with http(s):// or www., not any word with a dot (README.md,
         # johndoe.github.io), and shows the address as written, not percent-decoded.
@@ -154,6 +158,33 @@ def _marked_list_end(state: Any, line: int, end: int, silent: bool) -> bool:
         return False
     start = state.bMarks[line] + state.tShift[line]
     return _HTML_LINE.match(state.src, start, state.eMarks[line]) is not None
+
+
+# marked's heading: the #s end at any white space, a non-ASCII one too ("####\u3000Title", common in
+# CJK posts), where CommonMark wants a space or a tab; only that case is left to this rule.
+_WIDE_HEADING = re.compile(r"(#{1,6})[^\S \t\n]")
+_CLOSING = re.compile(r"(?:^| )#+$")  # closing #s after a plain space, as marked strips them
+
+
+def _marked_heading(state: Any, line: int, end: int, silent: bool) -> bool:
+    """An ATX heading whose #s a non-ASCII space follows, as marked reads it (and its closing #s)."""
+    if state.sCount[line] - state.blkIndent >= 4:
+        return False
+    start, stop = state.bMarks[line] + state.tShift[line], state.eMarks[line]
+    m = _WIDE_HEADING.match(state.src, start, stop)
+    if m is None:
+        return False
+    if silent:
+        return True
+    text = _CLOSING.sub("", state.src[m.end(1) : stop].strip()).strip()
+    tag = f"h{len(m[1])}"
+    state.line = line + 1
+    opening = state.push("heading_open", tag, 1)
+    opening.markup, opening.map = m[1], [line, state.line]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = text, [line, state.line], []
+    state.push("heading_close", tag, -1).markup = m[1]
+    return True
 
 
 def _smartypants(state: Any) -> None:

@@ -221,3 +221,10 @@ def test_external_nofollow_and_internal_hosts() -> None:
     assert (
         '<a href="https://v.example/p" rel="noopener external nofollow noreferrer">' in html
     )  # an iframe's link
+
+
+def test_a_heading_after_a_wide_space_as_marked_reads_it() -> None:
+    # "####" then an ideographic space: a heading in marked (and on the blog), text in CommonMark
+    html = html_of("Intro\n####\u3000Scale #\nBody text\n\n#\u3000Top\u3000#")
+    assert "<p>Intro</p>\n<h4>Scale</h4>\n<p>Body text</p>" in html, html
+    assert "<h1>Top\u3000#</h1>" in html  # closing #s go only after a plain space
