@@ -134,30 +134,42 @@ _MARKED_TAG = re.compile(
 )
 
 
+# marked's declaration needs white space after its name (`<!DOCTYPE html>`); `<!DOCTYPE>` is text.
+_DECLARATION = re.compile(r"<![a-zA-Z]+(\s)?")
+
+
 def _marked_tag(state: Any, silent: bool) -> bool:
-    """A tag whose name only marked reads as one; the rest are markdown-it's own ``html_inline``."""
+    """A tag whose name only marked reads as one, and a declaration it does not read as one; the rest
+    is markdown-it's own ``html_inline``."""
     if state.src[state.pos] != "<":
         return False
     m = _MARKED_TAG.match(state.src, state.pos, state.posMax)
     if m is None:
-        return False
+        declaration = _DECLARATION.match(state.src, state.pos, state.posMax)
+        if declaration is None or declaration[1]:
+            return False
+        if not silent:
+            state.pending += "<"  # as text, so that html_inline does not take it either
+        state.pos += 1
+        return True
     if not silent:
         state.push("html_inline", "", 0).content = m[0]
     state.pos = m.end()
     return True
 
 
-_HTML_LINE = re.compile(r"<(?:[a-z].*>|!--)", re.IGNORECASE)
+_ITEM_END = re.compile(r"<(?:[a-z].*>|!--)|#", re.IGNORECASE)
 
 
 def _marked_list_end(state: Any, line: int, end: int, silent: bool) -> bool:
-    """A line less indented than a list item's text that starts with a tag or ``<!--`` ends the item
-    in marked, where CommonMark would continue its paragraph lazily; what follows is then outside
-    the list (``<br/>`` then ``2. Next``: the "2." is text).  Only ever a paragraph's terminator."""
+    """A line less indented than a list item's text that starts with a tag, ``<!--`` or ``#`` ends
+    the item in marked, where CommonMark would continue its paragraph lazily; what follows is then
+    outside the list (``<br/>`` or ``#note`` then ``2. Next``: the "2." is text).  Only ever a
+    paragraph's terminator."""
     if not silent or state.blkIndent == 0 or not 0 <= state.sCount[line] < min(state.blkIndent, 4):
         return False
     start = state.bMarks[line] + state.tShift[line]
-    return _HTML_LINE.match(state.src, start, state.eMarks[line]) is not None
+    return _ITEM_END.match(state.src, start, state.eMarks[line]) is not None
 
 
 # marked's heading: the #s end at any white space, a non-ASCII one too ("####\u3000Title", common in

@@ -177,6 +177,8 @@ def test_a_tag_name_with_an_underscore_is_html_as_in_marked() -> None:
     # marked passes <variable_name> on as a tag, which a browser (and the cleaner) hides
     html = html_of("Mark it as <variable_name> in the URL; <b>bold</b> stays, a < b too.")
     assert html == "<p>Mark it as  in the URL; <b>bold</b> stays, a &lt; b too.</p>", html
+    # and a declaration is one only with white space after its name
+    assert html_of("# Doctype<!DOCTYPE>\n\nx") == "<h1>Doctype&lt;!DOCTYPE&gt;</h1>\n<p>x</p>"
 
 
 def test_a_tag_line_ends_a_list_as_in_marked() -> None:
@@ -185,6 +187,8 @@ def test_a_tag_line_ends_a_list_as_in_marked() -> None:
     html = html_of("1. **Get it**\n   - download\n<span></span>\n2. **Unpack it**\n   with tar\n")
     assert "</ol>\n<p>" in html and "2. <strong>Unpack it</strong>" in html, html
     assert "<li>download</li>" in html
+    hashed = html_of("1. adb shell\n2. mount -o remount\n#mount -o rw\n3. cp a b\n")  # a `#` line too
+    assert "</ol>\n<p>#mount -o rw<br>\n3. cp a b</p>" in hashed, hashed
 
 
 def test_links_off_the_site_alone_carry_a_rel() -> None:
