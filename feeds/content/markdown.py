@@ -7,9 +7,12 @@ ellipsis; markdown-it's own replacements such as ``(c)`` are left out, as
 marked has none).  Raw HTML passes through here on purpose; the content
 cleaner sanitises the result exactly as it does an HTML body.
 
-Strikethrough (``~a~``, ``~~a~~``) and inline tag names (``<variable_name>``)
-follow marked's rules, not CommonMark's: see :func:`_marked_del` and
-:func:`_marked_tag`.
+Where marked parts from CommonMark, marked's rule is followed (each checked
+against Hexo's own output of public blogs): strikethrough with one tilde or
+two (:func:`_marked_del`), tag names with ``_`` and declarations
+(:func:`_marked_tag`), list items that end at a less indented tag or ``#``
+line (:func:`_marked_list_end`), and headings after a non-ASCII space
+(:func:`_marked_heading`).
 
 Differences from marked that remain: headings carry no ``id`` (the sanitiser
 drops ids anyway); smartypants runs on markdown-it's runs of text, which end
@@ -61,7 +64,7 @@ def _renderer(options: Options) -> MarkdownIt:
         md.inline.ruler.before("emphasis", "marked_del", _marked_del)
     md.inline.ruler.before("html_inline", "marked_tag", _marked_tag)
     md.block.ruler.before("paragraph", "marked_list_end", _marked_list_end, {"alt": ["paragraph"]})
-    # ends what markdown-it's own heading ends
+    # it interrupts what markdown-it's own heading interrupts
     md.block.ruler.before(
         "heading", "marked_heading", _marked_heading, {"alt": ["paragraph", "reference", "blockquote"]}
     )
