@@ -77,20 +77,17 @@ def extract(body: str) -> tuple[str, Fenced | None]:
 def restore(rendered: str, fenced: Fenced | None) -> str:
     """Put each block's HTML where its token landed: the comment, or the comment escaped where the
     block was indented into a code block (Hexo restores ``&lt;!--code…--&gt;`` too)."""
-    return restore_tokens(rendered, "FEEDSCODE", fenced, comment=True)
+    return restore_tokens(rendered, "FEEDSCODE", fenced)
 
 
-def restore_tokens(
-    rendered: str, prefix: str, tokens: tuple[str, list[str]] | None, *, comment: bool = False
-) -> str:
-    """Replace each ``<prefix><nonce>N<i>X`` token (``comment``: in ``<!--…-->``) with the i-th piece;
-    a token alone in a paragraph replaces the paragraph (a block's HTML must not sit in a ``<p>``)."""
+def restore_tokens(rendered: str, prefix: str, tokens: tuple[str, list[str]] | None) -> str:
+    """Replace each ``<prefix><nonce>N<i>X`` token, bare or in an HTML comment (escaped too, in code),
+    with the i-th piece; a token alone in a paragraph replaces the paragraph (a block's HTML must
+    not sit in a ``<p>``)."""
     if tokens is None:
         return rendered
     nonce, pieces = tokens
-    token = f"{prefix}{nonce}N(\\d+)X"
-    if comment:
-        token = f"(?:<|&lt;)!--{token}--(?:>|&gt;)"
+    token = f"(?:(?:<|&lt;)!--)?{prefix}{nonce}N(\\d+)X(?:--(?:>|&gt;))?"
     found = re.compile(f"<p>\\s*{token}\\s*</p>|{token}")
     return found.sub(lambda m: pieces[int(m[1] or m[2])], rendered)
 

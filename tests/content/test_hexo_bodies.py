@@ -232,3 +232,17 @@ def test_a_heading_after_a_wide_space_as_marked_reads_it() -> None:
     html = html_of("Intro\n####\u3000Scale #\nBody text\n\n#\u3000Top\u3000#")
     assert "<p>Intro</p>\n<h4>Scale</h4>\n<p>Body text</p>" in html, html
     assert "<h1>Top\u3000#</h1>" in html  # closing #s go only after a plain space
+
+
+def test_a_tag_that_starts_a_line_is_a_block_as_in_hexo() -> None:
+    # Hexo's placeholder for a tag is an HTML comment: at the start of a line it ends the list item
+    # above it, and the indented line after it is code (checked with Hexo 8 on a post like this one)
+    html = html_of("1. First step\n{% asset_img pic.png A picture %}\n    - indented after a tag\n2. Second\n")
+    assert html.startswith("<ol>\n<li>First step</li>\n</ol>\n<img src="), html
+    assert "<pre><code>- indented after a tag\n</code></pre>\n<ol start=\"2\">" in html
+    # an unknown tag there shows nothing, but ends the list item all the same
+    assert "</ul>\n\n<pre><code>- next" in html_of("- one\n{% figure wide a.png %}\n    - next\n")
+    # inside a line a tag is a word, so a link's address keeps it (Hexo's own comment breaks it)
+    assert '<a href="https://b.example/blog/2021/01/01/p/notes.pdf">notes</a>' in html_of(
+        "See [notes]({% asset_path notes.pdf %})."
+    )
