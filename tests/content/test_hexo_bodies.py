@@ -237,7 +237,7 @@ def test_a_heading_after_a_wide_space_as_marked_reads_it() -> None:
 def test_a_tag_that_starts_a_line_is_a_block_as_in_hexo() -> None:
     # Hexo's placeholder for a tag is an HTML comment: at the start of a line it ends the list item
     # above it, and the indented line after it is code (checked with Hexo 8 on a post like this one)
-    html = html_of("1. First step\n{% asset_img pic.png A picture %}\n    - indented after a tag\n2. Second\n")
+    html = html_of("1. First step\n{% asset_img pic.png A picture %}\n    - indented after a tag\n2. Next\n")
     assert html.startswith("<ol>\n<li>First step</li>\n</ol>\n<img src="), html
     assert "<pre><code>- indented after a tag\n</code></pre>\n<ol start=\"2\">" in html
     # an unknown tag there shows nothing, but ends the list item all the same
