@@ -239,7 +239,7 @@ def test_a_tag_that_starts_a_line_is_a_block_as_in_hexo() -> None:
     # above it, and the indented line after it is code (checked with Hexo 8 on a post like this one)
     html = html_of("1. First step\n{% asset_img pic.png A picture %}\n    - indented after a tag\n2. Next\n")
     assert html.startswith("<ol>\n<li>First step</li>\n</ol>\n<img src="), html
-    assert "<pre><code>- indented after a tag\n</code></pre>\n<ol start=\"2\">" in html
+    assert '<pre><code>- indented after a tag\n</code></pre>\n<ol start="2">' in html
     # an unknown tag there shows nothing, but ends the list item all the same
     assert "</ul>\n\n<pre><code>- next" in html_of("- one\n{% figure wide a.png %}\n    - next\n")
     # inside a line a tag is a word, so a link's address keeps it (Hexo's own comment breaks it)
