@@ -246,3 +246,9 @@ def test_a_tag_that_starts_a_line_is_a_block_as_in_hexo() -> None:
     assert '<a href="https://b.example/blog/2021/01/01/p/notes.pdf">notes</a>' in html_of(
         "See [notes]({% asset_path notes.pdf %})."
     )
+
+
+def test_a_tag_in_code_that_markdown_made_stays_as_written() -> None:
+    # lines indented after a tag line are code; a tag on one of them is shown as written, as in Hexo
+    html = html_of("1. one\n{% figure a.png %}\n    - code\n    {% asset_img b.png B %}\n    more\n")
+    assert "<pre><code>- code\n{% asset_img b.png B %}\nmore\n</code></pre>" in html, html
