@@ -94,9 +94,39 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
         for key, ours in _MARKED.items():
             if isinstance(marked.get(key), bool):
                 put(f"content.{ours}", marked[key], f"marked.{key}")
+    _external_link(hexo, put)
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
     return out, sources
+
+
+def _external_link(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:
+    """hexo-renderer-marked's ``external_link`` and Hexo's own, as far as a feed has a use for them.
+
+    ``nofollow`` (marked's) puts "external nofollow" in the rel of links off the site; the
+    ``exclude`` hosts of both are the site's own, whose links carry no rel.  ``enable`` and
+    ``field`` only add ``target="_blank"``, and a reader decides where a link opens.
+    """
+    marked = hexo.get("marked")
+    sections = (
+        ("marked.external_link", marked.get("external_link") if isinstance(marked, dict) else None),
+        ("external_link", hexo.get("external_link")),
+    )
+    hosts: list[str] = []
+    sources = []
+    for name, section in sections:
+        if not isinstance(section, dict):
+            continue
+        if name.startswith("marked.") and isinstance(section.get("nofollow"), bool):
+            put("content.external_nofollow", section["nofollow"], f"{name}.nofollow")
+        exclude = section.get("exclude")
+        listed: list[Any] = exclude if isinstance(exclude, list) else [exclude]
+        named = [h.strip() for h in listed if isinstance(h, str) and h.strip()]
+        if named:
+            hosts += [h for h in named if h not in hosts]
+            sources.append(f"{name}.exclude")
+    if hosts:
+        put("content.internal_hosts", hosts, ", ".join(sources))
 
 
 def _site(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:

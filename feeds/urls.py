@@ -143,3 +143,14 @@ def is_http(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def host(url: str) -> str:
+    """An absolute URL's host, lower case ("" for none): one urlsplit per host and port, not per link
+    (the cleaner asks it of every link in every body)."""
+    return _netloc_host(url.split("/", 3)[2] if url.count("/") >= 2 else "")
+
+
+@lru_cache(maxsize=1024)
+def _netloc_host(netloc: str) -> str:
+    return urlsplit(f"//{netloc}").hostname or ""

@@ -131,6 +131,8 @@ class ContentConfig:
     autolink: bool = True  # bare URLs become links
     smartypants: bool = True  # curly quotes, en and em dashes, the ellipsis
     prepend_root: bool = True  # a Markdown image's path (/a.png, a.png) is on the site's root URL
+    external_nofollow: bool = False  # links off the site get rel="external nofollow" too (external_link)
+    internal_hosts: tuple[str, ...] = ()  # hosts whose links count as the site's own (external_link.exclude)
 
 
 @dataclass(frozen=True)

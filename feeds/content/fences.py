@@ -12,7 +12,11 @@ tags inside are text.  A fence inside an HTML comment, or with
 :func:`extract` replaces each block with a token (HTML a feed reader can
 show: a ``<pre><code>`` with its language class, in a ``<figure>`` with the
 caption) and :func:`restore` puts it back after rendering, as Hexo does with
-its ``<hexoPostRenderCodeBlock>``.  Closing fences are looked up by position
+its ``<hexoPostRenderCodeBlock>``.  The token is an HTML comment, as Hexo's
+``<!--code…-->`` is, because Markdown reads it as a block of HTML: it
+ends a paragraph or a list item it follows (a bare word would be lazily
+continued into them), so the text after a block starts a new paragraph, where
+``2. Next`` stays text as on the blog.  Closing fences are looked up by position
 (one pass over the lines, a bisect per block), so a post of many unclosed
 fences costs a linear scan, not one scan to the end per fence as a lazy
 regular expression would.
@@ -64,24 +68,26 @@ def extract(body: str) -> tuple[str, Fenced | None]:
         else:
             pieces.append(_block(body[m.end() : close.start()], start, args))
             newlines = close[0][len(close[0].rstrip("\n")) :]
-            out.append(f"{body[at : m.start()]}{start}FEEDSCODE{nonce}N{len(pieces) - 1}X{newlines}")
+            out.append(f"{body[at : m.start()]}{start}<!--FEEDSCODE{nonce}N{len(pieces) - 1}X-->{newlines}")
         at = close.end()
     out.append(body[at:])
     return ("".join(out), (nonce, pieces)) if pieces else (body, None)
 
 
 def restore(rendered: str, fenced: Fenced | None) -> str:
-    """Put each block's HTML where its token landed (a token alone in a paragraph replaces it)."""
+    """Put each block's HTML where its token landed: the comment, or the comment escaped where the
+    block was indented into a code block (Hexo restores ``&lt;!--code…--&gt;`` too)."""
     return restore_tokens(rendered, "FEEDSCODE", fenced)
 
 
 def restore_tokens(rendered: str, prefix: str, tokens: tuple[str, list[str]] | None) -> str:
-    """Replace each ``<prefix><nonce>N<i>X`` token with the i-th piece; a token alone in a paragraph
-    replaces the paragraph (a block's HTML must not sit inside a ``<p>``)."""
+    """Replace each ``<prefix><nonce>N<i>X`` token, bare or in an HTML comment (escaped too, in code),
+    with the i-th piece; a token alone in a paragraph replaces the paragraph (a block's HTML must
+    not sit in a ``<p>``)."""
     if tokens is None:
         return rendered
     nonce, pieces = tokens
-    token = f"{prefix}{nonce}N(\\d+)X"
+    token = f"(?:(?:<|&lt;)!--)?{prefix}{nonce}N(\\d+)X(?:--(?:>|&gt;))?"
     found = re.compile(f"<p>\\s*{token}\\s*</p>|{token}")
     return found.sub(lambda m: pieces[int(m[1] or m[2])], rendered)
 

@@ -7,11 +7,18 @@ ellipsis; markdown-it's own replacements such as ``(c)`` are left out, as
 marked has none).  Raw HTML passes through here on purpose; the content
 cleaner sanitises the result exactly as it does an HTML body.
 
-Differences from marked that remain: strikethrough is ``<s>``, not ``<del>``;
-headings carry no ``id`` (the sanitiser drops ids anyway); smartypants runs
-on markdown-it's runs of text, which end only at inline markup, where marked's
-also end before a ``!``, ``[``, ``*``, ``_``, ``~`` or ``<`` that starts none
-(a quote right after such a character can open in marked and close here).
+Where marked parts from CommonMark, marked's rule is followed (each checked
+against Hexo's own output of public blogs): strikethrough with one tilde or
+two (:func:`_marked_del`), tag names with ``_`` and declarations
+(:func:`_marked_tag`), list items that end at a less indented tag or ``#``
+line (:func:`_marked_list_end`), and headings after a non-ASCII space
+(:func:`_marked_heading`).
+
+Differences from marked that remain: headings carry no ``id`` (the sanitiser
+drops ids anyway); smartypants runs on markdown-it's runs of text, which end
+only at inline markup, where marked's also end before a ``!``, ``[``, ``*``,
+``_``, ``~`` or ``<`` that starts none (a quote right after such a character
+can open in marked and close here).
 """
 
 from __future__ import annotations
@@ -52,7 +59,15 @@ def _renderer(options: Options) -> MarkdownIt:
     gfm, breaks, autolink, smartypants = options
     md = MarkdownIt("commonmark", {"html": True, "linkify": autolink, "breaks": breaks})
     if gfm:
-        md.enable(["table", "strikethrough"]).use(tasklists_plugin)
+        # marked's strikethrough, not markdown-it's (which takes `~~` alone, by delimiter runs)
+        md.enable("table").use(tasklists_plugin)
+        md.inline.ruler.before("emphasis", "marked_del", _marked_del)
+    md.inline.ruler.before("html_inline", "marked_tag", _marked_tag)
+    md.block.ruler.before("paragraph", "marked_list_end", _marked_list_end, {"alt": ["paragraph"]})
+    # it interrupts what markdown-it's own heading interrupts
+    md.block.ruler.before(
+        "heading", "marked_heading", _marked_heading, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
     if autolink:
         # marked links what starts with http(s):// or www., not any word with a dot (README.md,
         # johndoe.github.io), and shows the address as written, not percent-decoded.
@@ -81,6 +96,110 @@ def _www_length(self: Any, text: str, pos: int) -> int:
 
 def _www_url(self: Any, match: Any) -> None:
     match.url = "http://" + match.url
+
+
+# marked's GFM strikethrough: one or two tildes, the same number closing, no space just inside; the
+# text between is found lazily, across code spans, emphasis and lines, before any of them is parsed.
+_DEL = re.compile(r"(~~?)(?=[^\s~])((?:\\.|[^\\])*?(?:\\.|[^\s~\\]))\1(?=[^~]|\Z)")
+_TILDES = re.compile("~+")
+
+
+def _marked_del(state: Any, silent: bool) -> bool:
+    """``~gone~`` and ``~~gone~~`` as marked strikes them through (``~/.profile, ~/.zshrc`` too)."""
+    pos = state.pos
+    if state.src[pos] != "~":
+        return False
+    # silent: a link's text being measured, which marked finds before its strikethrough (a `~` in
+    # the text must not run past the `]`)
+    m = None if silent else _DEL.match(state.src, pos, state.posMax)
+    if m is None:  # marked's text takes the whole run of tildes, so none of them opens a later one
+        run = _TILDES.match(state.src, pos, state.posMax)
+        assert run is not None
+        if not silent:
+            state.pending += run[0]
+        state.pos = run.end()
+        return True
+    state.push("s_open", "del", 1).markup = m[1]
+    end = state.posMax
+    state.pos, state.posMax = m.start(2), m.end(2)
+    state.md.inline.tokenize(state)
+    state.posMax = end
+    state.push("s_close", "del", -1).markup = m[1]
+    state.pos = m.end()
+    return True
+
+
+# marked's inline tag names take `_` (and a closing one `:`), which CommonMark's do not: marked passes
+# `<variable_name>` on as HTML, so the browser (and the cleaner) hides it; markdown-it would show it.
+_ATTRIBUTE = r"""\s+[a-zA-Z:_][\w.:-]*(?:\s*=\s*"[^"]*"|\s*=\s*'[^']*'|\s*=\s*[^\s"'=<>`]+)?"""
+_MARKED_TAG = re.compile(
+    rf"</[a-zA-Z][\w-]*[_:][\w:-]*\s*>|<[a-zA-Z][\w-]*_[\w-]*(?:{_ATTRIBUTE})*?\s*/?>", re.ASCII
+)
+
+
+# marked's declaration needs white space after its name (`<!DOCTYPE html>`); `<!DOCTYPE>` is text.
+_DECLARATION = re.compile(r"<![a-zA-Z]+(\s)?")
+
+
+def _marked_tag(state: Any, silent: bool) -> bool:
+    """A tag whose name only marked reads as one, and a declaration it does not read as one; the rest
+    is markdown-it's own ``html_inline``."""
+    if state.src[state.pos] != "<":
+        return False
+    m = _MARKED_TAG.match(state.src, state.pos, state.posMax)
+    if m is None:
+        declaration = _DECLARATION.match(state.src, state.pos, state.posMax)
+        if declaration is None or declaration[1]:
+            return False
+        if not silent:
+            state.pending += "<"  # as text, so that html_inline does not take it either
+        state.pos += 1
+        return True
+    if not silent:
+        state.push("html_inline", "", 0).content = m[0]
+    state.pos = m.end()
+    return True
+
+
+_ITEM_END = re.compile(r"<(?:[a-z].*>|!--)|#", re.IGNORECASE)
+
+
+def _marked_list_end(state: Any, line: int, end: int, silent: bool) -> bool:
+    """A line less indented than a list item's text that starts with a tag, ``<!--`` or ``#`` ends
+    the item in marked, where CommonMark would continue its paragraph lazily; what follows is then
+    outside the list (``<br/>`` or ``#note`` then ``2. Next``: the "2." is text).  Only ever a
+    paragraph's terminator."""
+    if not silent or state.blkIndent == 0 or not 0 <= state.sCount[line] < min(state.blkIndent, 4):
+        return False
+    start = state.bMarks[line] + state.tShift[line]
+    return _ITEM_END.match(state.src, start, state.eMarks[line]) is not None
+
+
+# marked's heading: the #s end at any white space, a non-ASCII one too ("####\u3000Title", common in
+# CJK posts), where CommonMark wants a space or a tab; only that case is left to this rule.
+_WIDE_HEADING = re.compile(r"(#{1,6})[^\S \t\n]")
+_CLOSING = re.compile(r"(?:^| )#+$")  # closing #s after a plain space, as marked strips them
+
+
+def _marked_heading(state: Any, line: int, end: int, silent: bool) -> bool:
+    """An ATX heading whose #s a non-ASCII space follows, as marked reads it (and its closing #s)."""
+    if state.sCount[line] - state.blkIndent >= 4:
+        return False
+    start, stop = state.bMarks[line] + state.tShift[line], state.eMarks[line]
+    m = _WIDE_HEADING.match(state.src, start, stop)
+    if m is None:
+        return False
+    if silent:
+        return True
+    text = _CLOSING.sub("", state.src[m.end(1) : stop].strip()).strip()
+    tag = f"h{len(m[1])}"
+    state.line = line + 1
+    opening = state.push("heading_open", tag, 1)
+    opening.markup, opening.map = m[1], [line, state.line]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = text, [line, state.line], []
+    state.push("heading_close", tag, -1).markup = m[1]
+    return True
 
 
 def _smartypants(state: Any) -> None:

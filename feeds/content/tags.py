@@ -46,6 +46,11 @@ MAX_WARNED = 32  # unknown tag names reported by one process; more are counted a
 _warned: set[str] = set()  # unknown tag names already reported by this process
 
 Render = Callable[[str], str]  # Markdown (or HTML) of a block tag's content -> HTML
+# What may come before a tag on its line for it to start a block.  Hexo's placeholder for every tag
+# is an HTML comment, which Markdown reads as a block of HTML there: it ends the list item or
+# paragraph above, and an indented line after it is code.  Elsewhere a word stands in, which a
+# link's address keeps (Hexo's own comment breaks `[a]({% asset_path a.pdf %})` into "!--swig…").
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:(?:>[ \t]*)+|[-*+][ \t]+|[0-9]+[.)][ \t]+)?$")
 _NO_SITE = Site()
 
 
@@ -55,16 +60,20 @@ class _Expansion:
     base: str  # the post's asset folder URL: asset_* tags
     site: Site
     pieces: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # each tag as written, for a token that lands in code
     # A token no body holds: the text a post could write ("FEEDSTAG7X") must stay text.
     nonce: str = field(default_factory=lambda: secrets.token_hex(6))
     depth: int = 0
 
-    def token(self, piece: str) -> str:
+    def token(self, piece: str, source: str, *, block: bool = False) -> str:
+        """A word, or with ``block`` an HTML comment as Hexo's ``<!--swig…-->`` is (see _LINE_START)."""
         self.pieces.append(piece)
-        return f"FEEDSTAG{self.nonce}N{len(self.pieces) - 1}X"
+        self.sources.append(source)
+        token = f"FEEDSTAG{self.nonce}N{len(self.pieces) - 1}X"
+        return f"<!--{token}-->" if block else token
 
 
-Tagged = tuple[str, list[str]]  # the nonce of a body's tokens, and the HTML each stands for
+Tagged = tuple[str, list[str], list[str]]  # the nonce of a body's tokens, the HTML of each, its source
 
 
 def expand(
@@ -82,12 +91,20 @@ def expand(
     return _expand_tags(_COMMENT.sub("", body), state, _CODE if markdown else None), (
         state.nonce,
         state.pieces,
+        state.sources,
     )
 
 
 def restore(rendered: str, tagged: Tagged | None) -> str:
-    """Put each tag's HTML where its token landed (a token alone in a paragraph replaces it)."""
-    return restore_tokens(rendered, "FEEDSTAG", tagged)
+    """Put each tag's HTML where its token landed (a token alone in a paragraph replaces it), and the
+    tag as written where Markdown made its line code (indented after a tag line), as Hexo shows it."""
+    if tagged is None:
+        return rendered
+    nonce, pieces, sources = tagged
+    if "&lt;!--FEEDSTAG" in rendered:
+        in_code = re.compile(f"&lt;!--FEEDSTAG{nonce}N(\\d+)X--&gt;")
+        rendered = in_code.sub(lambda m: html.escape(sources[int(m[1])], quote=False), rendered)
+    return restore_tokens(rendered, "FEEDSTAG", (nonce, pieces))
 
 
 def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = None) -> str:
@@ -118,7 +135,10 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
             inner, at = None, m.end()
         else:
             inner, at = text[m.end() : closing.start()], closing.end()
-        out.append(_one(name, args, inner, state))
+        block = code is not None and _LINE_START.search(
+            text, max(0, text.rfind("\n", 0, m.start())), m.start()
+        )
+        out.append(_one(name, args, inner, state, text[m.start() : at], block=block is not None))
     state.depth -= 1
     out.append(text[at:])
     return "".join(out)
@@ -131,9 +151,9 @@ def _first_after(ends: tuple[list[int], list[re.Match[str]]] | None, start: int)
     return ends[1][i] if i < len(ends[1]) else None
 
 
-def _one(name: str, args: str, inner: str | None, state: _Expansion) -> str:
-    if name == "raw":
-        return state.token(inner or "")  # as written, not Markdown: Hexo sets it aside before rendering
+def _one(name: str, args: str, inner: str | None, state: _Expansion, source: str, *, block: bool) -> str:
+    if name == "raw":  # as written, not Markdown: Hexo sets it aside before rendering
+        return state.token(inner or "", source, block=block)
     if name.startswith("end"):
         return ""  # a stray closing tag
     words = _words(args)
@@ -145,9 +165,11 @@ def _one(name: str, args: str, inner: str | None, state: _Expansion) -> str:
             log.log(
                 level, "tag plugin %r is not one feeds renders: its content is kept, the tag dropped", name
             )
-        return _expand_tags(inner, state) if inner is not None else ""
+        if inner is None:  # nothing to show, but where it starts a line it still ends a block
+            return state.token("", source, block=True) if block else ""
+        return _expand_tags(inner, state)
     content = _expand_tags(inner, state) if inner is not None else ""
-    return state.token(renderer(words, content, state))
+    return state.token(renderer(words, content, state), source, block=block)
 
 
 def _words(args: str) -> list[str]:

@@ -35,6 +35,13 @@ from ..yamltext import YAMLProblem, load
 _OPENING = re.compile(r"^(?:-{3,}|;{3,})")
 _CLOSED = re.compile(r"^([\s\S]+?)\n(-{3,}|;{3,})\n?([\s\S]*)")
 _LEADING_TABS = re.compile(r"\n(\t+)")
+_BLANK_LINES = re.compile(r"^(?:[^\S\n]*\n)+")
+
+
+def _body(text: str) -> str:
+    """The body without blank lines around it; its first line keeps its indentation, which makes
+    a Markdown code block in Hexo (a body that opens with an indented line shows it as code)."""
+    return _BLANK_LINES.sub("", text, count=1).rstrip()
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -61,10 +68,10 @@ def split(text: str) -> tuple[str | None, str, str]:
         if end == -1:
             return None, text, ""  # an opening separator that never closes: all body, as in Hexo
         body = end + 1 + len(separator)
-        return text[start + 1 : end], text[body + text.startswith("\n", body) :].strip(), separator
+        return text[start + 1 : end], _body(text[body + text.startswith("\n", body) :]), separator
     m = _CLOSED.match(text)
     if m:
-        return m[1], (m[3] or "").strip(), m[2]
+        return m[1], _body(m[3] or ""), m[2]
     return None, text, ""
 
 

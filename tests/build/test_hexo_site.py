@@ -275,3 +275,31 @@ def test_marked_options_of_the_hexo_config(blog: Path) -> None:
         f"{ATOM}content"
     )
     assert content is not None and "Hexo's theme" in content  # straight quote: smartypants off
+
+
+def test_external_link_options_of_the_hexo_config(blog: Path) -> None:
+    config = blog / "_config.yml"
+    config.write_text(
+        config.read_text()
+        + "marked:\n  external_link:\n    enable: true\n    nofollow: true\n"
+        + "    exclude: ['cdn.example.net']\n"
+        + "external_link:\n  enable: true\n  field: post\n  exclude: friends.example.com\n"
+    )
+    post = (
+        "---\ntitle: Links out\ndate: 2021-01-08 00:00:00\n---\n"
+        "[Home](/about/), [mine](https://notes.example.org/x/), [theirs](https://other.example.com/),\n"
+        "[assets](https://cdn.example.net/a.png), [a friend](https://friends.example.com/)\n"
+    )
+    (blog / "source" / "_posts" / "links-out.md").write_text(post)
+    lines = CliRunner().invoke(main, ["config"]).stdout.splitlines()
+    assert "content.external_nofollow = true\t# _config.yml: marked.external_link.nofollow" in lines
+    hosts = '["cdn.example.net", "friends.example.com"]'
+    assert any(line.startswith(f"content.internal_hosts = {hosts}") for line in lines), lines
+    CliRunner().invoke(main, ["build"])
+    content = _entries(blog / "public" / "atom.xml")["Links out"].findtext(f"{ATOM}content") or ""
+    assert '<a href="https://notes.example.org/about/">Home</a>' in content  # the site's own: no rel
+    assert '<a href="https://notes.example.org/x/">mine</a>' in content
+    nofollow = 'rel="noopener external nofollow noreferrer"'
+    assert f'<a href="https://other.example.com/" {nofollow}>theirs</a>' in content
+    assert '<a href="https://cdn.example.net/a.png">assets</a>' in content  # excluded hosts are the site's
+    assert '<a href="https://friends.example.com/">a friend</a>' in content

@@ -160,7 +160,7 @@ def test_markdown_bodies() -> None:
         "<div onclick='x'>raw</div>\n"
     )
     out = render(body)
-    assert "<h1>Head</h1>" in out.html and "<em>text</em>" in out.html and "<s>gone</s>" in out.html
+    assert "<h1>Head</h1>" in out.html and "<em>text</em>" in out.html and "<del>gone</del>" in out.html
     assert "<table>" in out.html and "<td>1</td>" in out.html
     assert "<div>raw</div>" in out.html and "onclick" not in out.html
     assert render("<p>looks like html</p>", fmt="markdown").html == "<p>looks like html</p>"

@@ -57,6 +57,16 @@ def test_fenced_code_as_hexo_finds_it(body: str, expected: str) -> None:
     assert "```" not in html
 
 
+def test_a_fence_ends_the_list_item_and_paragraph_before_it() -> None:
+    # Hexo's block is an HTML comment when marked sees it, which no paragraph or list item continues
+    # over: the text after it is a new paragraph, and "2." cannot open a list there.
+    html = html_of("1. **First**\n   - detail\n```js\nx\n```\nMore text.\n2. **Second**\n")
+    assert "<p>More text.<br>\n2. <strong>Second</strong></p>" in html, html
+    assert html.index("</ol>") < html.index("<figure>")
+    indented = html_of("Text:\n\n    ```\n    x\n    ```\n")  # a fence indented as code: still Hexo's block
+    assert "<pre><code>x</code></pre>" in indented and "FEEDSCODE" not in indented, indented
+
+
 def test_a_fence_in_a_comment_or_unclosed_stays_as_written() -> None:
     assert extract("<!--\n```\nx\n```\n-->")[1] is None
     assert extract("````\nnever closed\n```\n")[1] is None  # a longer fence is closed only by its own
@@ -144,3 +154,101 @@ def test_blockquote_cites_as_hexo_does() -> None:
         "x\n{% endblockquote %}"
     )
     assert ">Welcome to Island</a>" in titled and "<strong>Seth Godin</strong>" in titled
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # marked's GFM strikethrough: one tilde or two, lazily to the first closing one
+        ("That was~quick~ enough", "That was<del>quick</del> enough"),
+        ("See ~/.bashrc,~/.zshrc", "See <del>/.bashrc,</del>/.zshrc"),
+        ("~~gone~~ and ~~~kept~", "<del>gone</del> and ~~~kept~"),  # a run of three opens nothing
+        ("a ~ b ~c", "a ~ b ~c"),  # a space just inside the tilde: no strikethrough
+        ("[a~b~](https://e.example/)", ">a<del>b</del></a>"),
+        # a link's text ends at its `]`, whatever tilde is in it or in its title
+        ('[a ~me](https://e.example/ "a ~me~")', '">a ~me</a>'),
+    ],
+)
+def test_strikethrough_as_marked_reads_it(body: str, expected: str) -> None:
+    assert expected in html_of(body)
+
+
+def test_a_tag_name_with_an_underscore_is_html_as_in_marked() -> None:
+    # marked passes <variable_name> on as a tag, which a browser (and the cleaner) hides
+    html = html_of("Mark it as <variable_name> in the URL; <b>bold</b> stays, a < b too.")
+    assert html == "<p>Mark it as  in the URL; <b>bold</b> stays, a &lt; b too.</p>", html
+    # and a declaration is one only with white space after its name
+    assert html_of("# Doctype<!DOCTYPE>\n\nx") == "<h1>Doctype&lt;!DOCTYPE&gt;</h1>\n<p>x</p>"
+
+
+def test_a_tag_line_ends_a_list_as_in_marked() -> None:
+    # marked ends a list item at a less indented line that opens with a tag; the paragraph after
+    # the list is not a list, so its "2." is text, as on the blog
+    html = html_of("1. **Get it**\n   - download\n<span></span>\n2. **Unpack it**\n   with tar\n")
+    assert "</ol>\n<p>" in html and "2. <strong>Unpack it</strong>" in html, html
+    assert "<li>download</li>" in html
+    hashed = html_of("1. adb shell\n2. mount -o remount\n#mount -o rw\n3. cp a b\n")  # a `#` line too
+    assert "</ol>\n<p>#mount -o rw<br>\n3. cp a b</p>" in hashed, hashed
+
+
+def test_links_off_the_site_alone_carry_a_rel() -> None:
+    body = (
+        "[own](/x/) [page](https://b.example/blog/y/) [out](https://o.example/)\n"
+        "[mail](mailto:a@b.example) [top](#t)\n\n"
+        '<a href="https://o.example/2" rel="opener me">raw</a> <a rel="nofollow noopener">no address</a>'
+        ' <a href="/z/" rel="nofollow">mine</a>'
+    )
+    html = html_of(body)
+    for own in (
+        'href="https://b.example/x/">own',
+        'href="https://b.example/blog/y/">page',
+        '">mail',
+        '">top',
+    ):
+        assert own in html, html
+    assert '<a href="https://o.example/" rel="noopener noreferrer">out</a>' in html
+    assert '<a href="https://o.example/2" rel="noopener noreferrer">raw</a>' in html  # ours, not the post's
+    assert '<a rel="nofollow noopener">no address</a>' in html  # known words only: nothing to follow anyway
+    assert '<a href="https://b.example/z/">mine</a>' in html  # the site's own link: no rel at all
+
+
+def test_external_nofollow_and_internal_hosts() -> None:
+    post = Post("p.md", "p.md", "T", WHEN, WHEN, LINK, LINK, body_format="markdown")
+    content = ContentConfig(external_nofollow=True, internal_hosts=("CDN.example.net",))
+    body = "[out](https://o.example/) [cdn](https://cdn.example.net/f) [own](https://b.example/)\n\n<iframe src='https://v.example/p'></iframe>"
+    html = Cleaner(content, FeedsConfig(), SITE).render(post, body).html
+    assert '<a href="https://o.example/" rel="noopener external nofollow noreferrer">out</a>' in html
+    assert (
+        '<a href="https://cdn.example.net/f">cdn</a>' in html
+        and '<a href="https://b.example/">own</a>' in html
+    )
+    assert (
+        '<a href="https://v.example/p" rel="noopener external nofollow noreferrer">' in html
+    )  # an iframe's link
+
+
+def test_a_heading_after_a_wide_space_as_marked_reads_it() -> None:
+    # "####" then an ideographic space: a heading in marked (and on the blog), text in CommonMark
+    html = html_of("Intro\n####\u3000Scale #\nBody text\n\n#\u3000Top\u3000#")
+    assert "<p>Intro</p>\n<h4>Scale</h4>\n<p>Body text</p>" in html, html
+    assert "<h1>Top\u3000#</h1>" in html  # closing #s go only after a plain space
+
+
+def test_a_tag_that_starts_a_line_is_a_block_as_in_hexo() -> None:
+    # Hexo's placeholder for a tag is an HTML comment: at the start of a line it ends the list item
+    # above it, and the indented line after it is code (checked with Hexo 8 on a post like this one)
+    html = html_of("1. First step\n{% asset_img pic.png A picture %}\n    - indented after a tag\n2. Next\n")
+    assert html.startswith("<ol>\n<li>First step</li>\n</ol>\n<img src="), html
+    assert '<pre><code>- indented after a tag\n</code></pre>\n<ol start="2">' in html
+    # an unknown tag there shows nothing, but ends the list item all the same
+    assert "</ul>\n\n<pre><code>- next" in html_of("- one\n{% figure wide a.png %}\n    - next\n")
+    # inside a line a tag is a word, so a link's address keeps it (Hexo's own comment breaks it)
+    assert '<a href="https://b.example/blog/2021/01/01/p/notes.pdf">notes</a>' in html_of(
+        "See [notes]({% asset_path notes.pdf %})."
+    )
+
+
+def test_a_tag_in_code_that_markdown_made_stays_as_written() -> None:
+    # lines indented after a tag line are code; a tag on one of them is shown as written, as in Hexo
+    html = html_of("1. one\n{% figure a.png %}\n    - code\n    {% asset_img b.png B %}\n    more\n")
+    assert "<pre><code>- code\n{% asset_img b.png B %}\nmore\n</code></pre>" in html, html

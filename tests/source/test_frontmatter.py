@@ -43,6 +43,13 @@ CASES = [
     ("no separator at all", "just text\nmore", {}, "just text\nmore"),
     ("an opening line with a trailing space", "--- \ntitle: a\n---\nbody", {}, "--- \ntitle: a\n---\nbody"),
     ("an indented closing line", "---\ntitle: a\n  ---\nbody", {}, "---\ntitle: a\n  ---\nbody"),
+    # blank lines around the body go; its first line keeps its indentation (Markdown code in Hexo)
+    (
+        "an indented first line",
+        "---\ntitle: a\n---\n\n \n    code\ntext\n\n",
+        {"title": "a"},
+        "    code\ntext",
+    ),
 ]
 
 

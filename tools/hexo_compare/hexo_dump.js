@@ -176,7 +176,9 @@ async function main() {
   await hexo.exit();
 }
 
-main().catch(err => {
+// Exit once the dump is written: a plugin can leave a timer or a handle open (wqdygkd's blog kept
+// node alive after hexo.exit()), and the comparison waits for this process to end.
+main().then(() => process.exit(), err => {
   fs.writeFileSync(outJson, JSON.stringify({ fatal: String(err && err.stack || err), logs }));
-  process.exitCode = 1;
+  process.exit(1);
 });
