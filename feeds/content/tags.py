@@ -248,11 +248,22 @@ def _img(words: list[str], content: str, state: _Expansion) -> str:
     return f'<img{attrs} alt="{_e(alt or title)}">'
 
 
+# What Hexo's link tag takes for the address: the first word holding a scheme and a host
+# ("https://x", "mailto:a@b"), "www." and a host, or "name@host"; a path alone is text to it.
+_LINK_URL = re.compile(
+    r"[A-Za-z]{3,9}:(?://)?(?:[-;:&=+$,\w]+@)?[A-Za-z0-9.-]|(?:www.|[-;:&=+$,\w]+@)[A-Za-z0-9.-]", re.ASCII
+)
+
+
 def _link(words: list[str], content: str, state: _Expansion) -> str:
-    if not words:
-        return ""
-    url, text = words[0], " ".join(w for w in words[1:] if w not in ("true", "false")) or words[0]
-    return f'<a href="{_e(url)}">{_e(text)}</a>'
+    """``{% link text url [external] [title] %}``: the words before the address are the text."""
+    at = next((i for i, word in enumerate(words) if _LINK_URL.search(word)), len(words))
+    text, rest = " ".join(words[:at]), words[at + 1 :]
+    if rest and rest[0] in ("true", "false"):
+        rest = rest[1:]  # open in a new window: a reader decides that
+    title = f' title="{_e(" ".join(rest))}"' if rest else ""
+    url = words[at] if at < len(words) else ""
+    return f'<a href="{_e(url)}"{title}>{_e(text)}</a>'
 
 
 def _iframe(words: list[str], content: str, state: _Expansion) -> str:

@@ -28,7 +28,7 @@ def html_of(body: str, body_format: str | None = "markdown") -> str:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("{% link https://hexo.io Hexo %}", '<a href="https://hexo.io"'),
+        ("{% link Hexo https://hexo.io %}", '<a href="https://hexo.io"'),
         (
             "{% blockquote David Levithan, Wide Awake %}\nSeek **it**.\n{% endblockquote %}",
             "<strong>it</strong>",
@@ -75,13 +75,30 @@ def test_code_keeps_its_tags_and_an_escaped_tag_stays_text() -> None:
     assert "Escaped {% x %}" in html
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Hexo's syntax: {% link text url [external] [title] %}, the address the first word like one.
+        (
+            "{% link Hexo docs https://hexo.io/docs/ true The title %}",
+            '<a href="https://hexo.io/docs/" title="The title" rel="noopener noreferrer">Hexo docs</a>',
+        ),
+        ("{% a Mail me mailto:me@example.org %}", '<a href="mailto:me@example.org">Mail me</a>'),
+        ("{% link Docs www.hexo.io false %}", ">Docs</a>"),
+        ("{% link About /about/ %}", "<a>About /about/</a>"),  # no address to Hexo: all text, no href
+    ],
+)
+def test_link_finds_its_address_as_hexo_does(body: str, expected: str) -> None:
+    assert expected in html_of(body)
+
+
 def test_tags_in_an_html_body() -> None:
-    html = html_of("<p>See {% link https://hexo.io Hexo %}.</p>", body_format="html")
+    html = html_of("<p>See {% link Hexo https://hexo.io %}.</p>", body_format="html")
     assert '<a href="https://hexo.io"' in html and "{%" not in html
 
 
 def test_what_a_tag_names_is_untrusted() -> None:
-    html = html_of('{% link javascript:alert(1) "click <b>me</b>" %}\n\n{% img javascript:x.png %}')
+    html = html_of('{% link "click <b>me</b>" javascript:alert(1) %}\n\n{% img javascript:x.png %}')
     assert "javascript:" not in html and "<b>me</b>" not in html
 
 
