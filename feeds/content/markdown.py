@@ -27,6 +27,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .tags import TOKEN
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
@@ -244,6 +246,8 @@ def _prepend_root(state: Any) -> None:
                 continue
             src = str(token.attrGet("src") or "")
             if not src or _OUTSIDE.match(src) or (state.env["relative"] and not src.startswith(("/", "\\"))):
+                continue
+            if src.startswith(TOKEN):  # a tag's address ({% asset_path %}), whole when it goes in
                 continue
             token.attrSet("src", root + src.lstrip("/\\"))
 

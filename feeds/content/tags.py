@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 # A tag's arguments stop at the next "{%": an unclosed tag costs one scan to there, not to the end
 # (the lazy ".*?" it replaced made a post of 20,000 unclosed tags take 29 s).
+TOKEN = "FEEDSTAG"  # how each tag's placeholder begins, until its HTML replaces it after Markdown
 _TAG = re.compile(r"(?<!\\)\{%-?\s*(\w+)((?:[^%{]|%(?!\})|\{(?!%))*?)\s*-?%\}")
 _END = re.compile(r"\{%-?\s*end(\w+)\s*-?%\}")
 _COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
@@ -69,7 +70,7 @@ class _Expansion:
         """A word, or with ``block`` an HTML comment as Hexo's ``<!--swig…-->`` is (see _LINE_START)."""
         self.pieces.append(piece)
         self.sources.append(source)
-        token = f"FEEDSTAG{self.nonce}N{len(self.pieces) - 1}X"
+        token = f"{TOKEN}{self.nonce}N{len(self.pieces) - 1}X"
         return f"<!--{token}-->" if block else token
 
 
@@ -104,7 +105,7 @@ def restore(rendered: str, tagged: Tagged | None) -> str:
     if "&lt;!--FEEDSTAG" in rendered:
         in_code = re.compile(f"&lt;!--FEEDSTAG{nonce}N(\\d+)X--&gt;")
         rendered = in_code.sub(lambda m: html.escape(sources[int(m[1])], quote=False), rendered)
-    return restore_tokens(rendered, "FEEDSTAG", (nonce, pieces))
+    return restore_tokens(rendered, TOKEN, (nonce, pieces))
 
 
 def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = None) -> str:

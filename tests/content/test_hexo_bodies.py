@@ -246,6 +246,10 @@ def test_a_tag_that_starts_a_line_is_a_block_as_in_hexo() -> None:
     assert '<a href="https://b.example/blog/2021/01/01/p/notes.pdf">notes</a>' in html_of(
         "See [notes]({% asset_path notes.pdf %})."
     )
+    # and an image's: the site root goes before a path written in Markdown, not before a tag's URL
+    assert '<img src="https://b.example/blog/2021/01/01/p/d.png" alt="d">' in html_of(
+        "![d]({% asset_path d.png %})", Site(root=ROOT, prepend_root=True)
+    )
 
 
 def test_a_tag_in_code_that_markdown_made_stays_as_written() -> None:
