@@ -39,6 +39,8 @@ _KEYS = {
     "use_slug_as_post_title": "posts.use_slug_as_post_title",
     "titlecase": "posts.titlecase",
     "category_dir": "categories.dir",
+    "tag_dir": "tags.dir",
+    "tag_map": "tags.map",
     "code_dir": "posts.code_dir",
 }
 # hexo-generator-feed's keys that feeds reads (the rest of its section, and unknown keys, warn).

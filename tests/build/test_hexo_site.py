@@ -303,3 +303,20 @@ def test_external_link_options_of_the_hexo_config(blog: Path) -> None:
     assert f'<a href="https://other.example.com/" {nofollow}>theirs</a>' in content
     assert '<a href="https://cdn.example.net/a.png">assets</a>' in content  # excluded hosts are the site's
     assert '<a href="https://friends.example.com/">a friend</a>' in content
+
+
+def test_tag_feeds_sit_beside_hexos_tag_pages(blog: Path) -> None:
+    """``tag_dir`` and ``tag_map`` as Hexo reads them: the tag feeds go where Hexo puts tag pages."""
+    config = blog / "_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("tag_dir: tags", "tag_dir: topics")
+        + "tag_map:\n  trains: rail\n",
+        encoding="utf-8",
+    )
+    (blog / "config.yaml").write_text("hexo: _config.yml\nfeeds:\n  tags: true\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    folders = {p.parent.relative_to(blog / "public").as_posix() for p in blog.rglob("atom.xml")}
+    assert {"topics/rail", "topics/diary"} <= folders and not any(f.startswith("tags/") for f in folders)
+    lines = CliRunner().invoke(main, ["config"]).stdout
+    assert 'tags.dir = "topics"\t# _config.yml: tag_dir' in lines
