@@ -1,47 +1,172 @@
-"""RFC 5005 archived feeds: where each feed's older posts go, in pages that stay put.
+"""RFC 5005 archived feeds: which older posts each archive page holds, kept stable from build to build.
 
 A feed's subscription document (its ``rss.xml``, ``atom.xml``, ``feed.json``)
-keeps the newest ``feeds.limit`` posts; the older ones fill archive pages of
-``feeds.limit`` posts counted from the oldest, so page 1 holds the feed's first
-posts and only the newest page is ever partly filled.  A new post pushes one
-post out of the subscription document into the newest page (or starts a new
-one), and no full page changes: its posts stay its posts, and its URL,
-``archive/<format>/<n>.<ext>`` beside the feed, stays its URL.  When a new page
-starts, the page before it gains its ``next-archive`` link, once.  Only a post
-inserted among older ones (a backdated post, a deleted one, a date changed)
-shifts the pages from its place onward, as it must for every post to be
-found exactly once.
+keeps the newest ``feeds.limit`` posts; the older ones are in archive pages.
+A page is a range of the feed's order (by date, or ``updated``), fixed when
+the page is made: it holds the feed's posts from its first post's place up to
+the next page's.  The first build cuts the pages every ``feeds.limit`` posts
+from the oldest; after that the ranges stay, so
 
-Each page is a job like any feed file, with a fingerprint of its posts and its
-links, so a build rewrites only the pages whose posts or neighbours changed.
+- a post pushed out of the subscription document by a new one joins the newest
+  page, and a new page starts (with the next number) when that one is full;
+- a deleted, edited or re-dated post changes the page (or two) it is in, and
+  a backdated post the page whose range it falls in: never the pages around;
+- a page left empty goes, and its neighbours link past it; one grown past
+  twice ``feeds.limit`` (posts imported with old dates) is cut, the new parts
+  taking new numbers.
+
+A page's number, and so its URL (``archive/<format>/<n>.<ext>`` beside the
+feed), never changes.  The ranges live in the cache folder; without them (a
+first build, a cleared cache, a new ``feeds.limit`` or ``feeds.order_by``) the
+pages are cut afresh, which rewrites them but never loses a post.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from ..models import ArchiveLinks, Post
 from ..urls import quote_segment
 
+log = logging.getLogger(__name__)
+
 ARCHIVE_DIR = "archive"
+_VERSION = 1
+Key = tuple[float, str]  # a post's place in its feed's order: (timestamp, rel), oldest first
 
 
-def pages(older: Sequence[Post], limit: int) -> list[tuple[Post, ...]]:
-    """The archive pages of a feed whose posts past the subscription document are ``older``
-    (newest first): page 1 first, each page's posts newest first, as a feed lists them."""
-    oldest_first = older[::-1]
-    return [tuple(oldest_first[i : i + limit][::-1]) for i in range(0, len(oldest_first), limit)]
+@dataclass(frozen=True)
+class Page:
+    number: int  # in its URL; numbers are never reused or moved
+    posts: tuple[Post, ...]  # newest first, as a feed lists them
+
+
+@dataclass(frozen=True)
+class _Layout:
+    starts: tuple[Key, ...]  # each page's first place, ascending; the first page also takes all before
+    numbers: tuple[int, ...]
+    next_number: int
+
+
+class Layouts:
+    """Every feed's pages: the last build's ranges, read from the cache, applied to this build's posts."""
+
+    def __init__(self, cache: Path, output: Path, limit: int, order_by: str):
+        digest = hashlib.blake2b(str(output.resolve()).encode("utf-8", "surrogateescape"), digest_size=6)
+        self.path = cache / f"archive-{digest.hexdigest()}.json"  # two outputs may share a cache folder
+        self.limit, self.order_by = limit, order_by
+        self.old = self._load()
+        self.new: dict[str, _Layout] = {}
+
+    def pages(self, folder: tuple[str, ...], older: Sequence[Post]) -> list[Page]:
+        """The pages of the feed in ``folder`` whose posts past the subscription document are
+        ``older`` (newest first), oldest page first."""
+        name = "/".join(folder)
+        ordered = sorted(older, key=self._key)
+        layout = self.old.get(name)
+        if layout is None:
+            groups = [ordered[i : i + self.limit] for i in range(0, len(ordered), self.limit)]
+            numbers = list(range(1, len(groups) + 1))
+            pages, self.new[name] = _settle(groups, numbers, len(groups) + 1, self._key)
+        else:
+            pages, self.new[name] = _update(layout, ordered, self.limit, self._key)
+        return pages
+
+    def save(self) -> None:
+        """Keep this build's ranges for the next (those of feeds gone are dropped)."""
+        from ..output import write_atomic
+
+        feeds = {
+            name: {"starts": [list(k) for k in x.starts], "numbers": list(x.numbers), "next": x.next_number}
+            for name, x in sorted(self.new.items())
+            if x.numbers
+        }
+        raw = {"version": _VERSION, "limit": self.limit, "order_by": self.order_by, "feeds": feeds}
+        try:
+            write_atomic(self.path, json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode())
+        except OSError as e:  # the next build cuts the pages afresh: more writes, no post lost
+            log.warning("%s: archive pages not remembered (%s)", self.path, e)
+
+    def _key(self, post: Post) -> Key:
+        when = post.updated if self.order_by == "updated" else post.date
+        return (when.timestamp(), post.rel)
+
+    def _load(self) -> dict[str, _Layout]:
+        try:
+            raw = json.loads(self.path.read_bytes())
+            if (raw.get("version"), raw.get("limit"), raw.get("order_by")) != (
+                _VERSION,
+                self.limit,
+                self.order_by,
+            ):
+                return {}
+            return {name: _read(x) for name, x in raw["feeds"].items()}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+            log.warning("%s: unreadable (%s); archive pages are cut afresh", self.path, e)
+            return {}
+
+
+def _read(raw: Any) -> _Layout:
+    starts = tuple((float(t), str(rel)) for t, rel in raw["starts"])
+    numbers = tuple(int(n) for n in raw["numbers"])
+    if len(starts) != len(numbers) or list(starts) != sorted(starts):
+        raise ValueError("pages out of order")
+    return _Layout(starts, numbers, int(raw["next"]))
+
+
+def _update(layout: _Layout, ordered: Sequence[Post], limit: int, key: Any) -> tuple[list[Page], _Layout]:
+    """``ordered`` (oldest first) in the last build's ranges; empty pages go, overfull ones are cut."""
+    groups: list[list[Post]] = [[] for _ in layout.starts]
+    for post in ordered:
+        groups[max(0, bisect.bisect_right(layout.starts, key(post)) - 1)].append(post)
+    numbers = list(layout.numbers)
+    next_number = layout.next_number
+    kept_groups: list[list[Post]] = []
+    kept_numbers: list[int] = []
+    for i, (group, number) in enumerate(zip(groups, numbers, strict=True)):
+        newest = i == len(groups) - 1
+        if len(group) <= (limit if newest else 2 * limit):
+            kept_groups.append(group)
+            kept_numbers.append(number)
+            continue
+        parts = [group[j : j + limit] for j in range(0, len(group), limit)]
+        kept_groups.extend(parts)
+        kept_numbers.append(number)
+        kept_numbers.extend(range(next_number, next_number + len(parts) - 1))
+        next_number += len(parts) - 1
+    return _settle(kept_groups, kept_numbers, next_number, key)
+
+
+def _settle(
+    groups: Sequence[Sequence[Post]], numbers: Sequence[int], next_number: int, key: Any
+) -> tuple[list[Page], _Layout]:
+    """The pages that hold posts, and the ranges they start."""
+    kept = [(g, n) for g, n in zip(groups, numbers, strict=True) if g]
+    pages = [Page(n, tuple(reversed(g))) for g, n in kept]
+    starts = tuple(key(g[0]) for g, _ in kept)
+    return pages, _Layout(starts, tuple(n for _, n in kept), next_number)
 
 
 def page_path(file_name: str, page: int) -> tuple[str, ...]:
-    """A page's path under its feed's folder: ``archive/atom/3.xml`` for ``atom.xml``'s third page.
+    """A page's path under its feed's folder: ``archive/atom/3.xml`` for ``atom.xml``'s page 3.
 
-    A folder per format: two formats' pages cannot share ``archive/3.xml``.
+    A folder per format (two formats' pages cannot share ``archive/3.xml``); a
+    file name with folders of its own (``feeds/atom.xml``) keeps them.
     """
-    stem, dot, ext = file_name.rpartition(".")
+    *folders, base = file_name.split("/")
+    stem, dot, ext = base.rpartition(".")
     if not stem:
-        stem, dot, ext = file_name, "", ""
-    return (ARCHIVE_DIR, stem, f"{page}{dot}{ext}")
+        stem, dot, ext = base, "", ""
+    return (ARCHIVE_DIR, *folders, stem, f"{page}{dot}{ext}")
 
 
 def page_url(feed_folder_url: str, file_name: str, page: int) -> str:
@@ -49,11 +174,11 @@ def page_url(feed_folder_url: str, file_name: str, page: int) -> str:
     return feed_folder_url + "/".join(quote_segment(part) for part in page_path(file_name, page))
 
 
-def links(feed_folder_url: str, file_name: str, current: str, count: int) -> list[ArchiveLinks]:
-    """The subscription document's links, then each of ``count`` pages', page 1 first."""
-    url = [""] + [page_url(feed_folder_url, file_name, n) for n in range(1, count + 1)] + [""]
-    subscription = ArchiveLinks(current, prev_archive=url[count])
+def links(feed_folder_url: str, file_name: str, current: str, numbers: Sequence[int]) -> list[ArchiveLinks]:
+    """The subscription document's links, then each page's (``numbers``: the pages, oldest first)."""
+    url = ["", *(page_url(feed_folder_url, file_name, n) for n in numbers), ""]
+    subscription = ArchiveLinks(current, prev_archive=url[-2])
     return [subscription] + [
-        ArchiveLinks(current, prev_archive=url[n - 1], next_archive=url[n + 1], page=n)
-        for n in range(1, count + 1)
+        ArchiveLinks(current, prev_archive=url[i], next_archive=url[i + 2], page=n)
+        for i, n in enumerate(numbers)
     ]

@@ -202,6 +202,7 @@ def make_jobs(
     digests: Mapping[str, bytes],
     images: dict[str, Image],
     site: Site,
+    layouts: archive.Layouts | None = None,
 ) -> list[FeedJob]:
     """Every file to write, each with a fingerprint of everything that goes into it."""
     stamps: dict[str, bytes] = {}  # per post, computed once
@@ -220,10 +221,10 @@ def make_jobs(
 
     jobs = []
     for plan in plans:
-        pages = archive.pages(plan.older, config.feeds.limit)
+        pages = layouts.pages(plan.folder, plan.older) if layouts is not None and plan.older else []
         # Each document's posts are hashed once, for every format: with archives a post is in a
         # page of each feed it is in, and joining its stamp per format cost 1.5 s at 100,000 posts.
-        entries = [_entries(stamp, posts) for posts in (plan.posts, *pages)]
+        entries = [_entries(stamp, posts) for posts in (plan.posts, *(page.posts for page in pages))]
         for fmt in config.feeds.formats:
             info = feed_info(config, plan, fmt)
             name = feed_name(config, plan.folder, fmt)
@@ -231,14 +232,15 @@ def make_jobs(
                 jobs.append(_job(key, config, fmt, name, info, plan.posts, entries[0]))
                 continue
             here, fname = page_url(config, plan.folder), file_name(config, fmt)
-            linked = archive.links(here, fname, info.self_url, len(pages))
-            jobs.append(
-                _job(key, config, fmt, name, replace(info, archive=linked[0]), plan.posts, entries[0])
-            )
-            for n, (posts, links) in enumerate(zip(pages, linked[1:], strict=True), 1):
-                page = replace(info, self_url=archive.page_url(here, fname, n), archive=links)
-                where = "/".join((*plan.folder, *archive.page_path(fname, n)))
-                jobs.append(_job(key, config, fmt, where, page, posts, entries[n]))
+            linked = archive.links(here, fname, info.self_url, [page.number for page in pages])
+            subscription = replace(info, archive=linked[0])
+            jobs.append(_job(key, config, fmt, name, subscription, plan.posts, entries[0]))
+            for page, links, digest in zip(pages, linked[1:], entries[1:], strict=True):
+                # No hub on a page: nobody subscribes to one, and hubs hear only of subscription documents.
+                url = archive.page_url(here, fname, page.number)
+                info_page = replace(info, self_url=url, archive=links, hubs=())
+                where = "/".join((*plan.folder, *archive.page_path(fname, page.number)))
+                jobs.append(_job(key, config, fmt, where, info_page, page.posts, digest))
     return jobs
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..config import Config
 from ..models import FeedJob, Image, Post, Site
 from ..output import Manifest, Record, State, clean_temporaries, is_current, remove_stale, save_manifest
+from .archive import Layouts
 from .derived import count_kinds, write_derived
 from .links import ref_stamp
 from .parallel import run_shared, workers
@@ -56,11 +57,13 @@ def write_feeds(
     """Write what changed, remove what is gone; the URLs of the feeds whose bytes changed."""
     root = config.output.resolve()
     old = manifest.files
+    archived = config.feeds.archive
     with clock("compare"):
         # A build that stopped part way leaves a manifest with no state: tidy every folder it
         # listed; otherwise only the top folder, where the manifest itself is written.
         clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
-        jobs = make_jobs(config, cache.key, plans, shown.digests, shown.images, shown.site)
+        layouts = Layouts(config.cache, root, config.feeds.limit, config.feeds.order_by) if archived else None
+        jobs = make_jobs(config, cache.key, plans, shown.digests, shown.images, shown.site, layouts)
         todo = [job for job in jobs if not is_current(root, job.name, old.get(job.name), job.fingerprint)]
     report.feeds_unchanged = len(jobs) - len(todo)
     kept = {job.name: old[job.name] for job in jobs if job.name in old}
@@ -91,6 +94,8 @@ def write_feeds(
     final = Manifest(kept, state)
     if final != manifest:
         save_manifest(root, final)
+    if layouts is not None and layouts.new != layouts.old:
+        layouts.save()  # after the pages are written: a build stopped before keeps the last ranges
     return [job.info.self_url for job in jobs if job.name in written and not archive_page(job)]
 
 

@@ -247,3 +247,92 @@ def test_turned_off_the_pages_are_removed(blog: tuple[Path, Path], make_config: 
     assert "prev-archive" not in links(etree.parse(str(out / "atom.xml")).getroot())
     manifest = json.loads((out / ".feeds-manifest.json").read_text(encoding="utf-8"))
     assert not [n for n in manifest["files"] if "archive/" in n]
+
+
+def archive_names(changed: set[str]) -> set[str]:
+    return {n for n in changed if "/archive/" in f"/{n}" and n.startswith(("archive/", "categories/"))}
+
+
+def test_a_deleted_or_backdated_post_changes_only_its_own_pages(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    before = mtimes(out)
+    (source / "p07.md").unlink()  # site page 2 (posts 6-10), Odd page 1 (1, 3, 5, 7)
+    run(config)
+    kinds = (("rss", "xml"), ("atom", "xml"), ("feed", "json"))
+    want = {f"archive/{f}/2.{e}" for f, e in kinds} | {f"categories/Odd/archive/{f}/1.{e}" for f, e in kinds}
+    assert archive_names(rewritten(before, mtimes(out))) == want  # pages 1 and 3 stay as they were
+    check_all(out, source, atom_schema, json_schema)
+    before = mtimes(out)
+    write_post(source, "p50.md", post(50, day=8, category="Even"))  # dated between posts 7 and 8
+    run(config)
+    want = {f"archive/{f}/2.{e}" for f, e in kinds} | {f"categories/Even/archive/{f}/1.{e}" for f, e in kinds}
+    assert archive_names(rewritten(before, mtimes(out))) == want
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_old_posts_imported_at_once_make_new_pages_and_move_no_other(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    before = mtimes(out)
+    for n in range(60, 72):  # twelve posts older than any: page 1's range, now past twice the limit
+        write_post(source, f"p{n}.md", post(n, day=0, category="Even"))
+    run(config)
+    pages = sorted(p.name for p in (out / "archive/atom").iterdir())
+    assert pages == ["1.xml", "2.xml", "3.xml", "4.xml", "5.xml", "6.xml"]  # 17 posts in 1: cut into 1, 4-6
+    changed = {n for n in archive_names(rewritten(before, mtimes(out))) if n.startswith("archive/atom/")}
+    assert "archive/atom/3.xml" not in changed  # the newest page: neither its posts nor its links moved
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_an_emptied_page_goes_and_its_number_is_not_reused(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    for n in range(6, 11):  # every post of site page 2
+        (source / f"p{n:02d}.md").unlink()
+    run(config)
+    assert sorted(p.name for p in (out / "archive/atom").iterdir()) == ["1.xml", "3.xml"]
+    assert links(etree.parse(str(out / "archive/atom/3.xml")).getroot())["prev-archive"].endswith("/1.xml")
+    check_all(out, source, atom_schema, json_schema)
+    for n in range(18, 31):  # 13 more push 13 posts into page 3: cut into 3, 4, 5 (2 is not reused)
+        write_post(source, f"p{n}.md", post(n))
+    run(config)
+    assert sorted(p.name for p in (out / "archive/atom").iterdir()) == ["1.xml", "3.xml", "4.xml", "5.xml"]
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_without_the_remembered_pages_every_post_is_still_found(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    (source / "p02.md").unlink()
+    for remembered in (load_config(config).cache).glob("archive-*.json"):
+        remembered.unlink()  # a cleared cache: the pages are cut afresh
+    run(config)
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_a_file_name_in_a_folder_keeps_its_folder_in_page_links(
+    tmp_path: Path, make_config: Callable[..., Path], atom_schema: etree.RelaxNG
+) -> None:
+    source = tmp_path / "posts"
+    for n in range(1, 13):
+        write_post(source, f"p{n:02d}.md", post(n))
+    feeds = {"archive": True, "limit": LIMIT, "formats": ["atom"], "file_names": {"atom": "feeds/atom.xml"}}
+    make_config(source=str(source), feeds=feeds, site={"url": SITE, "title": "T"})
+    run(tmp_path / "config.yaml")
+    out = tmp_path / "public"
+    assert (out / "archive/feeds/atom/1.xml").is_file()
+    got = walk(out, "feeds/atom.xml", atom_schema)
+    assert stems(got) == ids_of(source)

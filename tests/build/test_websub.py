@@ -163,7 +163,7 @@ def test_a_new_hub_rewrites_every_feed(tmp_path: Path, make_config: Callable[...
     assert b'<atom:link href="https://hub.example/" rel="hub"/>' in (config.output / "rss.xml").read_bytes()
 
 
-def test_archive_pages_are_not_announced(
+def test_archive_pages_name_no_hub_and_are_not_announced(
     hub: HTTPServer, tmp_path: Path, make_config: Callable[..., Path]
 ) -> None:
     hub.expect_request("/archive-hub", method="POST").respond_with_data("", status=204)
@@ -185,4 +185,6 @@ def test_archive_pages_are_not_announced(
         if p.name in ("atom.xml", "feed.json") and "archive" not in p.parts
     )
     page = json.loads((config.output / "archive/feed/1.json").read_bytes())
-    assert page["hubs"] == [{"type": "WebSub", "url": hub.url_for("/archive-hub")}]  # named, never pinged
+    site = json.loads((config.output / "feed.json").read_bytes())
+    assert "hubs" not in page and site["hubs"] == [{"type": "WebSub", "url": hub.url_for("/archive-hub")}]
+    assert b'rel="hub"' not in (config.output / "archive/atom/1.xml").read_bytes()  # a page: no hub
