@@ -53,6 +53,9 @@ def test_full_config(tmp_path: Path) -> None:
         ("fetch:\n  ttl: soon\n", "fetch.ttl", "duration"),
         ("site: [a]\n", "site", "mapping"),
         ("content:\n  remove: 3\n", "content.remove", "list of strings"),
+        ("feeds:\n  archive: true\n  file_names: {json: feed}\n", "feeds.file_names", "needs an extension"),
+        ("feeds:\n  archive: true\n  file_names: {rss: archive/r.xml}\n", "feeds.file_names", "archive/"),
+        ("feeds:\n  opml_format: xml\n", "feeds.opml_format", "rss, atom or json"),
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, text: str, key: str, words: str) -> None:

@@ -28,7 +28,7 @@ def validate(config: Config) -> None:
     if not config.feeds.formats:
         raise ConfigError(f"name at least one of {', '.join(FORMATS)}", key="feeds.formats")
     if config.feeds.opml_format not in FORMATS:
-        raise ConfigError(f"expected one of {_FORMAT_WORDS}", key="feeds.opml_format")
+        raise ConfigError("expected rss, atom or json", key="feeds.opml_format")
     if config.feeds.content not in ("full", "summary", "none"):
         raise ConfigError("expected one of full, summary, none", key="feeds.content")
     for key, icon in (("site.icon", config.site.icon), ("site.favicon", config.site.favicon)):
@@ -46,6 +46,14 @@ def validate(config: Config) -> None:
             raise ConfigError(f"unknown format {fmt!r}: use {_FORMAT_WORDS}", key="feeds.file_names")
         if not _safe_relative(name):
             raise ConfigError(f"{name!r} must be a file name under the output folder", key="feeds.file_names")
+        if config.feeds.archive and ("." not in name.rsplit("/", 1)[-1] or name.split("/")[0] == "archive"):
+            # Pages are archive/<name's folders>/<stem>/<n>.<ext> beside the feed: a name with no
+            # extension, or in archive/, could be taken for a page's folder.
+            raise ConfigError(
+                f"{name!r}: with feeds.archive a feed's file needs an extension and a folder other "
+                "than archive/",
+                key="feeds.file_names",
+            )
     if not _safe_relative(config.posts.code_dir, empty=True):
         raise ConfigError("must be a folder beside the posts' folder", key="posts.code_dir")
     folders = {"categories.dir": config.categories.dir, "tags.dir": config.tags.dir}
