@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 class ContentStore:
     """Cleaned content by post, in SQLite, so a build touches only the rows it needs."""
 
+    timeout = 60.0  # seconds a read waits for another process's writes
+
     def __init__(self, path: Path, key: str):
         self.path = path
         self.key = key
@@ -29,6 +31,9 @@ class ContentStore:
             try:
                 self.db = self._connect()
             except sqlite3.Error as e:
+                if _busy(e):  # another process holds it longer than the timeout: no cache this time
+                    log.debug("%s: busy (%s)", self.path, e)
+                    return None
                 self._discard(e)
                 try:
                     self.db = self._connect()
@@ -45,7 +50,8 @@ class ContentStore:
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None)
+        # Shares read while others write (each holds the lock for one window's rows): wait for them.
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=self.timeout)
         try:
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -92,7 +98,10 @@ class ContentStore:
                     if key == wanted[rel]:
                         found.append((rel, tuple(values)))
         except sqlite3.Error as e:
-            self._discard(e)
+            if _busy(e):  # locked by a worker's writes past the timeout: a miss, the file is fine
+                log.debug("%s: not read (%s); cleaning those posts again", self.path, e)
+            else:  # a damaged file: start afresh
+                self._discard(e)
             return []
         return found
 
@@ -111,7 +120,7 @@ class ContentStore:
         if not rows:
             return None
         try:
-            db = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=self.timeout)
             try:
                 with _transaction(db):
                     db.executemany("INSERT OR REPLACE INTO content VALUES (?, ?, ?, ?, ?)", rows)
@@ -138,6 +147,11 @@ class ContentStore:
         if self.db is not None:
             self.db.close()
             self.db = None
+
+
+def _busy(error: sqlite3.Error) -> bool:
+    """Locked by another connection (shares read while others write), not damaged."""
+    return getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _row(rel: str) -> str:

@@ -1,0 +1,45 @@
+"""The content cache under concurrent use: a share reading while another writes loses nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from feeds.build.contentcache import ContentStore
+from feeds.models import Content
+
+ROW = Content("<p>x</p>", "x", "x")
+
+
+def test_a_locked_cache_is_a_miss_and_is_kept(tmp_path: Path) -> None:
+    store = ContentStore(tmp_path / "content.sqlite", "key")
+    assert store.available()
+    assert store.put([("a.md", b"digest", ROW)]) is None
+    store.close()
+    store.timeout = 0.05
+    writer = sqlite3.connect(store.path, isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")  # a worker storing what it cleaned
+    try:
+        assert store.get({"a.md": b"digest"}) == {}  # cannot open: a miss
+        assert store.path.exists()
+    finally:
+        writer.execute("ROLLBACK")
+    assert store.get({"a.md": b"digest"}) == {"a.md": ROW}  # opened now
+    writer.execute("BEGIN EXCLUSIVE")
+    try:
+        assert store.get({"a.md": b"digest"}) == {} and store.held({"a.md": b"digest"}) == set()
+        assert store.path.exists()  # not taken for a damaged file
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert store.held({"a.md": b"digest"}) == {"a.md"}
+    store.close()
+
+
+def test_a_damaged_cache_starts_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "content.sqlite"
+    path.write_bytes(b"not a database" * 100)
+    store = ContentStore(path, "key")
+    assert store.get({"a.md": b"d"}) == {} and store.available()
+    assert store.put([("a.md", b"d", ROW)]) is None and store.get({"a.md": b"d"}) == {"a.md": ROW}
+    store.close()
