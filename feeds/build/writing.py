@@ -151,7 +151,7 @@ def _render_and_write(
     parallel = len(needed) - len(cached.held) + len(todo) >= parallel_min  # posts to clean, files
     parts = workers() * 2 if parallel else 1
     if any(archive_page(job) for job in todo):
-        groups = partition_by_date(todo, parts, partial(newest_first_key, posts))
+        groups = partition_by_date(todo, parts, partial(newest_first_key, posts, config.feeds.order_by))
     else:
         groups = partition(todo, parts)
     tasks = [

@@ -336,3 +336,41 @@ def test_a_file_name_in_a_folder_keeps_its_folder_in_page_links(
     assert (out / "archive/feeds/atom/1.xml").is_file()
     got = walk(out, "feeds/atom.xml", atom_schema)
     assert stems(got) == ids_of(source)
+
+
+def test_small_windows_and_a_small_hold_write_the_same_bytes(
+    tmp_path: Path, make_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Posts made ready a few at a time, most let go and made again: the files do not change.
+
+    Thirty tags spread over the whole timeline make pages that span it (the case that once held
+    most posts at once); the largest number of posts held is checked against the bound."""
+    import feeds.build.render as render
+
+    source = tmp_path / "posts"
+    for n in range(1, 61):
+        text = post(n, category="Even" if n % 2 else "Odd").replace("---\n", f"---\ntags: [t{n % 30}]\n", 1)
+        write_post(source, f"p{n:02d}.md", text)
+    feeds = {"archive": True, "limit": 3, "formats": ["rss", "atom", "json"], "tags": True}
+
+    def files(name: str) -> dict[str, bytes]:
+        config = load_config(make_config(source=str(source), feeds=feeds, output=name, cache=f"{name}-cache"))
+        build(config)
+        written = (p for p in config.output.rglob("*.*") if not p.name.startswith("."))  # not the manifest
+        return {p.relative_to(config.output).as_posix(): p.read_bytes() for p in written}
+
+    whole = files("whole")
+    most = []
+    trim = render._Held.trim
+
+    def watched(self: Any, now: int) -> None:
+        trim(self, now)
+        most.append(len(self.pieces))
+
+    monkeypatch.setattr(render, "WINDOW", 3)
+    monkeypatch.setattr(render, "HOLD", 8)
+    monkeypatch.setattr(render._Held, "trim", watched)
+    small = files("small")
+    assert max(most) <= 8 and len(most) > 20
+    assert small.keys() == whole.keys() and len(whole) > 100
+    assert [name for name in whole if whole[name] != small[name]] == []
