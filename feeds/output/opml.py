@@ -6,18 +6,21 @@ subcategories: readers import folders as folders, while an outline that is a
 feed and a folder at once is read differently by each of them.  Categories,
 then tags and authors, each sit in a folder of their own under the site feed.
 
-Built with the standard library's ElementTree, which escapes every attribute
-(category names come from posts), keeps attributes in the order given and
-writes the same bytes for the same listings: the file is rewritten only when
-a feed is added, removed or renamed, or a count or newest date changes.
+Built with lxml, which escapes every attribute (category names come from
+posts), keeps attributes in the order given and writes the same bytes for the
+same listings: the file is rewritten only when a feed is added, removed or
+renamed, or a count or newest date changes.  (The standard library's
+ElementTree wrote the same document, but its serialiser, in Python, took
+about 8 ms of a build for 637 feeds; lxml is loaded for the feeds anyway.)
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
+
+from lxml import etree as ET
 
 from ..text import xml_safe
 from .listing import GROUPS, Listing, Node, tree
@@ -50,11 +53,11 @@ def render_opml(
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
-def _folder(parent: ET.Element, text: str) -> ET.Element:
+def _folder(parent: ET._Element, text: str) -> ET._Element:
     return ET.SubElement(parent, "outline", text=xml_safe(text), title=xml_safe(text))
 
 
-def _add(parent: ET.Element, node: Node, preferred: str) -> None:
+def _add(parent: ET._Element, node: Node, preferred: str) -> None:
     if node.children:
         parent = _folder(parent, node.listing.name)
     _feed(parent, node.listing, preferred)
@@ -62,7 +65,7 @@ def _add(parent: ET.Element, node: Node, preferred: str) -> None:
         _add(parent, child, preferred)
 
 
-def _feed(parent: ET.Element, listing: Listing, preferred: str) -> None:
+def _feed(parent: ET._Element, listing: Listing, preferred: str) -> None:
     """One feed: ``xmlUrl`` in the preferred format (else the first written), the others as ``<fmt>Url``."""
     files = {f.fmt: f.url for f in listing.files}
     main = preferred if preferred in files else next(iter(files))
