@@ -22,7 +22,7 @@ from ..errors import PostError
 from ..models import Image, Notice, Post
 from ..output import BuildLock, Manifest, State, all_current, load_manifest
 from ..source import scan_posts, source_path
-from .derived import DERIVED, PAGES_STATE, count_kinds, link_site_pages, listings, render_derived
+from .derived import DERIVED, PAGES_STATE, count_kinds, derived_files, link_site_pages, listings
 from .filters import feeds_not_written, select, unused_limits
 from .links import code_files, make_site
 from .notices import log_grouped
@@ -104,8 +104,8 @@ def _build_locked(
         plans = _plan(config, posts, report)
         selected = selected_posts(plans)
         site = make_site(config, posts, selected)
-        found = listings(config, plans)
-        derived = render_derived(config, found)
+        found = listings(config, plans) if config.feeds.autodiscovery else []
+        derived = derived_files(config, cache.key, plans)
     with clock("thumbnails"):
         images = _resolve_images(config, selected, offline, progress, report) if config.fetch.enabled else {}
     errors = tuple((str(e.path), e.reason) for e in report.errors)

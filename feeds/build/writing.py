@@ -9,7 +9,7 @@ feeds they list, keeps the manifest, and tells WebSub hubs what changed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,7 @@ from ..config import Config
 from ..models import FeedJob, Image, Post, Site
 from ..output import Manifest, Record, State, clean_temporaries, is_current, remove_stale, save_manifest
 from .archive import Layouts
-from .derived import count_kinds, write_derived
+from .derived import Derived, count_kinds, write_derived
 from .links import ref_stamp
 from .parallel import run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, partition_by_date
@@ -51,7 +51,7 @@ def write_feeds(
     clock: Clock,
     manifest: Manifest,
     state: State,
-    derived: Mapping[str, bytes],
+    derived: Derived,
     parallel_min: int,
 ) -> list[str]:
     """Write what changed, remove what is gone; the URLs of the feeds whose bytes changed."""
@@ -68,9 +68,13 @@ def write_feeds(
     report.feeds_unchanged = len(jobs) - len(todo)
     kept = {job.name: old[job.name] for job in jobs if job.name in old}
     written: set[str] = set()
-    if todo or not set(derived) <= set(old):
+    if todo or not set(derived.names) <= set(old):
         # Track every planned file before writing any, so a killed build's new files are known.
-        pending = {**old, **{name: Record("", 0, 0) for name in (*(j.name for j in todo), *derived)}, **kept}
+        pending = {
+            **old,
+            **{name: Record("", 0, 0) for name in (*(j.name for j in todo), *derived.names)},
+            **kept,
+        }
         save_manifest(root, Manifest(pending, State()))
     if todo:
         with clock("write"):
@@ -85,11 +89,11 @@ def write_feeds(
                     written.add(name)
             if share.lacking:
                 state = State()  # and that build must not take the nothing-changed shortcut
-    for name, record, was_written in write_derived(root, derived):  # after the feeds they list
+    for name, record, was_written in write_derived(root, derived, old):  # after the feeds they list
         kept[name] = record
         if was_written:
             written.add(name)
-    report.feeds_removed = remove_stale(root, old, {job.name for job in jobs} | set(derived))
+    report.feeds_removed = remove_stale(root, old, {job.name for job in jobs} | set(derived.names))
     report.files = count_kinds(config, kept, written)
     final = Manifest(kept, state)
     if final != manifest:

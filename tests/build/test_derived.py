@@ -107,3 +107,31 @@ def test_the_index_offers_the_opml_list_only_when_there_is_one(
     make_config(source=str(source), feeds={"opml": False})
     build(load_config(tmp_path / "config.yaml"))
     assert "feeds.opml" not in (out / "feeds.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_that_changes_no_count_or_date_does_not_make_them_again(
+    tmp_path: Path, make_config: Callable[..., Path], monkeypatch: object
+) -> None:
+    import feeds.build.derived as derived
+
+    made: list[int] = []
+    render = derived.render_derived
+
+    def counted(*args: object) -> dict[str, bytes]:
+        made.append(1)
+        return render(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(derived, "render_derived", counted)  # type: ignore[attr-defined]
+    source = copy_blog(tmp_path)
+    config = load_config(make_config(source=str(source)))
+    build(config)
+    post = source / "python-tips.md"
+    post.write_text(post.read_text(encoding="utf-8").replace("Some tips.", "Other tips."), encoding="utf-8")
+    edited = build(config)
+    assert edited.feeds_written > 0 and len(made) == 1  # made once, by the first build
+    (config.output / "feeds.html").unlink()  # gone from the output: made again
+    post.write_text(post.read_text(encoding="utf-8").replace("Other", "More"), encoding="utf-8")
+    again = build(config)
+    assert (
+        len(made) == 2 and (config.output / "feeds.html").is_file() and again.files["index"]["written"] == 1
+    )
