@@ -134,6 +134,7 @@ class Cleaner:
         render = partial(markdown.to_html, options=self.markdown, image_root=root, relative=site.asset_folder)
         body, fenced = fences.extract(body) if is_markdown else (body, None)
         body, tagged = tags.expand(body, folder, markdown=is_markdown, render=render, site=site)
+        render = partial(render, tokens=tags.TOKEN + tagged[0]) if tagged else render  # a tag's own URLs
         pieces = MORE.split(body, maxsplit=1)
         head, has_more = pieces[0], len(pieces) > 1
         if is_markdown:

@@ -27,8 +27,6 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .tags import TOKEN
-
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
@@ -224,11 +222,14 @@ def _smart(text: str) -> bool:
     return "'" in text or '"' in text or "--" in text or "..." in text
 
 
-def to_html(text: str, options: Options = MARKED, *, image_root: str = "", relative: bool = False) -> str:
+def to_html(
+    text: str, options: Options = MARKED, *, image_root: str = "", relative: bool = False, tokens: str = ""
+) -> str:
     """``image_root``: the site's root URL, which a Markdown image's path is on (marked's
     ``prependRoot``); with ``relative`` a path without a leading slash is left to resolve
-    against the post's asset folder instead."""
-    env = {"image_root": image_root, "relative": relative} if image_root else {}
+    against the post's asset folder instead.  ``tokens``: how this body's tag placeholders
+    begin: such an image path is a tag's own URL ({% asset_path %}), put in whole later."""
+    env = {"image_root": image_root, "relative": relative, "tokens": tokens} if image_root else {}
     return str(_renderer(options).render(text, env))
 
 
@@ -247,7 +248,7 @@ def _prepend_root(state: Any) -> None:
             src = str(token.attrGet("src") or "")
             if not src or _OUTSIDE.match(src) or (state.env["relative"] and not src.startswith(("/", "\\"))):
                 continue
-            if src.startswith(TOKEN):  # a tag's address ({% asset_path %}), whole when it goes in
+            if state.env["tokens"] and src.startswith(state.env["tokens"]):
                 continue
             token.attrSet("src", root + src.lstrip("/\\"))
 

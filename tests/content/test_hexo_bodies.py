@@ -250,6 +250,10 @@ def test_a_tag_that_starts_a_line_is_a_block_as_in_hexo() -> None:
     assert '<img src="https://b.example/blog/2021/01/01/p/d.png" alt="d">' in html_of(
         "![d]({% asset_path d.png %})", Site(root=ROOT, prepend_root=True)
     )
+    # a path of the post's own that only looks like a placeholder is still on the root
+    assert f'<img src="{ROOT}FEEDSTAGx.png" alt="e">' in html_of(
+        "![e](FEEDSTAGx.png) {% asset_path d.png %}", Site(root=ROOT, prepend_root=True)
+    )
 
 
 def test_a_tag_in_code_that_markdown_made_stays_as_written() -> None:
