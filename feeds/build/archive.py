@@ -15,8 +15,9 @@ from the oldest; after that the ranges stay, so
   twice ``feeds.limit`` (posts imported with old dates) is cut, the new parts
   taking new numbers.
 
-A page's number, and so its URL (``archive/<format>/<n>.<ext>`` beside the
-feed), never changes.  The ranges live in the cache folder; without them (a
+A page's number, and so its URL (``archive/<stem>/<n>.<ext>`` beside the feed:
+``archive/atom/3.xml`` for ``atom.xml``), never changes, and is not used again
+while the feed exists.  The ranges live in the cache folder; without them (a
 first build, a cleared cache, a new ``feeds.limit`` or ``feeds.order_by``) the
 pages are cut afresh, which rewrites them but never loses a post.
 """
@@ -71,26 +72,29 @@ class Layouts:
         name = "/".join(folder)
         ordered = sorted(older, key=self._key)
         layout = self.old.get(name)
-        if layout is None:
+        if layout is None or not layout.starts:  # no pages yet: cut them, numbered past any before
+            first = layout.next_number if layout is not None else 1
             groups = [ordered[i : i + self.limit] for i in range(0, len(ordered), self.limit)]
-            numbers = list(range(1, len(groups) + 1))
-            pages, self.new[name] = _settle(groups, numbers, len(groups) + 1, self._key)
+            numbers = list(range(first, first + len(groups)))
+            pages, self.new[name] = _settle(groups, numbers, first + len(groups), self._key)
         else:
             pages, self.new[name] = _update(layout, ordered, self.limit, self._key)
         return pages
 
     def save(self) -> None:
-        """Keep this build's ranges for the next (those of feeds gone are dropped)."""
+        """Keep this build's ranges for the next: of every feed planned, even one with no page now (so
+        its numbers are not used again); those of feeds gone are dropped."""
         from ..output import write_atomic
 
         feeds = {
             name: {"starts": [list(k) for k in x.starts], "numbers": list(x.numbers), "next": x.next_number}
             for name, x in sorted(self.new.items())
-            if x.numbers
         }
         raw = {"version": _VERSION, "limit": self.limit, "order_by": self.order_by, "feeds": feeds}
         try:
-            write_atomic(self.path, json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode())
+            # ASCII: a post's name from a file name that is not UTF-8 holds lone surrogates, which
+            # only an escape keeps (and json reads it back as it was).
+            write_atomic(self.path, json.dumps(raw, separators=(",", ":")).encode("ascii"))
         except OSError as e:  # the next build cuts the pages afresh: more writes, no post lost
             log.warning("%s: archive pages not remembered (%s)", self.path, e)
 

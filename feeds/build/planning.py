@@ -221,7 +221,7 @@ def make_jobs(
 
     jobs = []
     for plan in plans:
-        pages = layouts.pages(plan.folder, plan.older) if layouts is not None and plan.older else []
+        pages = layouts.pages(plan.folder, plan.older) if layouts is not None else []
         # Each document's posts are hashed once, for every format: with archives a post is in a
         # page of each feed it is in, and joining its stamp per format cost 1.5 s at 100,000 posts.
         entries = [_entries(stamp, posts) for posts in (plan.posts, *(page.posts for page in pages))]

@@ -374,3 +374,35 @@ def test_small_windows_and_a_small_hold_write_the_same_bytes(
     assert max(most) <= 8 and len(most) > 20
     assert small.keys() == whole.keys() and len(whole) > 100
     assert [name for name in whole if whole[name] != small[name]] == []
+
+
+def test_posts_named_in_latin_1_are_archived_and_remembered(
+    tmp_path: Path, make_config: Callable[..., Path], atom_schema: etree.RelaxNG
+) -> None:
+    """A file name that is not UTF-8 (an old archive's) is a post like any other, pages remembered."""
+    source = tmp_path / "posts"
+    source.mkdir()
+    for n in range(1, 7):
+        (source / os.fsdecode(f"caf\xe9{n}.md".encode("latin-1"))).write_text(post(n), encoding="utf-8")
+    feeds = {"archive": True, "limit": 2, "formats": ["atom"]}
+    config = load_config(make_config(source=str(source), feeds=feeds, site={"url": SITE, "title": "T"}))
+    assert build(config).skipped == 0
+    assert len(list(config.cache.glob("archive-*.json"))) == 1  # remembered
+    assert len(walk(config.output, "atom.xml", atom_schema)) == 6
+
+
+def test_a_feed_that_shrinks_and_grows_again_takes_new_numbers(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source = blog
+    run(config)
+    out = load_config(config).output
+    for n in range(1, 13):  # down to the subscription document's five: no page
+        (source / f"p{n:02d}.md").unlink()
+    run(config)
+    assert not (out / "archive").exists()
+    for n in range(1, 4):  # three older posts again: a page, numbered after the three there were
+        write_post(source, f"p{n:02d}.md", post(n))
+    run(config)
+    assert sorted(p.name for p in (out / "archive/atom").iterdir()) == ["4.xml"]
+    check_all(out, source, atom_schema, json_schema)
