@@ -45,6 +45,13 @@ def blog(tmp_path: Path, make_config: Callable[..., Path]) -> tuple[Path, Path]:
     return tmp_path / "config.yaml", source
 
 
+def first_build(blog: tuple[Path, Path]) -> tuple[Path, Path, Path]:
+    """The blog built once: its config, its posts' folder and its output folder."""
+    config, source = blog
+    run(config)
+    return config, source, load_config(config).output
+
+
 def run(config: Path) -> Any:
     return build(load_config(config))
 
@@ -120,6 +127,15 @@ def check_all(out: Path, source: Path, schema: etree.RelaxNG, json_schema: Any) 
         assert len(got) == len(set(got)) and stems(got) == want, folder + "feed.json"
 
 
+def each_format(*patterns: str) -> set[str]:
+    """Each pattern's page in every format: "archive/{}/2.{}" gives archive/rss/2.xml and the others."""
+    return {
+        p.format(stem, ext)
+        for p in patterns
+        for stem, ext in (("rss", "xml"), ("atom", "xml"), ("feed", "json"))
+    }
+
+
 def mtimes(out: Path) -> dict[str, int]:
     files = (p for p in out.rglob("*") if p.is_file() and p.name != ".feeds.lock")
     return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in files}
@@ -162,18 +178,13 @@ def test_every_post_once_from_the_subscription_document_back(
 def test_a_new_post_rewrites_its_subscription_documents_and_the_newest_page(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     before = mtimes(out)
     write_post(source, "p18.md", post(18, category="Even"))  # archived: site 5, 5, 3; Even 4
     run(config)
     changed = rewritten(before, mtimes(out))
     feeds = {f"{d}{n}" for d in ("", "categories/Even/") for n in ("rss.xml", "atom.xml", "feed.json")}
-    kinds = (("rss", "xml"), ("atom", "xml"), ("feed", "json"))
-    pages = {f"archive/{f}/3.{e}" for f, e in kinds} | {
-        f"categories/Even/archive/{f}/1.{e}" for f, e in kinds
-    }
+    pages = each_format("archive/{}/3.{}", "categories/Even/archive/{}/1.{}")
     assert changed == feeds | pages | {"feeds.html", "feeds.opml", ".feeds-manifest.json"}
     check_all(out, source, atom_schema, json_schema)
 
@@ -181,9 +192,7 @@ def test_a_new_post_rewrites_its_subscription_documents_and_the_newest_page(
 def test_a_new_page_links_its_older_neighbour_forward(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     for n in range(18, 21):  # site: 20 posts, 15 archived, page 3 full
         write_post(source, f"p{n}.md", post(n))
     run(config)
@@ -200,26 +209,19 @@ def test_a_new_page_links_its_older_neighbour_forward(
 def test_an_edit_rewrites_only_the_page_it_is_on(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     before = mtimes(out)
     write_post(source, "p07.md", post(7, category="Odd", body="Edited."))  # site page 2, Odd page 1
     run(config)
     changed = {n for n in rewritten(before, mtimes(out)) if "archive" in n}
-    want = {"archive/{}/2.{}", "categories/Odd/archive/{}/1.{}"}
-    assert changed == {
-        w.format(f, e) for w in want for f, e in (("rss", "xml"), ("atom", "xml"), ("feed", "json"))
-    }
+    assert changed == each_format("archive/{}/2.{}", "categories/Odd/archive/{}/1.{}")
     check_all(out, source, atom_schema, json_schema)
 
 
 def test_deleted_and_backdated_posts_leave_every_post_once(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     (source / "p03.md").unlink()
     write_post(source, "p99.md", post(99, day=0, category="Odd"))  # older than every other post
     os.utime(source / "p10.md")  # looked at again, unchanged
@@ -236,9 +238,7 @@ def test_deleted_and_backdated_posts_leave_every_post_once(
 
 
 def test_turned_off_the_pages_are_removed(blog: tuple[Path, Path], make_config: Callable[..., Path]) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     make_config(
         source=str(source), feeds={"archive": False, "limit": LIMIT}, site={"url": SITE, "title": "T"}
     )
@@ -256,20 +256,17 @@ def archive_names(changed: set[str]) -> set[str]:
 def test_a_deleted_or_backdated_post_changes_only_its_own_pages(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     before = mtimes(out)
     (source / "p07.md").unlink()  # site page 2 (posts 6-10), Odd page 1 (1, 3, 5, 7)
     run(config)
-    kinds = (("rss", "xml"), ("atom", "xml"), ("feed", "json"))
-    want = {f"archive/{f}/2.{e}" for f, e in kinds} | {f"categories/Odd/archive/{f}/1.{e}" for f, e in kinds}
+    want = each_format("archive/{}/2.{}", "categories/Odd/archive/{}/1.{}")
     assert archive_names(rewritten(before, mtimes(out))) == want  # pages 1 and 3 stay as they were
     check_all(out, source, atom_schema, json_schema)
     before = mtimes(out)
     write_post(source, "p50.md", post(50, day=8, category="Even"))  # dated between posts 7 and 8
     run(config)
-    want = {f"archive/{f}/2.{e}" for f, e in kinds} | {f"categories/Even/archive/{f}/1.{e}" for f, e in kinds}
+    want = each_format("archive/{}/2.{}", "categories/Even/archive/{}/1.{}")
     assert archive_names(rewritten(before, mtimes(out))) == want
     check_all(out, source, atom_schema, json_schema)
 
@@ -277,9 +274,7 @@ def test_a_deleted_or_backdated_post_changes_only_its_own_pages(
 def test_old_posts_imported_at_once_make_new_pages_and_move_no_other(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     before = mtimes(out)
     for n in range(60, 72):  # twelve posts older than any: page 1's range, now past twice the limit
         write_post(source, f"p{n}.md", post(n, day=0, category="Even"))
@@ -294,9 +289,7 @@ def test_old_posts_imported_at_once_make_new_pages_and_move_no_other(
 def test_an_emptied_page_goes_and_its_number_is_not_reused(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     for n in range(6, 11):  # every post of site page 2
         (source / f"p{n:02d}.md").unlink()
     run(config)
@@ -313,9 +306,7 @@ def test_an_emptied_page_goes_and_its_number_is_not_reused(
 def test_without_the_remembered_pages_every_post_is_still_found(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     (source / "p02.md").unlink()
     for remembered in (load_config(config).cache).glob("archive-*.json"):
         remembered.unlink()  # a cleared cache: the pages are cut afresh
@@ -394,9 +385,7 @@ def test_posts_named_in_latin_1_are_archived_and_remembered(
 def test_a_feed_that_shrinks_and_grows_again_takes_new_numbers(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
-    config, source = blog
-    run(config)
-    out = load_config(config).output
+    config, source, out = first_build(blog)
     for n in range(1, 13):  # down to the subscription document's five: no page
         (source / f"p{n:02d}.md").unlink()
     run(config)
