@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _HOME_LABELS = ("homepage", "home", "source", "repository")
 

@@ -136,7 +136,7 @@ def test_request_headers(server: HTTPServer, cache: Path) -> None:
     server.expect_request("/a.jpg").respond_with_handler(image(JPEG, "image/jpeg"))
     run([server.url_for("a.jpg")], cache)
     (req, _), *_ = server.log
-    assert req.headers["User-Agent"] == user_agent() == "feeds/0.1.0"  # no home page: no address
+    assert req.headers["User-Agent"] == user_agent() == "feeds/0.2.0"  # no home page: no address
     assert req.headers["Range"] == "bytes=0-65535"
     assert req.headers["Accept-Encoding"] == "identity"
 
