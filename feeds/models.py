@@ -153,6 +153,9 @@ def newest_first(posts: Iterable[Post], by: str = "date") -> list[Post]:
     Sorted on POSIX timestamps: comparing aware datetimes with different time
     zones computes offsets on every comparison, which 100,000 posts feel.
     """
-    if by == "updated":
-        return sorted(posts, key=lambda p: (p.updated.timestamp(), p.rel), reverse=True)
-    return sorted(posts, key=lambda p: (p.date.timestamp(), p.rel), reverse=True)
+    return sorted(posts, key=lambda p: order_key(p, by), reverse=True)
+
+
+def order_key(post: Post, by: str = "date") -> tuple[float, str]:
+    """A post's place in the feeds' order, oldest first: its date (or ``updated``), then its path."""
+    return ((post.updated if by == "updated" else post.date).timestamp(), post.rel)

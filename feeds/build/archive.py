@@ -28,12 +28,12 @@ import bisect
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..models import ArchiveLinks, Post
+from ..models import ArchiveLinks, Post, order_key
 from ..urls import quote_segment
 
 log = logging.getLogger(__name__)
@@ -68,9 +68,10 @@ class Layouts:
 
     def pages(self, folder: tuple[str, ...], older: Sequence[Post]) -> list[Page]:
         """The pages of the feed in ``folder`` whose posts past the subscription document are
-        ``older`` (newest first), oldest page first."""
+        ``older``, newest first in ``feeds.order_by``'s order (as the planner lists them), oldest
+        page first."""
         name = "/".join(folder)
-        ordered = sorted(older, key=self._key)
+        ordered = older[::-1]  # oldest first: the planner's order, reversed, not sorted again
         layout = self.old.get(name)
         if layout is None or not layout.starts:  # no pages yet: cut them, numbered past any before
             first = layout.next_number if layout is not None else 1
@@ -99,8 +100,7 @@ class Layouts:
             log.warning("%s: archive pages not remembered (%s)", self.path, e)
 
     def _key(self, post: Post) -> Key:
-        when = post.updated if self.order_by == "updated" else post.date
-        return (when.timestamp(), post.rel)
+        return order_key(post, self.order_by)
 
     def _load(self) -> dict[str, _Layout]:
         try:
@@ -127,16 +127,17 @@ def _read(raw: Any) -> _Layout:
     return _Layout(starts, numbers, int(raw["next"]))
 
 
-def _update(layout: _Layout, ordered: Sequence[Post], limit: int, key: Any) -> tuple[list[Page], _Layout]:
+def _update(
+    layout: _Layout, ordered: Sequence[Post], limit: int, key: Callable[[Post], Key]
+) -> tuple[list[Page], _Layout]:
     """``ordered`` (oldest first) in the last build's ranges; empty pages go, overfull ones are cut."""
     groups: list[list[Post]] = [[] for _ in layout.starts]
     for post in ordered:
         groups[max(0, bisect.bisect_right(layout.starts, key(post)) - 1)].append(post)
-    numbers = list(layout.numbers)
     next_number = layout.next_number
     kept_groups: list[list[Post]] = []
     kept_numbers: list[int] = []
-    for i, (group, number) in enumerate(zip(groups, numbers, strict=True)):
+    for i, (group, number) in enumerate(zip(groups, layout.numbers, strict=True)):
         newest = i == len(groups) - 1
         if len(group) <= (limit if newest else 2 * limit):
             kept_groups.append(group)
@@ -151,7 +152,7 @@ def _update(layout: _Layout, ordered: Sequence[Post], limit: int, key: Any) -> t
 
 
 def _settle(
-    groups: Sequence[Sequence[Post]], numbers: Sequence[int], next_number: int, key: Any
+    groups: Sequence[Sequence[Post]], numbers: Sequence[int], next_number: int, key: Callable[[Post], Key]
 ) -> tuple[list[Page], _Layout]:
     """The pages that hold posts, and the ranges they start."""
     kept = [(g, n) for g, n in zip(groups, numbers, strict=True) if g]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -41,7 +42,7 @@ def _listing(config: Config, plan: FeedPlan) -> Listing:
         )
         for fmt in config.feeds.formats
     )
-    newest = max((p.date for p in plan.posts), default=None)
+    newest = _newest(plan)
     return Listing(
         kind=plan.kind,
         path=plan.path,
@@ -68,10 +69,14 @@ def derived_files(config: Config, cache_key: str, plans: Sequence[FeedPlan]) -> 
     wanted = ((OPML_NAME, config.feeds.opml), (INDEX_NAME, config.feeds.index))
     digest = hashlib.blake2b(_bytes((cache_key, config.site, config.feeds)), digest_size=20)
     for plan in plans:
-        newest = max((p.date.timestamp() for p in plan.posts), default=0.0)
-        digest.update(_bytes((plan.kind, plan.path, plan.folder, plan.info_title, plan.count, newest)))
+        digest.update(_bytes((plan.kind, plan.path, plan.folder, plan.info_title, plan.count, _newest(plan))))
     make = partial(_make, config, plans)
     return Derived(tuple(name for name, on in wanted if on), digest.hexdigest(), make)
+
+
+def _newest(plan: FeedPlan) -> datetime | None:
+    """The date a listing shows for its feed, and so part of the lists' key."""
+    return max((p.date for p in plan.posts), default=None)
 
 
 def _make(config: Config, plans: Sequence[FeedPlan]) -> dict[str, bytes]:

@@ -145,6 +145,14 @@ def rewritten(before: dict[str, int], after: dict[str, int]) -> set[str]:
     return {name for name, stamp in after.items() if before.get(name) != stamp}
 
 
+def rebuilt(config: Path, out: Path, change: Callable[[], object]) -> set[str]:
+    """The files a build after ``change`` rewrote."""
+    before = mtimes(out)
+    change()
+    run(config)
+    return rewritten(before, mtimes(out))
+
+
 def test_every_post_once_from_the_subscription_document_back(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
@@ -179,10 +187,8 @@ def test_a_new_post_rewrites_its_subscription_documents_and_the_newest_page(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
     config, source, out = first_build(blog)
-    before = mtimes(out)
-    write_post(source, "p18.md", post(18, category="Even"))  # archived: site 5, 5, 3; Even 4
-    run(config)
-    changed = rewritten(before, mtimes(out))
+    changed = rebuilt(config, out, lambda: write_post(source, "p18.md", post(18, category="Even")))
+    # archived now: site 5, 5, 3; Even 4
     feeds = {f"{d}{n}" for d in ("", "categories/Even/") for n in ("rss.xml", "atom.xml", "feed.json")}
     pages = each_format("archive/{}/3.{}", "categories/Even/archive/{}/1.{}")
     assert changed == feeds | pages | {"feeds.html", "feeds.opml", ".feeds-manifest.json"}
@@ -197,10 +203,8 @@ def test_a_new_page_links_its_older_neighbour_forward(
         write_post(source, f"p{n}.md", post(n))
     run(config)
     assert "next-archive" not in links(etree.parse(str(out / "archive/atom/3.xml")).getroot())
-    before = mtimes(out)
-    write_post(source, "p21.md", post(21))
-    run(config)
-    changed = {n for n in rewritten(before, mtimes(out)) if n.startswith("archive/atom/")}
+    changed = rebuilt(config, out, lambda: write_post(source, "p21.md", post(21)))
+    changed = {n for n in changed if n.startswith("archive/atom/")}
     assert changed == {"archive/atom/3.xml", "archive/atom/4.xml"}  # page 3 gains its next-archive, once
     assert links(etree.parse(str(out / "archive/atom/3.xml")).getroot())["next-archive"].endswith("/4.xml")
     check_all(out, source, atom_schema, json_schema)
@@ -210,10 +214,8 @@ def test_an_edit_rewrites_only_the_page_it_is_on(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
     config, source, out = first_build(blog)
-    before = mtimes(out)
-    write_post(source, "p07.md", post(7, category="Odd", body="Edited."))  # site page 2, Odd page 1
-    run(config)
-    changed = {n for n in rewritten(before, mtimes(out)) if "archive" in n}
+    edit = post(7, category="Odd", body="Edited.")  # site page 2, Odd page 1
+    changed = {n for n in rebuilt(config, out, lambda: write_post(source, "p07.md", edit)) if "archive" in n}
     assert changed == each_format("archive/{}/2.{}", "categories/Odd/archive/{}/1.{}")
     check_all(out, source, atom_schema, json_schema)
 
@@ -257,17 +259,13 @@ def test_a_deleted_or_backdated_post_changes_only_its_own_pages(
     blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
 ) -> None:
     config, source, out = first_build(blog)
-    before = mtimes(out)
-    (source / "p07.md").unlink()  # site page 2 (posts 6-10), Odd page 1 (1, 3, 5, 7)
-    run(config)
+    deleted = rebuilt(config, out, (source / "p07.md").unlink)  # site page 2 (6-10), Odd page 1 (1, 3, 5, 7)
     want = each_format("archive/{}/2.{}", "categories/Odd/archive/{}/1.{}")
-    assert archive_names(rewritten(before, mtimes(out))) == want  # pages 1 and 3 stay as they were
+    assert archive_names(deleted) == want  # pages 1 and 3 stay as they were
     check_all(out, source, atom_schema, json_schema)
-    before = mtimes(out)
-    write_post(source, "p50.md", post(50, day=8, category="Even"))  # dated between posts 7 and 8
-    run(config)
+    backdated = post(50, day=8, category="Even")  # dated between posts 7 and 8
     want = each_format("archive/{}/2.{}", "categories/Even/archive/{}/1.{}")
-    assert archive_names(rewritten(before, mtimes(out))) == want
+    assert archive_names(rebuilt(config, out, lambda: write_post(source, "p50.md", backdated))) == want
     check_all(out, source, atom_schema, json_schema)
 
 
@@ -395,3 +393,18 @@ def test_a_feed_that_shrinks_and_grows_again_takes_new_numbers(
     run(config)
     assert sorted(p.name for p in (out / "archive/atom").iterdir()) == ["4.xml"]
     check_all(out, source, atom_schema, json_schema)
+
+
+def test_ordered_by_updated_the_pages_follow_that_order(
+    tmp_path: Path, make_config: Callable[..., Path], atom_schema: etree.RelaxNG
+) -> None:
+    source = tmp_path / "posts"
+    for n in range(1, 9):  # dated 1..8, updated in the opposite order
+        write_post(source, f"p{n}.md", post(n).replace("---\n", f"---\nupdated: 2025-01-{20 - n:02d}\n", 1))
+    feeds = {"archive": True, "limit": 3, "formats": ["atom"], "order_by": "updated"}
+    make_config(source=str(source), feeds=feeds, site={"url": SITE, "title": "T"})
+    run(tmp_path / "config.yaml")
+    out = tmp_path / "public"
+    first = etree.parse(str(out / "archive/atom/1.xml")).getroot()
+    assert [e.findtext(f"{ATOM}title") for e in first.iter(f"{ATOM}entry")] == ["Post 6", "Post 7", "Post 8"]
+    assert stems(walk(out, "atom.xml", atom_schema)) == ids_of(source)
