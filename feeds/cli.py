@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .build import NO_PROGRESS, Advance, BuildReport, Progress, build
+from .builder import NO_PROGRESS, Advance, BuildReport, Progress, build
 from .config import Config, effective, load_with_sources, locate, with_overrides
 from .errors import ConfigError, FeedsError, LockError, SourceError
 from .output import write_atomic
@@ -231,7 +231,7 @@ def summary_line(report: BuildReport, config: Config) -> str:
 
 def _counted(counts: dict[str, int], what: str) -> str:
     """``, 3 posts excluded (feed: false 1, filters.exclude_tags 2)``, or nothing when none were."""
-    from .build import rule_name
+    from .builder import rule_name
 
     total = sum(counts.values())
     if not total:
@@ -267,7 +267,7 @@ def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | No
         config = with_overrides(Config(), site_url=url, site_title=title or default_title or "feeds")
     except ConfigError as e:
         raise UsageProblem(str(e)) from e
-    from .build import STDIN, convert  # not loaded by cron's `feeds build`
+    from .builder import STDIN, convert  # not loaded by cron's `feeds build`
 
     stdin = sys.stdin.buffer.read() if STDIN in paths else None
     converted = convert(config, paths, fmt, stdin)
@@ -309,7 +309,7 @@ def categories_command(config_path: Path | None, hexo: Path | None, kind: str) -
     _setup_logging()
     config = _load(config_path, hexo)
     try:
-        from .build import list_categories
+        from .builder import list_categories
 
         listing, errors = list_categories(config, kind)
     except SourceError as e:

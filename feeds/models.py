@@ -65,7 +65,7 @@ class Notice:
     unparseable date make one line a person can read, not 8,000.
     """
 
-    kind: str  # a key of feeds.build.notices.KINDS
+    kind: str  # a key of feeds.builder.notices.KINDS
     path: str
     text: str
 

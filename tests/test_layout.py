@@ -37,8 +37,8 @@ def _modules(folder: Path) -> list[Path]:
 
 
 def test_the_import_rules_see_relative_imports() -> None:
-    assert "feeds.build.pipeline" in _imports(PACKAGE / "build" / "__init__.py")
-    assert "feeds.output" in _imports(PACKAGE / "build" / "pipeline.py")
+    assert "feeds.builder.pipeline" in _imports(PACKAGE / "builder" / "__init__.py")
+    assert "feeds.output" in _imports(PACKAGE / "builder" / "pipeline.py")
     assert "feeds.config" in _imports(PACKAGE / "source" / "posts.py")
     assert "feeds.errors" in _imports(PACKAGE / "config" / "__init__.py")
     assert "feeds.config.model" in _imports(PACKAGE / "config" / "load.py")
@@ -48,7 +48,9 @@ def test_the_import_rules_see_relative_imports() -> None:
 def test_a_stage_never_imports_the_driver_or_the_command_line(stage: str) -> None:
     for path in _modules(PACKAGE / stage):
         wrong = {
-            name for name in _imports(path) if name.startswith(("feeds.build", "feeds.cli", "feeds.__main__"))
+            name
+            for name in _imports(path)
+            if name.startswith(("feeds.builder", "feeds.cli", "feeds.__main__"))
         }
         assert not wrong, f"{path.relative_to(PACKAGE)} imports {sorted(wrong)}"
 
@@ -64,7 +66,7 @@ def test_the_core_imports_no_stage() -> None:
     core = [p for p in PACKAGE.glob("*.py") if p.name not in ("cli.py", "__main__.py")]
     core += _modules(PACKAGE / "config")  # the config is core too, a package of its own
     for path in core:
-        stages = {n for n in _imports(path) if n.split(".")[1:2] and n.split(".")[1] in (*STAGES, "build")}
+        stages = {n for n in _imports(path) if n.split(".")[1:2] and n.split(".")[1] in (*STAGES, "builder")}
         assert not stages, f"{path.relative_to(PACKAGE)} imports {sorted(stages)}"
 
 
@@ -79,7 +81,7 @@ def test_outside_a_stage_code_imports_what_the_stage_exports() -> None:
                 assert parts[2] in package.__all__, f"{path.relative_to(PACKAGE)} reaches into {name}"
 
 
-@pytest.mark.parametrize("stage", (*STAGES, "build"))
+@pytest.mark.parametrize("stage", (*STAGES, "builder"))
 def test_every_exported_name_resolves(stage: str) -> None:
     package = importlib.import_module(f"feeds.{stage}")
     assert package.__all__
@@ -92,7 +94,7 @@ def test_every_exported_name_resolves(stage: str) -> None:
 def test_loading_the_command_loads_no_heavy_library() -> None:
     """Exports are lazy: a cron run that changes nothing must not pay for lxml, feedgen or requests."""
     code = (
-        "import sys, feeds.cli, feeds.build, feeds.source, feeds.output\n"
+        "import sys, feeds.cli, feeds.builder, feeds.source, feeds.output\n"
         "from feeds.source import scan, build_tree\n"
         "from feeds.output import BuildLock, load_manifest\n"
         "heavy = ('lxml', 'feedgen', 'requests', 'frontmatter', 'dateutil', 'markdown_it', 'nh3')\n"

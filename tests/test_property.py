@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import Config, with_overrides
 
 from .conftest import DATA, check_feed

@@ -76,7 +76,7 @@ def load_with_sources(path: Path | None, hexo: Path | None = None) -> tuple[Conf
             raise ConfigError("expected the path of Hexo's _config.yml", key="hexo", path=path)
         hexo = base / named
     if hexo is not None:
-        from ..hexo import from_hexo  # only for Hexo sites
+        from .hexo import from_hexo  # only for Hexo sites
 
         try:
             hexo_raw, hexo_sources = from_hexo(hexo, _read(hexo))

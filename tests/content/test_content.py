@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import ContentConfig, FeedsConfig, load_config
 from feeds.content import Cleaner
 from feeds.errors import ConfigError

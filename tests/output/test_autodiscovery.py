@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import load_config
 
 from ..conftest import DATA

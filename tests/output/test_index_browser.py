@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import load_config
 
 from ..conftest import DATA

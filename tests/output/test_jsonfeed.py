@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from feeds.build.planning import feed_info, plan_feeds, selected_posts
-from feeds.build.render import clean_posts
+from feeds.builder.planning import feed_info, plan_feeds, selected_posts
+from feeds.builder.render import clean_posts
 from feeds.config import Config, with_overrides
 from feeds.models import Content, FeedInfo, Image, Post, Site
 from feeds.output import Entry, render_json, render_pieces

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import listparser
 from lxml import etree
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import load_config
 from feeds.output import FeedFile, Listing, render_opml
 

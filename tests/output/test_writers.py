@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feeds.build.planning import feed_info, plan_feeds, selected_posts
-from feeds.build.render import clean_posts
+from feeds.builder.planning import feed_info, plan_feeds, selected_posts
+from feeds.builder.render import clean_posts
 from feeds.config import Config, with_overrides
 from feeds.models import Site
 from feeds.output.writers import Entry, assemble, newest, render, render_fragments

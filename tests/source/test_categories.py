@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import load_config
 from feeds.models import Post
 from feeds.source.categories import build_tree, slugify

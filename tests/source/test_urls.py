@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import Config, with_overrides
 from feeds.source.posts import read_posts
 from feeds.urls import UnsafeURL, http_url

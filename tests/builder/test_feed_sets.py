@@ -13,7 +13,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import load_config
 from feeds.source.posts import read_posts
 

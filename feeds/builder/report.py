@@ -15,7 +15,7 @@ from ..errors import PostError
 from ..models import Notice
 from .filters import FEED_RULES, POST_RULES
 
-log = logging.getLogger("feeds.build.pipeline")  # the logger the phase times were always logged on
+log = logging.getLogger("feeds.builder.pipeline")  # the logger the phase times were always logged on
 
 
 @dataclass

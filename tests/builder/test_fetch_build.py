@@ -14,7 +14,7 @@ from lxml import etree
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.cli import main
 from feeds.config import load_config
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import load_config
 
 from ..conftest import check_feed, check_json_feed, write_post
@@ -334,7 +334,7 @@ def test_small_windows_and_a_small_hold_write_the_same_bytes(
 
     Thirty tags spread over the whole timeline make pages that span it (the case that once held
     most posts at once); the largest number of posts held is checked against the bound."""
-    import feeds.build.render as render
+    import feeds.builder.render as render
 
     source = tmp_path / "posts"
     for n in range(1, 61):

@@ -29,7 +29,7 @@ from .report import BuildReport, Clock
 if TYPE_CHECKING:
     from .render import Share
 
-log = logging.getLogger("feeds.build.pipeline")  # where these messages were always logged
+log = logging.getLogger("feeds.builder.pipeline")  # where these messages were always logged
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from feeds.build.contentcache import ContentStore
+from feeds.builder.contentcache import ContentStore
 from feeds.models import Content
 
 ROW = Content("<p>x</p>", "x", "x")

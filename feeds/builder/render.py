@@ -1,6 +1,6 @@
 """Turn posts into feed files: clean their bodies, render each entry once, splice and write feeds.
 
-A build splits the feed files into shares (see :func:`feeds.build.planning.partition`),
+A build splits the feed files into shares (see :func:`feeds.builder.planning.partition`),
 taken by the build process and its children; :func:`write_share` cleans the bodies of the
 posts those feeds show (or takes them from the cache), serialises each entry
 once for both formats, splices the feeds together, writes them, and stores

@@ -15,12 +15,12 @@ import feedparser
 import pytest
 from lxml import etree
 
-import feeds.build.pipeline
-import feeds.build.read
-import feeds.build.render
+import feeds.builder.pipeline
+import feeds.builder.read
+import feeds.builder.render
 import feeds.content
 import feeds.errors
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import load_config
 
 from ..conftest import CORPUS, check_feed, write_post
@@ -41,7 +41,7 @@ class Counter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.parsed: list[str] = []
         self.cleaned: list[str] = []
-        parse, render = feeds.build.read.parse_text, feeds.content.Cleaner.render
+        parse, render = feeds.builder.read.parse_text, feeds.content.Cleaner.render
 
         def counting_parse(path, text, config, source=None, notes=None, rel=None):  # type: ignore[no-untyped-def]
             self.parsed.append(rel)
@@ -51,7 +51,7 @@ class Counter:
             self.cleaned.append(post.rel)
             return render(cleaner, post, body)
 
-        monkeypatch.setattr(feeds.build.read, "parse_text", counting_parse)
+        monkeypatch.setattr(feeds.builder.read, "parse_text", counting_parse)
         monkeypatch.setattr(feeds.content.Cleaner, "render", counting_render)
 
     def reset(self) -> None:
@@ -88,14 +88,14 @@ def test_a_first_build_that_cannot_open_a_post_still_leaves_the_next_idle(
     """The walk of a first build does not stat; a file it cannot open is stat'ed on its own."""
     _, config_path = site
     config = load_config(config_path)
-    real = feeds.build.read.read_file_stat
+    real = feeds.builder.read.read_file_stat
 
     def refuse(path: str) -> tuple[bytes, os.stat_result]:
         if path.endswith("one.md"):
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(feeds.build.read, "read_file_stat", refuse)
+    monkeypatch.setattr(feeds.builder.read, "read_file_stat", refuse)
     first = build(config)
     assert first.skipped == 1 and "Permission denied" in first.errors[0].reason
     second = build(config)  # the same inputs: the error is remembered, nothing is read
@@ -234,18 +234,18 @@ def test_big_corpus_in_parallel_matches_serial(tmp_path: Path, make_config: Call
     report = build(config)
     assert report.posts_read == 3 * 132
     parallel = {p.relative_to(config.output): p.read_bytes() for p in config.output.rglob("*.xml")}
-    import feeds.build.pipeline
+    import feeds.builder.pipeline
 
     serial_out = tmp_path / "serial"
     serial_config = load_config(
         make_config(source=str(src), output=str(serial_out), cache=str(tmp_path / "c2"))
     )
-    original = feeds.build.pipeline.PARALLEL_MIN
-    feeds.build.pipeline.PARALLEL_MIN = 10**9
+    original = feeds.builder.pipeline.PARALLEL_MIN
+    feeds.builder.pipeline.PARALLEL_MIN = 10**9
     try:
         build(serial_config)
     finally:
-        feeds.build.pipeline.PARALLEL_MIN = original
+        feeds.builder.pipeline.PARALLEL_MIN = original
     serial = {p.relative_to(serial_out): p.read_bytes() for p in serial_out.rglob("*.xml")}
     assert parallel == serial
 
@@ -288,7 +288,7 @@ def test_cache_saved_in_the_background_is_read_back(
     site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     src, config_path = site
-    monkeypatch.setattr(feeds.build.read, "_BACKGROUND_SAVE", 0)  # as a 20,000-post archive would
+    monkeypatch.setattr(feeds.builder.read, "_BACKGROUND_SAVE", 0)  # as a 20,000-post archive would
     config = load_config(config_path)
     build(config)
     assert (config.cache / "posts.pickle").exists()
@@ -303,17 +303,17 @@ def test_a_body_unreadable_at_write_time_is_retried(
 ) -> None:
     _, config_path = site
     config = load_config(config_path)
-    real = feeds.build.render.read_body
+    real = feeds.builder.render.read_body
 
     def failing(post):  # type: ignore[no-untyped-def]
         if post.rel == "a/one.md":
             raise feeds.errors.PostError("cannot read: Permission denied", path=Path(post.path))
         return real(post)
 
-    monkeypatch.setattr(feeds.build.render, "read_body", failing)
+    monkeypatch.setattr(feeds.builder.render, "read_body", failing)
     report = build(config)
     assert report.skipped == 1 and "One" not in titles(config.output / "rss.xml")
-    monkeypatch.setattr(feeds.build.render, "read_body", real)  # readable again, nothing else changed
+    monkeypatch.setattr(feeds.builder.render, "read_body", real)  # readable again, nothing else changed
     again = build(config)
     assert again.skipped == 0 and "One" in titles(config.output / "rss.xml")
 
@@ -452,7 +452,7 @@ def test_content_cleaned_by_workers_is_cached(
     shutil.rmtree(config.output)  # every feed must be written again, from cached content
     count = Counter(monkeypatch)
     monkeypatch.setattr(
-        feeds.build.pipeline, "PARALLEL_MIN", 10**9
+        feeds.builder.pipeline, "PARALLEL_MIN", 10**9
     )  # in this process, so the counter sees it
     report = build(config)
     assert report.feeds_written > 100 and count.cleaned == []
@@ -476,7 +476,7 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path, make_config: Callable[...,
 
 def test_a_worker_error_keeps_its_kind() -> None:
     """An OutputError raised in a worker reaches the build as an OutputError (its exit code, its path)."""
-    from feeds.build.parallel import run_shared, workers
+    from feeds.builder.parallel import run_shared, workers
     from feeds.errors import OutputError
 
     if workers() < 2:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.cli import main
 from feeds.config import FetchConfig, load_config
 from feeds.websub import publish

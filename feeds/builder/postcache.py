@@ -11,7 +11,7 @@ cleans to, and a cache that cannot be read is discarded with a warning.
   journal instead of rewriting the whole pickle; the journal is folded back in
   once it grows.
 - Cleaned content is needed piecemeal (only for the feeds being rewritten),
-  so it lives in SQLite (:mod:`feeds.build.contentcache`), one row per post that
+  so it lives in SQLite (:mod:`feeds.builder.contentcache`), one row per post that
   shows in some feed: a build reads and writes just the rows it needs.
 """
 

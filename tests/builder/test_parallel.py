@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from feeds.build.parallel import run_shared, workers
+from feeds.builder.parallel import run_shared, workers
 from feeds.errors import SourceError
 
 pytestmark = pytest.mark.skipif(workers() < 2, reason="one core: tasks run in this process")

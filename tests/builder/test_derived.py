@@ -11,7 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.cli import main
 from feeds.config import load_config
 
@@ -112,7 +112,7 @@ def test_the_index_offers_the_opml_list_only_when_there_is_one(
 def test_an_edit_that_changes_no_count_or_date_does_not_make_them_again(
     tmp_path: Path, make_config: Callable[..., Path], monkeypatch: object
 ) -> None:
-    import feeds.build.derived as derived
+    import feeds.builder.derived as derived
 
     made: list[int] = []
     render = derived.render_derived

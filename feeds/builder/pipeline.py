@@ -129,7 +129,7 @@ def _build_locked(
 
 def _load_writers() -> None:
     """Many posts to read means feeds to write: load lxml, nh3 and feedgen while workers read."""
-    import feeds.build.render  # noqa: F401
+    import feeds.builder.render  # noqa: F401
 
     from ..output import render_fragments  # noqa: F401  # feedgen, which the line above no longer loads
 

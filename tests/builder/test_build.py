@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from feeds.build import build
+from feeds.builder import build
 from feeds.config import load_config
 
 from ..conftest import ATOM, CORPUS, EXAMPLES, check_feed
@@ -160,7 +160,7 @@ def test_shipped_config_builds_the_examples(tmp_path: Path, atom_schema: etree.R
 
 
 def test_partition_keeps_subtrees_together_and_shares_the_work() -> None:
-    from feeds.build.planning import partition
+    from feeds.builder.planning import partition
     from feeds.models import FeedInfo, FeedJob
 
     info = FeedInfo("t", "l", "s", "d", "en", "a")
@@ -192,7 +192,7 @@ def test_partition_keeps_subtrees_together_and_shares_the_work() -> None:
 
 def test_partition_shares_a_flat_tree() -> None:
     """One level of categories only: every feed is 'shared', and the work must still be spread."""
-    from feeds.build.planning import partition
+    from feeds.builder.planning import partition
     from feeds.models import FeedInfo, FeedJob
 
     info = FeedInfo("t", "l", "s", "d", "en", "a")
@@ -212,7 +212,7 @@ def test_partition_shares_a_flat_tree() -> None:
 
 def test_archive_pages_are_shared_by_date_so_few_posts_render_twice() -> None:
     """A site of 2,000 posts in 4 categories, pages of 20: runs of dates, not feeds, make the shares."""
-    from feeds.build.planning import partition, partition_by_date
+    from feeds.builder.planning import partition, partition_by_date
     from feeds.models import FeedInfo, FeedJob
 
     info = FeedInfo("t", "l", "s", "d", "en", "a")
