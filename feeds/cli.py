@@ -187,6 +187,8 @@ def summary_json(report: BuildReport) -> dict[str, Any]:
             "skipped": report.skipped,
             "changed": report.changed,
             "drafts": report.drafts,
+            "protected": report.protected,
+            "hidden": report.hidden,
             "excluded": dict(report.excluded),
         },
         "feeds": {
@@ -216,7 +218,13 @@ def summary_line(report: BuildReport, config: Config) -> str:
     )
     if report.feeds_removed:
         line += f", {report.feeds_removed} removed"
-    line += _counted(report.excluded, "posts excluded") + _counted(report.not_written, "feeds not written")
+    if report.protected:
+        shown = "left out" if config.filters.protected == "omit" else "abstract only"
+        line += f", {report.protected} protected ({shown})"
+    if report.hidden:
+        line += f", {report.hidden} hidden"
+    others = {rule: n for rule, n in report.excluded.items() if rule not in ("hidden", "protected")}
+    line += _counted(others, "posts excluded") + _counted(report.not_written, "feeds not written")
     if config.fetch.enabled:
         line += (
             f", thumbnails: {report.thumbnails_fetched} fetched, {report.thumbnails_cached} cached, "
@@ -311,15 +319,18 @@ def categories_command(config_path: Path | None, hexo: Path | None, kind: str) -
     try:
         from .builder import list_categories
 
-        listing, errors = list_categories(config, kind)
+        found = list_categories(config, kind)
     except SourceError as e:
         raise UsageProblem(str(e)) from e
-    for error in errors:
+    for error in found.errors:
         click.echo(str(error), err=True)
-    for item in listing:
+    for item in found.rows:
         files = "  ".join(item.files) or "-"
         why = f"\t{item.why}" if item.why else ""
         click.echo(f"{item.label}\t{item.count}\t{item.slug_path}\t{files}{why}")
+    if found.protected or found.hidden:  # on stderr: stdout stays one row per line for scripts
+        shown = "left out" if config.filters.protected == "omit" else "in feeds by their abstract only"
+        click.echo(f"feeds: {found.protected} posts protected ({shown}), {found.hidden} hidden", err=True)
 
 
 @main.command("config")

@@ -13,6 +13,9 @@ from datetime import datetime
 
 CategoryPath = tuple[str, ...]
 
+LOCKED = "locked"  # a password guards the body: a feed may name the post, never show its words
+HIDDEN = "hidden"  # its author keeps it out of every list: no feed, listing or count shows it
+
 
 @dataclass(frozen=True)
 class Post:
@@ -39,6 +42,8 @@ class Post:
     language: str | None = None  # the front matter's lang/language, when it names one
     slug: str = ""  # Hexo's slug (from the file's path): how {% post_link %} names the post
     refs: tuple[str, ...] = ()  # what the body's tags name outside it: "post:<slug>", "code:<path>"
+    protection: str = ""  # "", LOCKED or HIDDEN: what its author keeps from readers (see source.protection)
+    abstract: str = ""  # a LOCKED post's public text, shown in place of its body, which is never read
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """Which posts stay out of every feed, and which rules left feeds unwritten, counted rule by rule.
 
-A post is kept out by ``feed: false`` in its front matter, or by a name in
+A post is kept out when its author hid it (a hide flag: see
+:mod:`feeds.source.protection`), when it is locked by a password and
+``filters.protected`` is ``omit``, by ``feed: false`` in its front matter, or by a name in
 ``filters.exclude_categories`` / ``filters.exclude_tags`` (matched after
 trimming, case-insensitively, at any level of a category path), or by a glob
 in ``filters.exclude_paths`` on its path under the source folder.  A post that
@@ -18,11 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..config import Config
-from ..models import Notice, Post
+from ..models import HIDDEN, LOCKED, Notice, Post
 
-POST_RULES = ("feed_false", "exclude_paths", "exclude_categories", "exclude_tags")
+POST_RULES = ("hidden", "protected", "feed_false", "exclude_paths", "exclude_categories", "exclude_tags")
 FEED_RULES = ("depth", "min_posts", "shared_folder")
 _KEYS = {
+    "hidden": "hidden by its author",
+    "protected": "filters.protected",
     "feed_false": "feed: false",
     "exclude_paths": "filters.exclude_paths",
     "exclude_categories": "filters.exclude_categories",
@@ -43,6 +47,7 @@ class Selection:
     posts: list[Post]  # the posts that may show in feeds, in the order given
     excluded: dict[str, int]  # rule -> posts it kept out (every rule of POST_RULES)
     notices: list[Notice]  # filter entries that matched no post
+    locked: int = 0  # posts locked by a password, whether shown by their abstract or left out
 
 
 def name_key(name: str) -> str:
@@ -58,10 +63,15 @@ class Rules:
         self.tags = {name_key(n): n for n in filters.exclude_tags if name_key(n)}
         self.paths = {p: _glob(p) for p in filters.exclude_paths if p.strip()}
         self.any = bool(self.categories or self.tags or self.paths)
+        self.omit_locked = filters.protected == "omit"
 
     def matches(self, post: Post) -> dict[str, list[str]]:
         """Every rule ``post`` meets, each with the entries that matched (empty: none met)."""
         found: dict[str, list[str]] = {}
+        if post.protection == HIDDEN:
+            found["hidden"] = []
+        elif post.protection == LOCKED and self.omit_locked:
+            found["protected"] = []
         if not post.in_feeds:
             found["feed_false"] = []
         if not self.any:
@@ -92,7 +102,9 @@ def select(config: Config, posts: Iterable[Post]) -> Selection:
     kept: list[Post] = []
     excluded = dict.fromkeys(POST_RULES, 0)
     used: set[tuple[str, str]] = set()
+    locked = 0
     for post in posts:
+        locked += post.protection == LOCKED
         found = rules.matches(post)
         if not found:
             kept.append(post)
@@ -109,7 +121,7 @@ def select(config: Config, posts: Iterable[Post]) -> Selection:
         for entry in entries
         if (rule, entry) not in used
     ]
-    return Selection(kept, excluded, notices)
+    return Selection(kept, excluded, notices, locked)
 
 
 def unused_limits(config: Config, skipped: Mapping[str, int]) -> list[Notice]:

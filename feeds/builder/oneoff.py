@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import PostError
-from ..models import Category, Post, newest_first
+from ..models import HIDDEN, Category, Post, newest_first
 from ..source import find_posts, read_posts
 from .filters import Rules, select
 from .links import make_site
@@ -47,7 +47,7 @@ def _read(config: Config, paths: Sequence[Path]) -> tuple[list[Post], list[PostE
     for given in paths:
         root = given if given.is_dir() else given.parent
         result = read_posts(config, find_posts(given) if given.is_dir() else [given], source=root)
-        posts.extend(p for p in result.posts if p.in_feeds)
+        posts.extend(select(config, result.posts).posts)  # not `feed: false`, hidden or omitted posts
         errors.extend(result.errors)
     return posts, errors
 
@@ -78,6 +78,16 @@ def _named(error: PostError, scratch: str) -> PostError:
 
 
 @dataclass(frozen=True)
+class Categories:
+    """``feeds categories``: the rows, the posts that could not be read, and what authors protect."""
+
+    rows: list[CategoryListing]
+    errors: tuple[PostError, ...]
+    protected: int  # posts locked by a password
+    hidden: int  # posts their authors hid: counted here only, in no row
+
+
+@dataclass(frozen=True)
 class CategoryListing:
     label: str
     count: int  # posts its feed holds; for a name a filter excludes, the posts it keeps out
@@ -86,18 +96,19 @@ class CategoryListing:
     why: str = ""  # why no feed is written (a filter, categories.depth, feeds.min_posts); "" when one is
 
 
-def list_categories(
-    config: Config, kind: str = "category"
-) -> tuple[list[CategoryListing], tuple[PostError, ...]]:
+def list_categories(config: Config, kind: str = "category") -> Categories:
     """Every category node (or tag, or author) with its post count and feed files: ``feeds categories``.
 
-    Rows the build writes no feed for are listed too, with the reason.
+    Rows the build writes no feed for are listed too, with the reason; a
+    category that only hidden posts have is not listed at all, as in Hexo.
     """
     result = read_posts(config)
-    kept = {p.rel for p in select(config, result.posts).posts}
+    selection = select(config, result.posts)
+    kept = {p.rel for p in selection.posts}
+    listed = [p for p in result.posts if p.protection != HIDDEN]
     rules = Rules(config)
     listing = []
-    for group in groups(config, kind, newest_first(result.posts)):
+    for group in groups(config, kind, newest_first(listed)):
         shown = replace(group, posts=tuple(p for p in group.posts if p.rel in kept))
         count, why = len(shown.posts), _why_not(config, kind, shown)
         if rules.excludes_name(kind, group.label):
@@ -108,7 +119,8 @@ def list_categories(
         folder = (*kind_dir(config, kind), *group.slugs)
         files = () if why else tuple(feed_name(config, folder, f) for f in config.feeds.formats)
         listing.append(CategoryListing(group.label, count, "/".join(group.slugs), files, why))
-    return listing, result.errors
+    hidden = len(result.posts) - len(listed)
+    return Categories(listing, result.errors, selection.locked, hidden)
 
 
 def _why_not(config: Config, kind: str, group: Category) -> str:

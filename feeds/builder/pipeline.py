@@ -110,7 +110,7 @@ def _build_locked(
         images = _resolve_images(config, selected, offline, progress, report) if config.fetch.enabled else {}
     errors = tuple((str(e.path), e.reason) for e in report.errors)
     counts = (tuple(report.excluded.items()), tuple(report.not_written.items()))
-    state = State(token, report.posts_read, report.drafts, errors, due, *counts)
+    state = State(token, report.posts_read, report.drafts, errors, due, *counts, report.protected)
     shown = Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images, site)
     del records, posts  # from here on only the posts that show matter: let the rest go
     changed_feeds = write_feeds(
@@ -146,6 +146,7 @@ def _plan(config: Config, posts: list[Post], report: BuildReport) -> list[FeedPl
     selection = select(config, posts)
     planned = plan_all(config, selection.posts)
     report.excluded = selection.excluded
+    report.protected = selection.locked
     report.not_written = feeds_not_written(planned.skipped, config.feeds.formats)
     notices = [*selection.notices, *unused_limits(config, planned.skipped)]
     report.warnings.extend(notices)
@@ -197,6 +198,7 @@ def _report_unchanged(config: Config, manifest: Manifest, report: BuildReport) -
     report.posts_read, report.drafts = state.posts, state.drafts
     report.excluded.update(state.excluded)
     report.not_written.update(state.not_written)
+    report.protected = state.protected
     report.feeds_unchanged = len(manifest.files) - len(set(DERIVED) & set(manifest.files))
     report.files = count_kinds(config, manifest.files, set())
     for path, reason in state.errors:

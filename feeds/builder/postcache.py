@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_MAGIC = "feeds-cache-3"  # 3: Post.in_feeds and Post.language
+_MAGIC = "feeds-cache-4"  # 4: Post.protection and Post.abstract (a cached post must not skip its lock)
 _PART = 5000  # records per pickle in a cache file
 _JOURNAL_SHARE = 10  # fold the journal in when it holds more than 1/10 of the posts (or 500)
 

@@ -25,6 +25,7 @@ class BuildReport:
     posts_read: int = 0
     skipped: int = 0
     drafts: int = 0
+    protected: int = 0  # posts locked by a password: shown by their abstract, or left out
     changed: int = 0
     feeds_written: int = 0
     feeds_unchanged: int = 0
@@ -41,6 +42,11 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     errors: list[PostError] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)  # about posts still used; logged grouped
+
+    @property
+    def hidden(self) -> int:
+        """Posts their authors hid: in no feed, listing or count."""
+        return self.excluded.get("hidden", 0)
 
     @property
     def total_seconds(self) -> float:

@@ -11,8 +11,9 @@ Hexo's ``public_dir``, so ``hexo generate && feeds build`` deploys together.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,7 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
             if isinstance(marked.get(key), bool):
                 put(f"content.{ours}", marked[key], f"marked.{key}")
     _external_link(hexo, put)
+    _protection(hexo, installed_plugins(folder), put)
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
     return out, sources
@@ -196,3 +198,92 @@ def _text(hexo: Raw, key: str) -> str | None:
 def _with_xml(name: str) -> str:
     """hexo-generator-feed adds ``.xml`` to a path without an extension."""
     return name if "." in name.rsplit("/", 1)[-1] else name + ".xml"
+
+
+# hexo-blog-encrypt's own line for a locked post with no abstract of its own or the site's.
+ENCRYPT_ABSTRACT = "Here's something encrypted, password is required to continue reading."
+# hexo-generator-feed registers one generator per feed type: exposing one to hidden posts puts them in feeds.
+_FEED_GENERATORS = ("atom", "rss2")
+# Themes that leave posts out of their lists (home page, archives, feeds) by a front-matter key of their own.
+THEME_HIDE_KEYS = {"fluid": ("hide",)}
+
+
+def installed_plugins(folder: Path) -> frozenset[str]:
+    """The npm packages a site's ``package.json`` installs, as Hexo reads it for plugins to load
+    (dependencies and devDependencies); none when it has no readable ``package.json``."""
+    try:
+        manifest = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return frozenset()
+    if not isinstance(manifest, dict):
+        return frozenset()
+    names: list[str] = []
+    for section in ("dependencies", "devDependencies"):
+        if isinstance(manifest.get(section), dict):
+            names.extend(str(name) for name in manifest[section])
+    return frozenset(names)
+
+
+def _protection(hexo: Raw, plugins: frozenset[str], put: Callable[[str, Any, str], None]) -> None:
+    """What the site's encryption and hiding plugins, and its theme, keep from readers.
+
+    The passwords under ``encrypt.tags`` are never copied: only the names of the
+    tags that lock a post.  See :mod:`feeds.source.protection` for the rules.
+    """
+    encrypt = hexo.get("encrypt")
+    if isinstance(encrypt, dict):
+        listed = encrypt.get("tags")
+        entries: list[Any] = listed if isinstance(listed, list) else []
+        names = [
+            str(e["name"]).strip()
+            for e in entries
+            if isinstance(e, dict) and e.get("name") and e.get("password") not in (None, "")
+        ]
+        if names:
+            put("posts.locked_tags", names, "encrypt.tags")
+        if isinstance(encrypt.get("abstract"), str) and encrypt["abstract"].strip():
+            put("posts.locked_abstract", encrypt["abstract"].strip(), "encrypt.abstract")
+    if "hexo-blog-encrypt" in plugins and not (isinstance(encrypt, dict) and encrypt.get("abstract")):
+        put("posts.locked_abstract", ENCRYPT_ABSTRACT, "(hexo-blog-encrypt's own abstract)")
+    keys, source = _hide_keys(hexo.get("hide_posts"), plugins)
+    theme = hexo.get("theme")
+    if isinstance(theme, str) and theme.strip().lower() in THEME_HIDE_KEYS:
+        keys += [k for k in THEME_HIDE_KEYS[theme.strip().lower()] if k not in keys]
+        source += f", theme {theme.strip()}"
+    if keys != ["hidden"]:
+        put("posts.hide_keys", keys, source.lstrip(", "))
+
+
+def _hide_keys(section: object, plugins: frozenset[str]) -> tuple[list[str], str]:
+    """hexo-hide-posts' filter key (``hidden`` unless ``hide_posts.filter`` names another), unless the
+    plugin is switched off or shows hidden posts to the feed generators; and hexo-sage-posts' ``sage``."""
+    keys = ["sage"] if "hexo-sage-posts" in plugins else []
+    if not isinstance(section, dict):
+        return ["hidden", *keys], "(hexo-hide-posts' default)"
+    named = section.get("filter")
+    key = named.strip() if isinstance(named, str) and named.strip() else "hidden"
+    if section.get("enable") is False or _exposes_feeds(section):
+        return keys, "hide_posts"
+    return [key, *keys], "hide_posts.filter" if named else "hide_posts"
+
+
+def _exposes_feeds(section: dict[str, Any]) -> bool:
+    """Whether the plugin hands hidden posts to a feed generator (``public_generators``, or its newer
+    ``allowlist_generators`` less ``blocklist_generators``)."""
+
+    def names(key: str) -> list[str]:
+        value = section.get(key)
+        items: Iterable[Any] = value if isinstance(value, list) else [value]
+        return [str(v) for v in items if v is not None]
+
+    public, allowed, blocked = (
+        names("public_generators"),
+        names("allowlist_generators"),
+        names("blocklist_generators"),
+    )
+    for generator in _FEED_GENERATORS:
+        if generator in public or generator in allowed:
+            return True
+        if "*" in allowed and (generator not in blocked or "*" in blocked):
+            return True
+    return False

@@ -93,6 +93,7 @@ class FiltersConfig:
     exclude_categories: tuple[str, ...] = ()  # a post with a category of one of these names, at any level
     exclude_tags: tuple[str, ...] = ()
     exclude_paths: tuple[str, ...] = ()  # glob patterns on the path under the source folder
+    protected: str = "abstract"  # a locked post: abstract (named, with its abstract only) | omit (left out)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,10 @@ class PostsConfig:
     front_matter_ids: bool = True  # id/guid/uuid as the entry id; Hexo's feed plugin uses the permalink
     sniff_html: bool = True  # a Markdown file whose body opens with a tag is HTML (Hexo: always Markdown)
     code_dir: str = "downloads/code"  # {% include_code %}'s folder, beside _posts (Hexo's code_dir)
+    # What an author protects (see source/protection.py).  A post with a `password` is always locked.
+    locked_tags: tuple[str, ...] = ()  # posts with one of these tags are locked (hexo-blog-encrypt's tags)
+    locked_abstract: str = ""  # a locked post's text when it has no `abstract` (encrypt.abstract)
+    hide_keys: tuple[str, ...] = ("hidden",)  # a true value of one of these keys hides the post
 
 
 @dataclass(frozen=True)

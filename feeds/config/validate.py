@@ -34,6 +34,8 @@ def validate(config: Config) -> None:
     for key, icon in (("site.icon", config.site.icon), ("site.favicon", config.site.favicon)):
         if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", icon) and not re.match(r"^https?://[^/\s]+", icon):
             raise ConfigError("must be an http(s) URL or a path on the site", key=key)
+    if config.filters.protected not in ("abstract", "omit"):
+        raise ConfigError("expected abstract or omit", key="filters.protected")
     if config.feeds.order_by not in ("date", "updated"):
         raise ConfigError("expected date or updated", key="feeds.order_by")
     for hub in config.websub.hubs:

@@ -47,6 +47,7 @@ class State:
     due: float = 0.0  # epoch seconds when the first post left out for its future date comes due
     excluded: tuple[tuple[str, int], ...] = ()  # (filter, posts it kept out of every feed)
     not_written: tuple[tuple[str, int], ...] = ()  # (rule, feed files it left unwritten)
+    protected: int = 0  # posts locked by a password (shown by their abstract, or left out)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def load_manifest(output: Path) -> Manifest:
         counts = (state.get("posts", 0), state.get("drafts", 0))
         due = float(state.get("due", 0.0))
         filtered = (_pairs(state.get("excluded")), _pairs(state.get("not_written")))
-        return Manifest(files, State(state.get("inputs", ""), *counts, errors, due, *filtered))
+        protected = int(state.get("protected", 0))
+        return Manifest(files, State(state.get("inputs", ""), *counts, errors, due, *filtered, protected))
     except FileNotFoundError:
         return Manifest({})
     except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
@@ -101,6 +103,7 @@ def save_manifest(output: Path, manifest: Manifest) -> None:
             **({"due": state.due} if state.due else {}),
             **({"excluded": dict(state.excluded)} if any(n for _, n in state.excluded) else {}),
             **({"not_written": dict(state.not_written)} if any(n for _, n in state.not_written) else {}),
+            **({"protected": state.protected} if state.protected else {}),
         },
         "files": files,
     }

@@ -19,12 +19,13 @@ from typing import Any
 from ..config import Config
 from ..content import code_path
 from ..errors import PostError
-from ..models import CategoryPath, Notice, Post
+from ..models import LOCKED, CategoryPath, Notice, Post
 from ..text import plain_title
 from ..urls import UnsafeURL, clean_url, fragment, http_url
 from .dates import parse_date
 from .frontmatter import body_of, decode, parse
 from .permalink import from_file_name, full_url, post_path, slugize
+from .protection import protection
 from .walk import DRAFTS, read_file, scan
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,13 @@ def load_text(path: Path) -> str:
 
 
 def read_body(post: Post) -> str:
-    """The body of a post read earlier; parses no YAML."""
+    """The body of a post read earlier; parses no YAML.
+
+    A locked post's body is never read: its abstract stands in, so that no
+    later stage (content, summary, first words for a blank title) can show it.
+    """
+    if post.protection == LOCKED:
+        return post.abstract
     try:
         data = read_file(post.path)
     except OSError as e:
@@ -166,8 +173,14 @@ def _make_post(
         fallback = "its 'updated' date" if updated else "the file's modification time"
         _warn(notes, "date" if said != "missing" else "no-date", path, f"date {said}; using {fallback}")
     categories = _categories(meta.get("categories", meta.get("category")))
+    tags = _tags(meta.get("tags", meta.get("tag")))
+    protected, abstract = protection(meta, tags, config.posts)
+    locked = protected == LOCKED  # nothing drawn from the body or a picture of it may show
     title = _title(meta, slug, config)
-    if not title:
+    if not title and locked:  # the abstract's first words would read as the post's title
+        title = plain_title(slug)
+        _warn(notes, "title", path, "title is blank; using the file name (the post is locked)")
+    elif not title:
         _warn(notes, "title", path, "title is blank; using the start of the body's text")
     link = _link(config, meta, slug, date.astimezone(tz), title, categories)
     author, email = _author(meta.get("author"))
@@ -181,11 +194,11 @@ def _make_post(
         permalink=link,
         id=_entry_id(meta, link, path, notes) if config.posts.front_matter_ids else link,
         categories=categories,
-        tags=_tags(meta.get("tags", meta.get("tag"))),
+        tags=tags,
         author=author,
         author_email=email,
-        thumbnail=_thumbnail(meta, link, path, notes, config.content.thumbnail_keys),
-        description=str(description) if description not in (None, "") else None,
+        thumbnail=None if locked else _thumbnail(meta, link, path, notes, config.content.thumbnail_keys),
+        description=str(description) if description not in (None, "") and not locked else None,
         body_format=str(meta["format"]).lower() if meta.get("format") else _format_of(rel, config),
         title_from_body=not title,
         dated_by_mtime=date_from_mtime,
@@ -193,7 +206,9 @@ def _make_post(
         in_feeds=_flag(meta.get("feed")) is not False,
         language=_language(meta.get("lang", meta.get("language"))),
         slug=slug,
-        refs=references(body) if "{%" in body else (),
+        refs=references(body) if "{%" in body and not locked else (),
+        protection=protected,
+        abstract=abstract,
     )
 
 

@@ -191,13 +191,15 @@ def test_json_summary(tmp_path: Path, make_config: Callable[..., Path]) -> None:
         check=True,
     )
     summary = json.loads(done.stdout)
-    none_excluded = {"feed_false": 0, "exclude_paths": 0, "exclude_categories": 0, "exclude_tags": 0}
+    rules = ("hidden", "protected", "feed_false", "exclude_paths", "exclude_categories", "exclude_tags")
     assert summary["posts"] == {
         "read": 132,
         "skipped": 0,
         "changed": 132,
         "drafts": 0,
-        "excluded": none_excluded,
+        "protected": 0,
+        "hidden": 0,
+        "excluded": dict.fromkeys(rules, 0),
     }
     assert summary["feeds"]["written"] == 182 and summary["feeds"]["removed"] == 0
     assert set(summary["thumbnails"]) == {"fetched", "cached", "failed"}

@@ -106,6 +106,8 @@ def test_filters_keep_posts_out_and_are_counted(
     with caplog.at_level(logging.WARNING, logger="feeds"):
         out, report = tagged(filters=filters)
     assert report.excluded == {
+        "hidden": 0,
+        "protected": 0,
         "feed_false": 1,
         "exclude_paths": 1,
         "exclude_categories": 1,
