@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 import math
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -80,10 +80,10 @@ _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class _Loader(_Base):  # type: ignore[misc]
     """PyYAML with js-yaml's implicit types and js-yaml-js-types' three tags."""
 
-    yaml_implicit_resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]] = {
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {
         None: [(_TAG + name, re.compile(pattern)) for name, pattern in _IMPLICIT]
     }
-    yaml_constructors = dict(_Base.yaml_constructors)
+    yaml_constructors: ClassVar[dict[Any, Any]] = dict(_Base.yaml_constructors)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
         """Keys as JavaScript strings (``1`` is ``"1"``, a list ``"a,b"``), the last of a repeated key."""
@@ -138,7 +138,7 @@ def load_site_file(text: str, name: str) -> Any:
     """The value of a site's YAML file named ``name`` (for warnings), or :class:`YAMLProblem`."""
     escaped = _LEADING_TABS.sub(lambda m: "\n" + "  " * len(m[1]), text) if "\n\t" in text else text
     try:
-        value = yaml.load(escaped, Loader=_Loader)  # noqa: S506 - the loader is a SafeLoader
+        value = yaml.load(escaped, Loader=_Loader)  # a SafeLoader: no Python objects
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         problem = " ".join(p for p in (e.context, e.problem) if p) or "not YAML"
@@ -173,7 +173,9 @@ def _clean(value: Any, name: str, where: str, seen: dict[int, Any]) -> Any:
 
 def _warn_function(value: Any, name: str, where: str) -> None:
     if isinstance(value, _Function):
-        log.warning("%s: %s is a JavaScript function (!!js/function), which feeds never runs; ignored", name, where)
+        log.warning(
+            "%s: %s is a JavaScript function (!!js/function), which feeds never runs; ignored", name, where
+        )
 
 
 def _js_key(key: Any) -> str:
