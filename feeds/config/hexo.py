@@ -170,7 +170,7 @@ def _feed(feed: Raw, path: Path, put: Callable[[str, Any, str], None]) -> None:
         put("feeds.limit", feed["limit"] or UNLIMITED, "feed.limit")
     if isinstance(feed.get("content"), bool):
         put("feeds.content", "full" if feed["content"] else "summary", "feed.content")
-    if isinstance(feed.get("content_limit"), int) and feed["content_limit"] > 0:
+    if _count(feed.get("content_limit")) > 0:
         put("feeds.summary_length", feed["content_limit"], "feed.content_limit")
     if isinstance(feed.get("content_limit_delim"), str) and feed["content_limit_delim"]:
         put("feeds.summary_delimiter", feed["content_limit_delim"], "feed.content_limit_delim")
@@ -196,8 +196,18 @@ def _as_hexo_uses(value: Any, key: str, path: Path) -> Any:
         if not isinstance(value, dict):
             log.warning("%s: %s is not a mapping of names; ignored", path, key)
             return None
-        return {k: v for k, v in value.items() if v not in (None, "")}
+        return {k: v for k, v in value.items() if _is_name(v)}
     return value
+
+
+def _is_name(value: Any) -> bool:
+    """Text or a whole number, which a map's name can be; not a flag, a list or nothing."""
+    return (isinstance(value, str) and value != "") or (type(value) is int)
+
+
+def _count(value: Any) -> int:
+    """A whole number the plugin counts with; 0 for anything else (true is no length)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _text(hexo: Raw, key: str) -> str | None:

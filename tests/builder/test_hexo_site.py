@@ -352,6 +352,8 @@ def test_a_config_hexo_loads_is_never_refused(blog: Path, atom_schema: etree.Rel
         ("title: 2048\n", None),  # a number where Hexo takes text: its text
         ("tag_map:\n  diary:\n", None),  # a tag mapped to nothing keeps its name, as in Hexo
         ("category_map: [Travel Notes]\n", "category_map is not a mapping of names; ignored"),
+        ("permalink_defaults:\n  lang: [en, fr]\n", None),  # no name: passed over
+        ("feed:\n  type: atom\n  content_limit: true\n", None),  # no length: the plugin's default
         ("some_plugin:\n  hooks: !!js/function '() => 1'\n", "some_plugin.hooks is a JavaScript function"),
     ],
 )
