@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
+import idna
+
 _PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$")
 BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a '%' that starts no escape
 # Characters RFC 3986 allows in a URI as they are; everything else gets escaped.
@@ -154,3 +156,110 @@ def host(url: str) -> str:
 @lru_cache(maxsize=1024)
 def _netloc_host(netloc: str) -> str:
     return urlsplit(f"//{netloc}").hostname or ""
+
+
+# The site URL as Hexo writes it in every link and id: hexo-util's encodeURL parses ``url`` with
+# node's WHATWG URL and prints it back with the host in Unicode.  The pieces of that parser a
+# site's ``url`` can meet are below; what they refuse, Hexo's validate_config refuses too.
+_C0_SPACE = "".join(map(chr, range(0x21)))
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_FORBIDDEN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
+_ESCAPE = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_IPV4_PART = re.compile(r"^(?:0[xX][0-9A-Fa-f]*|[0-9]+)$")
+_PATH_KEEP = ";,/:@&=+$!*'()~%"  # encodeURI's reserved and unreserved marks, and escapes kept as they are
+
+
+def canonical_site_url(value: str) -> str:
+    """``value`` as Hexo's links start with it, ending in '/'; ValueError saying why it is no http(s) URL.
+
+    Scheme and host lower case, a default port dropped, an internationalised host in Unicode
+    (``xn--`` labels decoded, as encodeURL prints them), a numeric IPv4 host written out, the
+    path's dot segments resolved and its Unicode percent-encoded, trailing slashes made one.  A
+    query or fragment, which Hexo would glue in front of every path, is dropped.
+    """
+    text = re.sub(r"[\t\n\r]", "", value.strip(_C0_SPACE))
+    m = _SCHEME.match(text)
+    scheme = m[1].lower() if m else ""
+    if scheme not in _DEFAULT_PORTS:
+        raise ValueError("is not an absolute http(s) URL")
+    rest = text[m.end() :].lstrip("/\\") if m else text
+    end = re.search(r"[/\\?#]", rest)
+    authority, tail = (rest[: end.start()], rest[end.start() :]) if end else (rest, "")
+    userinfo, _, hostport = authority.rpartition("@")
+    host, port = _host_port(hostport, scheme)
+    path = re.split(r"[?#]", tail, maxsplit=1)[0].replace("\\", "/")
+    userinfo = f"{quote(userinfo, safe=_PATH_KEEP)}@" if userinfo else ""
+    return f"{scheme}://{userinfo}{host}{port}{_site_path(path)}"
+
+
+def _host_port(hostport: str, scheme: str) -> tuple[str, str]:
+    bracket = hostport.rfind("]")
+    colon = hostport.rfind(":")
+    host, port = (hostport[:colon], hostport[colon + 1 :]) if colon > bracket else (hostport, "")
+    if port and (not port.isascii() or not port.isdigit() or int(port) > 65535):
+        raise ValueError(f"has an invalid port ({port})")
+    port = "" if not port or int(port) == _DEFAULT_PORTS[scheme] else f":{int(port)}"
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]", port
+        except ValueError as e:
+            raise ValueError(f"has an invalid IPv6 host ({host})") from e
+    return _domain(host), port
+
+
+def _domain(host: str) -> str:
+    """A domain as encodeURL prints it: UTS #46 mapped (lower case), in Unicode, or an IPv4 address."""
+    text = _ESCAPE.sub(lambda m: unquote(m[0]), host)
+    labels = []
+    for label in text.split("."):
+        if not label.isascii():
+            try:
+                label = idna.uts46_remap(label, std3_rules=False, transitional=False)
+                label.encode("punycode")
+            except (idna.IDNAError, UnicodeError) as e:
+                raise ValueError(f"has an invalid host ({host})") from e
+        label = label.lower()
+        if label.startswith("xn--"):
+            try:
+                label = label[4:].encode("ascii").decode("punycode")
+            except UnicodeError as e:
+                raise ValueError(f"has an invalid host ({host})") from e
+        labels.append(label)
+    domain = ".".join(labels)
+    if not domain or _FORBIDDEN_HOST.search(domain):
+        raise ValueError(f"has no valid host ({host or 'none'})")
+    return _ipv4(domain) or domain
+
+
+def _ipv4(domain: str) -> str | None:
+    """WHATWG's IPv4 parser: a host whose last label is a number is an address (``127.1``, ``0x7f.1``)."""
+    parts = domain.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    if not _IPV4_PART.match(parts[-1]):
+        return None
+    numbers = []
+    for part in parts:
+        if not _IPV4_PART.match(part) or len(parts) > 4:
+            raise ValueError(f"has an invalid IPv4 host ({domain})")
+        base = 16 if part[:2].lower() == "0x" else 8 if len(part) > 1 and part[0] == "0" else 10
+        digits = part[2:] if base == 16 else part
+        numbers.append(int(digits, base) if digits else 0)
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        raise ValueError(f"has an invalid IPv4 host ({domain})")
+    address = sum(n << (8 * (3 - i)) for i, n in enumerate(numbers[:-1])) + numbers[-1]
+    return str(ipaddress.IPv4Address(address))
+
+
+def _site_path(path: str) -> str:
+    """The URL's path, dot segments resolved and escaped as encodeURI would, with one trailing '/'."""
+    segments: list[str] = []
+    for segment in path.split("/")[1:]:
+        if segment.lower() in ("..", ".%2e", "%2e.", "%2e%2e"):
+            segments = segments[:-1]
+        elif segment.lower() not in (".", "%2e"):
+            segments.append(segment)
+    text = "/".join(s for s in segments if s)
+    text = quote(BAD_PERCENT.sub("%25", text), safe=_PATH_KEEP, errors="surrogateescape")
+    return f"/{text}/" if text else "/"

@@ -1,4 +1,4 @@
-"""YAML as Hexo reads it, fast enough for an archive of 100,000 front matters.
+"""YAML as Hexo reads it: front matter fast enough for 100,000 posts, and a site's own YAML files.
 
 Hexo parses front matter with js-yaml, a YAML 1.2 parser: ``title: no`` is the
 string "no", ``010`` is ten, and timestamps become dates.  yaml-rs (Rust) reads
@@ -10,6 +10,9 @@ What yaml-rs refuses but PyYAML accepts (a tab after ``key:``, which js-yaml
 allows too) is read by PyYAML rather than losing the post: leniency over
 purity for files a scraper wrote.  Only when both refuse is it an error, with
 yaml-rs's message, which names line and column.
+
+A site's YAML files (``_config.yml``, ``_config.<theme>.yml``, ``source/_data/*.yml``) go through
+:func:`feeds.siteyaml.load_site_file` instead, with the rules of Hexo's yaml renderer.
 """
 
 from __future__ import annotations

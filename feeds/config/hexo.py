@@ -56,6 +56,8 @@ _FEED_KEYS = {
     "icon",
     "hub",
 }
+_TEXT_KEYS = {"title", "author", "new_post_name", "default_category", "category_dir", "tag_dir", "code_dir"}
+_MAP_KEYS = {"category_map", "tag_map", "permalink_defaults"}  # name -> name; a name mapped to nothing stays
 _FEED_IGNORED = {"autodiscovery", "template", "enable"}  # about Hexo's pages or its own templates
 # hexo-renderer-marked's options that change what a feed shows (the rest are about pages: see README).
 _MARKED = {k: k for k in ("gfm", "breaks", "autolink", "smartypants")} | {"prependRoot": "prepend_root"}
@@ -74,8 +76,9 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
         sources[dotted] = f"{path.name}: {hexo_key}"
 
     for hexo_key, dotted in _KEYS.items():
-        if hexo.get(hexo_key) not in (None, ""):
-            put(dotted, hexo[hexo_key], hexo_key)
+        value = _as_hexo_uses(hexo.get(hexo_key), hexo_key, path)
+        if value not in (None, ""):
+            put(dotted, value, hexo_key)
     _site(hexo, put)
     source_dir = _text(hexo, "source_dir") or "source"
     put("source", str(folder / source_dir / "_posts"), "source_dir")
@@ -90,8 +93,8 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
         for key in ("trailing_index", "trailing_html"):
             if isinstance(pretty.get(key), bool):
                 put(f"posts.{key}", pretty[key], f"pretty_urls.{key}")
-    if hexo.get("feed") is not None and not isinstance(hexo["feed"], dict):
-        raise ConfigError("expected hexo-generator-feed's settings, a mapping of keys", key="feed")
+    if hexo.get("feed") is not None and not isinstance(hexo["feed"], dict):  # the plugin's defaults then
+        log.warning("%s: feed is not a mapping of hexo-generator-feed's settings; ignored", path)
     marked = hexo.get("marked")
     if isinstance(marked, dict):
         for key, ours in _MARKED.items():
@@ -169,7 +172,7 @@ def _feed(feed: Raw, path: Path, put: Callable[[str, Any, str], None]) -> None:
         put("feeds.limit", feed["limit"] or UNLIMITED, "feed.limit")
     if isinstance(feed.get("content"), bool):
         put("feeds.content", "full" if feed["content"] else "summary", "feed.content")
-    if isinstance(feed.get("content_limit"), int) and feed["content_limit"] > 0:
+    if _count(feed.get("content_limit")) > 0:
         put("feeds.summary_length", feed["content_limit"], "feed.content_limit")
     if isinstance(feed.get("content_limit_delim"), str) and feed["content_limit_delim"]:
         put("feeds.summary_delimiter", feed["content_limit_delim"], "feed.content_limit_delim")
@@ -183,6 +186,30 @@ def _feed(feed: Raw, path: Path, put: Callable[[str, Any, str], None]) -> None:
     hubs = feed.get("hub")
     if hubs:
         put("websub.hubs", [str(h) for h in (hubs if isinstance(hubs, list) else [hubs])], "feed.hub")
+
+
+def _as_hexo_uses(value: Any, key: str, path: Path) -> Any:
+    """A value as Hexo uses it, where Hexo takes a form feeds' key would refuse: a number where
+    text goes (a title of 2048) is its text, a name mapped to nothing keeps its name, and a map
+    that is no mapping is passed over with a warning rather than refusing the site."""
+    if key in _TEXT_KEYS and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if key in _MAP_KEYS and value is not None:
+        if not isinstance(value, dict):
+            log.warning("%s: %s is not a mapping of names; ignored", path, key)
+            return None
+        return {k: v for k, v in value.items() if _is_name(v)}
+    return value
+
+
+def _is_name(value: Any) -> bool:
+    """Text or a whole number, which a map's name can be; not a flag, a list or nothing."""
+    return (isinstance(value, str) and value != "") or (type(value) is int)
+
+
+def _count(value: Any) -> int:
+    """A whole number the plugin counts with; 0 for anything else (true is no length)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _text(hexo: Raw, key: str) -> str | None:

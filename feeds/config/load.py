@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..siteyaml import load_site_file
+from ..urls import canonical_site_url
 from ..yamltext import YAMLProblem, load
 from .model import _SECTIONS, Config
 from .validate import validate
@@ -79,21 +81,22 @@ def load_with_sources(path: Path | None, hexo: Path | None = None) -> tuple[Conf
         from .hexo import from_hexo  # only for Hexo sites
 
         try:
-            hexo_raw, hexo_sources = from_hexo(hexo, _read(hexo))
+            hexo_raw, hexo_sources = from_hexo(hexo, _read(hexo, site=True))
         except ConfigError as e:
             raise ConfigError(e.reason, key=e.key, path=hexo) from None
         raw = _merged(hexo_raw, raw)
         sources = {**hexo_sources, **sources}
     try:
         config = _build(Config, raw, "")
-        config = _resolve_paths(config, base)
+        config = _resolve_paths(_canonical_url(config), base)
         validate(config)
     except ConfigError as e:
         raise ConfigError(e.reason, key=e.key, path=path or hexo) from None
     return config, sources
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path, site: bool = False) -> dict[str, Any]:
+    """A config file's mapping; ``site``: a Hexo site's ``_config.yml``, read by Hexo's YAML rules."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -101,7 +104,7 @@ def _read(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as e:
         raise ConfigError("config is not UTF-8", path=path) from e
     try:
-        raw = load(text) or {}
+        raw = (load_site_file(text, str(path)) if site else load(text)) or {}
     except YAMLProblem as e:
         raise ConfigError(f"not valid YAML: {e}", path=path) from e
     if not isinstance(raw, dict):
@@ -226,6 +229,19 @@ def with_overrides(config: Config, **changes: Any) -> Config:
     for section, values in sections.items():
         if values:
             top[section] = replace(getattr(config, section), **values)
-    result = replace(config, **top)
+    result = _canonical_url(replace(config, **top))
     validate(result)
     return result
+
+
+def _canonical_url(config: Config) -> Config:
+    """The site URL once, as Hexo's links start with it, so every writer (feeds, OPML, index, pages)
+    builds on the same host: lower case, no default port, an internationalised host in Unicode."""
+    try:
+        url = canonical_site_url(config.site.url)
+    except ValueError as e:
+        raise ConfigError(
+            f"must be an absolute http(s) URL such as https://example.com/: {config.site.url!r} {e}",
+            key="site.url",
+        ) from e
+    return config if url == config.site.url else replace(config, site=replace(config.site, url=url))

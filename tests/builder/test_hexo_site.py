@@ -233,7 +233,7 @@ def test_every_key_of_hexo_generator_feed_is_mapped(blog: Path, atom_schema: etr
     ("line", "key"),
     [
         ("feed:\n  1: a\n  foo: b\n", None),  # mixed key types: a warning, no traceback
-        ("feed: [atom]\n", "feed"),
+        ("feed: [atom]\n", None),  # Hexo builds with the plugin's defaults: a warning
         ("public_dir: 0\n", "public_dir"),
         ("language: {a: 1}\n", "language"),
         ("feed:\n  path: {a: b}\n", "feed.path"),
@@ -320,3 +320,58 @@ def test_tag_feeds_sit_beside_hexos_tag_pages(blog: Path) -> None:
     assert {"topics/rail", "topics/diary"} <= folders and not any(f.startswith("tags/") for f in folders)
     lines = CliRunner().invoke(main, ["config"]).stdout
     assert 'tags.dir = "topics"\t# _config.yml: tag_dir' in lines
+
+
+def test_a_config_hexo_loads_is_never_refused(blog: Path, atom_schema: etree.RelaxNG) -> None:
+    """Hexo's YAML rules for _config.yml (tab-indented sections, js-yaml-js-types' tags) and its host
+    rule: the same links and ids as the plain config gives, which are Hexo's."""
+    config = blog / "_config.yml"
+    text = config.read_text().replace(
+        "url: https://notes.example.org/blog", "url: HTTPS://Notes.Example.ORG:443/blog"
+    )
+    config.write_text(
+        text
+        + "html_minifier:\n\tcollapseWhitespace: true\n\tignoreCustomComments: [ !!js/regexp /^\\s*more/]\n"
+        + "markdown:\n  plugins:\n    - pattern: !!js/regexp /\\.md$/i\n  anchors: !!js/undefined\n"
+        + "search:\n  filter: !!js/function 'function (post) { return post.published }'\n"
+    )
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert "_config.yml: search.filter is a JavaScript function" in result.stderr
+    feed = blog / "public" / "atom.xml"
+    check_feed(feed, atom_schema)
+    links = {title: e.find(f"{ATOM}link").get("href") for title, e in _entries(feed).items()}
+    assert links == {fields[0]: fields[1] for fields in HEXO.values()}
+    doc = etree.parse(str(feed))
+    assert doc.findtext(f"{ATOM}id") == SITE
+
+
+@pytest.mark.parametrize(
+    ("line", "warning"),
+    [
+        ("title: 2048\n", None),  # a number where Hexo takes text: its text
+        ("tag_map:\n  diary:\n", None),  # a tag mapped to nothing keeps its name, as in Hexo
+        ("category_map: [Travel Notes]\n", "category_map is not a mapping of names; ignored"),
+        ("permalink_defaults:\n  lang: [en, fr]\n", None),  # no name: passed over
+        ("feed:\n  type: atom\n  content_limit: true\n", None),  # no length: the plugin's default
+        ("some_plugin:\n  hooks: !!js/function '() => 1'\n", "some_plugin.hooks is a JavaScript function"),
+    ],
+)
+def test_values_feeds_cannot_use_never_stop_the_build(blog: Path, line: str, warning: str | None) -> None:
+    config = blog / "_config.yml"
+    config.write_text(config.read_text() + line)
+    result = CliRunner().invoke(main, ["build", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert warning is None or warning in result.stderr
+    if line.startswith("title"):
+        assert feedparser.parse((blog / "public" / "atom.xml").read_bytes()).feed.title == "2048"
+
+
+def test_a_config_that_is_not_yaml_names_its_line(blog: Path) -> None:
+    config = blog / "_config.yml"
+    config.write_text("title: Field Notes\nurl: [https://notes.example.org\npermalink: x\n")
+    result = CliRunner().invoke(main, ["build", "--quiet"])
+    assert result.exit_code == 2
+    assert "_config.yml: not valid YAML:" in result.stderr and "(line 3, column" in result.stderr, (
+        result.stderr
+    )

@@ -516,6 +516,7 @@ def build_report(blog: Path, dump: dict, feeds_run: dict, feeds_out: dict, hexo_
             "config": dump.get("config"),
         },
         "feeds": {
+            "built": feeds_built(feeds_run, feeds_out),
             "version": feeds_run.get("version"),
             "command": feeds_run["command"],
             "exit": feeds_run["exit"],
@@ -540,6 +541,15 @@ def build_report(blog: Path, dump: dict, feeds_run: dict, feeds_out: dict, hexo_
         "fields": fields,
         "hexo_generator_feed": hexo_feed_summary,
     }
+
+
+def feeds_built(feeds_run: dict, feeds_out: dict) -> dict:
+    """Whether feeds wrote the blog's site feed at all, and why not: a config it refused gives no feed."""
+    if feeds_run["exit"] == 0 and not feeds_out.get("error"):
+        return {"yes": True, "reason": f"{len(feeds_out.get('entries', []))} entries in the site feed"}
+    lines = [line.strip() for line in (feeds_run.get("stderr") or "").splitlines() if line.strip()]
+    reason = feeds_out.get("error") or (lines[-1] if lines else f"exit {feeds_run['exit']}")
+    return {"yes": False, "reason": f"exit {feeds_run['exit']}: {reason[:300]}"}
 
 
 def _hexo_only_hint(p: dict) -> str:
@@ -616,6 +626,7 @@ def render_text(report: dict) -> str:
         for entry in h["log_errors"][:EXAMPLES]:
             lines.append(f"    {entry['message'][:200]}")
     lines.append(f"feeds: {f.get('version')}")
+    lines.append(f"  feeds built: {'yes' if f['built']['yes'] else 'no'}, {f['built']['reason']}")
     lines.append(
         f"  {f['entries']} entries in the site feed, {f['category_feeds']} category feeds, "
         f"exit {f['exit']} ({f['seconds']} s)"

@@ -26,9 +26,13 @@ FEED_LIMIT = 100000
 
 
 def read_hexo_config(blog: Path) -> dict[str, Any]:
+    """_config.yml as Hexo reads it (tab indentation, !!js/regexp...), so its timezone is the blog's."""
+    from feeds.siteyaml import load_site_file
+    from feeds.yamltext import YAMLProblem
+
     try:
-        data = yaml.safe_load((blog / "_config.yml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = load_site_file((blog / "_config.yml").read_text(encoding="utf-8"), "_config.yml")
+    except (OSError, UnicodeDecodeError, YAMLProblem):
         return {}
     return data if isinstance(data, dict) else {}
 
