@@ -1,9 +1,11 @@
-"""feeds: RSS 2.0 and Atom 1.0 feeds for every category of a Hexo blog."""
+"""feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds for every category of a Hexo blog."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+# The one source of the version: pyproject.toml reads it, and it is part of the caches' keys, so a new
+# version starts every post and content cache afresh.
 __version__ = "0.2.0"
 
 _HOME_LABELS = ("homepage", "home", "source", "repository")

@@ -55,12 +55,7 @@ def _load_with_sources(
         raise UsageProblem(str(e)) from e
 
 
-def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    command = click.option(
-        "--hexo",
-        type=click.Path(path_type=Path, exists=True),
-        help="A Hexo blog's folder (or its _config.yml) to read the site from.",
-    )(command)
+def _config_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--config",
         "config_path",
@@ -68,6 +63,24 @@ def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="The config file [default: config.yaml, or a Hexo blog's _config.yml when there is none].",
     )(command)
+
+
+def _hexo_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--hexo",
+        type=click.Path(path_type=Path, exists=True),
+        help="A Hexo blog's folder (or its _config.yml) to read the site from.",
+    )(command)
+
+
+def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    return _config_option(_hexo_option(command))
+
+
+def _version_message() -> str:
+    """``feeds 0.2.0 (Python 3.11.7)``: a bug report needs both, and cron may run another Python."""
+    python = sys.version.split(" ", 1)[0]  # as platform.python_version(), without importing platform
+    return f"%(prog)s %(version)s (Python {python})"
 
 
 def run() -> NoReturn:
@@ -96,57 +109,70 @@ def run() -> NoReturn:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="feeds")
+@click.version_option(__version__, prog_name="feeds", message=_version_message())
 def main() -> None:
-    """RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds for every category (tag, author) of a Hexo blog.
+    """Feeds for every category of a Hexo blog or a folder of posts.
+
+    RSS 2.0, Atom 1.0 and JSON Feed 1.1: one site feed and one per category
+    (per tag and author when asked), an OPML list and an index page; written
+    quietly, atomically and incrementally, so a cron job can run it often.
+    "feeds COMMAND --help" tells more about each command.
 
     \b
     Example:
-        feeds build --config config.yaml
+        feeds build                             # config.yaml here, or the Hexo blog in this folder
+        feeds build --quiet --wait 300          # from cron
+        feeds convert post.md --format rss -o feed.xml
     """
 
 
 @main.command("build")
-@_config_options
-@click.option("--source", type=click.Path(path_type=Path), help="Posts folder (overrides the config).")
-@click.option("--output", type=click.Path(path_type=Path), help="Output folder (overrides the config).")
-@click.option("--fetch/--no-fetch", "fetch", default=None, help="Resolve thumbnails over HTTP.")
-@click.option("--offline", is_flag=True, help="Use only cached thumbnail data; make no request.")
+@_config_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors (for cron).")
 @click.option(
     "--wait",
     type=float,
     default=0.0,
     show_default=True,
     metavar="SECONDS",
-    help="How long to wait for another build on the same output to finish.",
+    help="How long to wait for another build on the same output to finish, then exit 75.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary instead of the line.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any post was skipped.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON summary instead of the line.")
+@_hexo_option
+@click.option("--source", type=click.Path(path_type=Path), help="Posts folder (overrides the config).")
+@click.option("--output", type=click.Path(path_type=Path), help="Output folder (overrides the config).")
+@click.option("--fetch/--no-fetch", "fetch", default=None, help="Resolve thumbnails over HTTP.")
+@click.option("--offline", is_flag=True, help="No network: cached thumbnail data only, no WebSub ping.")
 @click.option("-v", "--verbose", count=True, help="More logging (-vv for debug).")
 def build_command(
     config_path: Path | None,
+    quiet: bool,
+    wait: float,
+    strict: bool,
+    as_json: bool,
     hexo: Path | None,
     source: Path | None,
     output: Path | None,
     fetch: bool | None,
     offline: bool,
-    wait: float,
-    quiet: bool,
-    as_json: bool,
-    strict: bool,
     verbose: int,
 ) -> None:
-    """Build the site feed and one feed per category.
+    """Write every feed the config describes, and only what changed.
+
+    Reads --config, else config.yaml here, else the Hexo blog in this folder.
+    Prints one summary line; warnings go to stderr as "path: reason".
 
     Exit status: 0 done; 1 a post was skipped under --strict; 2 bad config or
     source; 75 another build holds the output folder (try again later).
 
     \b
     Example:
-        feeds build --config config.yaml --output public
-        feeds build --quiet --wait 60          # from cron
+        feeds build                            # config.yaml, or the Hexo blog in this folder
+        feeds build --quiet --wait 300         # from cron: prints only what needs a look
         feeds build --hexo ~/blog              # a Hexo blog, as its _config.yml says
+        # a crontab line: every ten minutes
+        */10 * * * *  cd /srv/blog && feeds build --quiet --wait 300
     """
     _setup_logging(verbose)
     config = _load(config_path, hexo, source=source, output=output, fetch_enabled=fetch)
@@ -259,13 +285,17 @@ def _counted(counts: dict[str, int], what: str) -> str:
 @click.option("--title", default=None, help="Feed title (default: the first path's folder name).")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | None, output: str) -> None:
-    """Convert a few posts (or one from standard input: -) into one feed, with no config file.
+    """One feed from a few posts, with no config file.
+
+    Every post in the files and folders given (or one from standard input: -),
+    newest first, to standard output or to the file -o names.
 
     Exit status: 0 done; 1 when the paths hold no post at all (no feed is written).
 
     \b
     Example:
         feeds convert source/_posts/hello.md --format rss --url https://me.example -o feed.xml
+        feeds convert notes/ --title Notes -o notes.atom
         cat post.md | feeds convert - --format json --url https://me.example
     """
     _setup_logging()
@@ -305,13 +335,15 @@ def convert_command(paths: tuple[Path, ...], fmt: str, url: str, title: str | No
     help="What to list.",
 )
 def categories_command(config_path: Path | None, hexo: Path | None, kind: str) -> None:
-    """List every category (or tag, or author) with its post count, slug path and feed files.
+    """List each category, tag or author: post count and feed files.
 
-    Tab-separated; a row the build writes no feed for has "-" for its files and
-    a fifth column saying why (a filter, categories.depth, feeds.min_posts).
+    Tab-separated: name, post count, slug path, feed files. A row the build
+    writes no feed for has "-" for its files and a fifth column saying why
+    (a filter, categories.depth, feeds.min_posts).
 
     \b
     Example:
+        feeds categories                       # config.yaml, or the Hexo blog in this folder
         feeds categories --config config.yaml --kind tag
     """
     _setup_logging()
@@ -336,10 +368,14 @@ def categories_command(config_path: Path | None, hexo: Path | None, kind: str) -
 @main.command("config")
 @_config_options
 def config_command(config_path: Path | None, hexo: Path | None) -> None:
-    """Print the effective configuration, and where each value came from.
+    """Print every setting in effect, and where each value came from.
+
+    One "key = value" a line, then where it came from: config.yaml, a Hexo
+    blog's _config.yml (and its key), or the default.
 
     \b
     Example:
+        feeds config                           # config.yaml, or the Hexo blog in this folder
         feeds config --hexo ~/blog
     """
     _setup_logging()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import platform
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import feedparser
 import pytest
 from click.testing import CliRunner
 
+from feeds import __version__
 from feeds.cli import main
 
 from .conftest import EXAMPLES, TAGGED, check_json_feed, write_post
@@ -95,11 +99,55 @@ def test_categories_lists_counts_slugs_files(runner: CliRunner, make_config: Cal
     assert int(by_label["新媒体"][1]) == 3
 
 
-@pytest.mark.parametrize("command", ["build", "convert", "categories"])
+COMMANDS = ["build", "convert", "categories", "config"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_help_has_summary_and_example(runner: CliRunner, command: str) -> None:
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0
-    assert "Example:" in result.output and f"feeds {command}" in result.output
+    example = result.output.split("Example:\n", 1)[1].split("\nOptions:", 1)[0]
+    assert f"feeds {command}" in example, result.output
+
+
+def test_the_command_list_shows_each_summary_whole(runner: CliRunner) -> None:
+    """``feeds --help`` cuts a long first sentence with "..."; each must fit, on 80 columns."""
+    result = runner.invoke(main, ["--help"], terminal_width=80)
+    listed = dict(
+        line.split(None, 1) for line in result.output.split("Commands:\n", 1)[1].splitlines() if line.strip()
+    )
+    assert sorted(listed) == sorted(COMMANDS)
+    for command, summary in listed.items():
+        assert not summary.endswith("..."), command
+        assert summary == main.commands[command].get_short_help_str(limit=1000), command
+    assert "Example:" in result.output
+
+
+def test_build_help_lists_what_a_cron_job_needs_first(runner: CliRunner) -> None:
+    text = runner.invoke(main, ["build", "--help"]).output
+    options = text.split("Options:\n", 1)[1]
+    cron = [options.index(name) for name in ("--config", "--quiet", "--wait", "--strict")]
+    rest = [options.index(name) for name in ("--hexo", "--source", "--output", "--fetch", "--offline")]
+    assert max(cron) < min(rest)
+    assert "feeds build --quiet --wait" in text and "* * * *" in text  # a crontab line
+
+
+def test_version_names_the_python_it_runs_on(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"feeds {__version__} (Python {platform.python_version()})\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "feeds", "--version"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and done.stdout == result.output
+
+
+def test_the_version_has_one_source() -> None:
+    """The installed metadata is read from feeds.__version__ (pyproject's dynamic version)."""
+    assert metadata.version("feeds") == __version__
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in pyproject["project"] and "version" in pyproject["project"]["dynamic"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "feeds.__version__"}
 
 
 def test_python_dash_m(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ _FEED_KEYS = {
 _TEXT_KEYS = {"title", "author", "new_post_name", "default_category", "category_dir", "tag_dir", "code_dir"}
 _MAP_KEYS = {"category_map", "tag_map", "permalink_defaults"}  # name -> name; a name mapped to nothing stays
 _FEED_IGNORED = {"autodiscovery", "template", "enable"}  # about Hexo's pages or its own templates
-# hexo-renderer-marked's options that change what a feed shows (the rest are about pages: see README).
+# hexo-renderer-marked's options that change what a feed shows (the rest are about pages: see docs/hexo.md).
 _MARKED = {k: k for k in ("gfm", "breaks", "autolink", "smartypants")} | {"prependRoot": "prepend_root"}
 UNLIMITED = 1_000_000  # hexo-generator-feed's `limit: 0`: every post
 
