@@ -16,7 +16,8 @@ ELLIPSIS = "…"
 
 def xml_safe(text: str) -> str:
     """Drop characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/F)."""
-    return _XML_ILLEGAL.sub("", text)
+    # search first: sub copies the whole string even when nothing matches (a body, twice an entry)
+    return _XML_ILLEGAL.sub("", text) if _XML_ILLEGAL.search(text) else text
 
 
 def collapse(text: str) -> str:

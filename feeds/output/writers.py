@@ -1,118 +1,55 @@
-"""Serialise feeds with feedgen, working around the traps that make its output wrong or churn.
+"""Serialise feeds: the head with feedgen, each entry as text (:mod:`.xmlentry`), spliced together.
 
-- entries are appended (``order='append'``), because ``add_entry`` prepends;
+feedgen writes a feed's head once per file, with the traps that make its output
+wrong or churn worked around:
+
 - ``updated``/``lastBuildDate`` are the newest entry's time, never "now";
 - the generator carries no version, so upgrading feedgen does not rewrite every file;
-- Atom entry links lose ``rel``/``type`` in feedgen (upstream issue 135), so the
-  enclosure link is written by our own small extension instead;
-- media and Dublin Core elements are written by our own entry extension (see
-  :class:`_EntryExtension`), never wrapped in ``media:group``;
+- the media namespace, WebSub hubs and RFC 5005's archive links are written by
+  our own extension (:class:`_FeedExtension`);
 - every string passes :func:`xml_safe`, since lxml raises on characters XML 1.0 forbids.
 
-An entry is set up once and serialised in both formats from the same feedgen
-object: feedgen keeps RSS and Atom values side by side, and setting them up
-was a third of an entry's cost.  The one value feedgen cannot keep apart in
-that way (an RSS description that differs from the Atom summary, with no
-content) makes an entry without a body be set up once per format.
+A large build puts one post in several feeds (its category, each ancestor, the
+site feed) and in both formats: each entry is written once per format and the
+same bytes are spliced into every feed that shows it.  The entries are what
+feedgen would write in place, byte for byte (``tests/output/test_writers.py``
+holds every feed of the corpus to a whole document feedgen writes).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from feedgen.entry import FeedEntry
-from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .. import home_page
-from ..models import ArchiveLinks, FeedInfo, Image
+from ..models import ArchiveLinks, FeedInfo
 from ..text import xml_safe
-from .entry import EPOCH, Entry, Fragment, newest, terms
-from .entry import body as _body
+from .entry import EPOCH, Entry, Fragment, newest
+from .xmlentry import atom_entry, rss_item
 
 __all__ = ["EPOCH", "Entry", "Fragment", "assemble", "newest", "render", "render_fragments"]
 
 
 def render(fmt: str, info: FeedInfo, entries: Sequence[Entry]) -> bytes:
     """The bytes of one feed; ``fmt`` is 'rss' or 'atom'."""
-    fg = _feed(info, newest(entries), rss=fmt == "rss")
-    for entry in entries:
-        _add(fg, entry, BOTH if _body(entry) else fmt)
-    return _serialize(fg, fmt)
+    return assemble(fmt, info, newest(entries), render_fragments([fmt], entries)[fmt])
 
 
-# A large build puts one post in several feeds (its category, each ancestor, the
-# site feed) and in both formats.  Rather than have feedgen build the same entry
-# again for every feed, each entry is serialised once, inside one document that
-# holds them all, and cut out of it; a feed is then its own head with those
-# pieces spliced in.  Entries hold no raw '<' in text or attributes (lxml escapes
-# it), so the tags found below can only be element boundaries, and the pieces
-# are byte for byte what feedgen would write in place (a test holds us to that).
 _ITEM = {"rss": (b"    <item>\n", b"  </channel>\n"), "atom": (b"  <entry>\n", b"</feed>\n")}
-BOTH = "both"
-_DUMMY = FeedInfo("x", "https://x.invalid/", "https://x.invalid/feed", "", "en", "x")
+_WRITERS = {"rss": rss_item, "atom": atom_entry}
 
 
 def render_fragments(formats: Sequence[str], entries: Sequence[Entry]) -> dict[str, list[Fragment]]:
-    """Each entry's serialised element in each format, in order, as it appears inside a feed.
-
-    In documents of a hundred entries: one of a worker's thousands would hold
-    all their feedgen objects and element trees at once, tens of megabytes
-    the process would have to fault in rather than reuse.
-    """
+    """Each entry's serialised element in each format, in order, as it appears inside a feed."""
     out: dict[str, list[Fragment]] = {fmt: [] for fmt in formats}
-    for start in range(0, len(entries), _BATCH):
-        for fmt, pieces in _render_batch(formats, entries[start : start + _BATCH]).items():
-            out[fmt].extend(pieces)
-    return out
-
-
-_BATCH = 100  # entries per document
-
-
-def _render_batch(formats: Sequence[str], entries: Sequence[Entry]) -> dict[str, list[Fragment]]:
-    out: dict[str, list[Fragment]] = {fmt: [b""] * len(entries) for fmt in formats}
-    with_body: list[int] = []
-    without: list[int] = []
-    for i, entry in enumerate(entries):
-        (with_body if _body(entry) else without).append(i)
-    if with_body:
-        fg = _feed(_DUMMY, EPOCH, rss=True)
-        for i in with_body:
-            _add(fg, entries[i], BOTH)
+    for entry in entries:  # both formats of one entry together: they escape the same body
         for fmt in formats:
-            _place(out[fmt], with_body, _cut(fmt, _serialize(fg, fmt), len(with_body)))
-    for fmt in formats if without else ():
-        fg = _feed(_DUMMY, EPOCH, rss=fmt == "rss")
-        for i in without:
-            _add(fg, entries[i], fmt)
-        _place(out[fmt], without, _cut(fmt, _serialize(fg, fmt), len(without)))
+            out[fmt].append(_WRITERS[fmt](entry).encode())
     return out
-
-
-def _cut(fmt: str, data: bytes, count: int) -> list[memoryview]:
-    """Views of each entry in ``data``: a share's document runs to megabytes, and copies of its
-    pieces were a good part of a worker's memory (and page faults)."""
-    start_tag, closing = _ITEM[fmt]
-    end = data.rindex(closing)
-    starts = []
-    at = data.find(start_tag)
-    while 0 <= at < end:
-        starts.append(at)
-        at = data.find(start_tag, at + len(start_tag))
-    if len(starts) != count:
-        raise AssertionError(f"cut {len(starts)} {fmt} entries out of {count}")
-    view = memoryview(data)
-    return [view[a:b] for a, b in zip(starts, [*starts[1:], end], strict=True)]
-
-
-def _place(target: list[Fragment], where: Sequence[int], pieces: Sequence[Fragment]) -> None:
-    for i, piece in zip(where, pieces, strict=True):
-        target[i] = piece
 
 
 def assemble(fmt: str, info: FeedInfo, updated: datetime, fragments: Sequence[Fragment]) -> bytes:
@@ -137,8 +74,8 @@ def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     fg = FeedGenerator()
     # register_extension, not load_extension: that looks for an "<ext>_entry" module that does not
     # exist, and the failed import searched the disk three times per feed.
-    fg.register_extension("feeds", _FeedExtension, _EntryExtension, atom=True, rss=True)
-    fg.register_extension("feeds_rss", _RssExtension, _NoEntryExtension, atom=False, rss=True)
+    fg.register_extension("feeds", _FeedExtension, None, atom=True, rss=True)
+    fg.register_extension("feeds_rss", _RssExtension, None, atom=False, rss=True)
     fg.id(info.link)
     fg.title(xml_safe(info.title))
     # Self first: feedgen makes the last link RSS's channel <link>, which must be the page, not the feed.
@@ -162,65 +99,10 @@ def _feed(info: FeedInfo, updated: datetime, *, rss: bool) -> FeedGenerator:
     return fg
 
 
-def _add(fg: FeedGenerator, entry: Entry, fmt: str) -> None:
-    """Set up one entry for ``fmt`` ('rss', 'atom', or :data:`BOTH` when it has a body)."""
-    post = entry.post
-    fe: FeedEntry = fg.add_entry(order="append")
-    fe.id(post.id)
-    fe.guid(post.id, permalink=post.id == post.permalink)
-    fe.title(entry.title)
-    fe.link(href=post.permalink, rel="alternate", type="text/html")
-    fe.published(post.date)
-    fe.updated(post.updated)
-    if post.author:
-        # Atom's author; RSS gets <author>email (name)</author> from it when there is an email (RSS
-        # requires one), else dc:creator (the dc extension is not written into Atom).  Never both:
-        # the W3C validator warns about an item with two authors (DuplicateItemSemantics).
-        fe.author({"name": post.author, **({"email": post.author_email} if post.author_email else {})})
-        if not post.author_email:
-            fe.feeds.creator = post.author
-    names = terms(post)
-    if names:
-        fe.category([{"term": t, "label": t} for t in names])
-    _add_text(fe, entry, fmt)
-    _add_image(fe, entry)
-
-
-def _add_text(fe: FeedEntry, entry: Entry, fmt: str) -> None:
-    """Summary, description and content.
-
-    An RSS description is HTML, so the plain-text summary goes into it escaped,
-    while Atom's summary is type="text".  feedgen keeps the two apart only in
-    this order: the summary, the description (which feedgen also puts into
-    Atom's content), then the real content over it.
-    """
-    summary, body = entry.content.summary, _body(entry)
-    if fmt == BOTH:
-        if summary:
-            fe.summary(summary)
-            fe.description(html.escape(summary, quote=False))
-        fe.content(body, type="html")
-        return
-    if summary and fmt == "rss":
-        fe.description(html.escape(summary, quote=False), isSummary=True)
-    elif summary:
-        fe.summary(summary)
-    if body:
-        fe.content(body, type="html")
-
-
-def _add_image(fe: FeedEntry, entry: Entry) -> None:
-    fe.feeds.image = entry.image
-    fe.feeds.thumbnail = entry.post.thumbnail
-
-
 _MEDIA = "http://search.yahoo.com/mrss/"
 _DC = "http://purl.org/dc/elements/1.1/"
 _ATOM = "http://www.w3.org/2005/Atom"
 _HISTORY = "http://purl.org/syndication/history/1.0"  # RFC 5005
-_MEDIA_CONTENT = f"{{{_MEDIA}}}content"
-_MEDIA_THUMBNAIL = f"{{{_MEDIA}}}thumbnail"
-_DC_CREATOR = f"{{{_DC}}}creator"
 
 
 class _FeedExtension(BaseExtension):  # type: ignore[misc]
@@ -283,62 +165,3 @@ def _head_links(parent: etree._Element, links: Sequence[tuple[str, str]], archiv
 class _RssExtension(BaseExtension):  # type: ignore[misc]
     def extend_ns(self) -> dict[str, str]:
         return {"dc": _DC}
-
-
-class _NoEntryExtension(BaseEntryExtension):  # type: ignore[misc]
-    pass
-
-
-class _EntryExtension(BaseEntryExtension):  # type: ignore[misc]
-    """The thumbnail (Media RSS), the author without an email (RSS's ``dc:creator``) and the enclosure.
-
-    It writes what feedgen's media and dc extensions would, in their order, for
-    a fraction of their cost: those check every value against long lists of
-    allowed keys and walk all fifteen Dublin Core fields of every entry, which
-    was a sixth of an entry's time.  The enclosure is Atom's
-    ``<link rel="enclosure">``, which feedgen would write without ``rel``
-    (upstream issue 135), and RSS's ``<enclosure>``, which feedgen would also
-    add to Atom.
-    """
-
-    def __init__(self) -> None:
-        self.image: Image | None = None  # resolved by the fetcher
-        self.thumbnail: str | None = None  # the front matter's URL, written when none was resolved
-        self.creator: str | None = None
-
-    def extend_atom(self, entry: Any) -> Any:
-        self._media(entry)
-        image = self.image
-        if image is not None and image.type and image.length:
-            etree.SubElement(
-                entry, "link", rel="enclosure", href=image.url, type=image.type, length=str(image.length)
-            )
-        return entry
-
-    def extend_rss(self, item: Any) -> Any:
-        self._media(item)
-        if self.creator:
-            etree.SubElement(item, _DC_CREATOR).text = self.creator
-        image = self.image
-        if image is not None and image.type and image.length:
-            etree.SubElement(item, "enclosure", url=image.url, length=str(image.length), type=image.type)
-        return item
-
-    def _media(self, parent: Any) -> None:
-        image = self.image
-        if image is None:
-            if self.thumbnail:
-                etree.SubElement(parent, _MEDIA_THUMBNAIL, url=self.thumbnail)
-            return
-        size = [(k, str(v)) for k, v in (("height", image.height), ("width", image.width)) if v]
-        content = etree.SubElement(parent, _MEDIA_CONTENT, url=image.url)
-        if image.length:
-            content.set("fileSize", str(image.length))
-        if image.type:
-            content.set("type", image.type)
-        content.set("medium", "image")
-        for key, value in size:
-            content.set(key, value)
-        thumbnail = etree.SubElement(parent, _MEDIA_THUMBNAIL, url=image.url)
-        for key, value in size:
-            thumbnail.set(key, value)
