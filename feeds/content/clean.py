@@ -28,7 +28,7 @@ from ..errors import ConfigError
 from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, host, is_http
-from . import fences, markdown, tags
+from . import fences, markdown, stray, tags
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 # Elements dropped with what they hold: code, styles, and a document's head.  Everything else the
@@ -59,6 +59,8 @@ _BLOCKS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
     "blockquote", "pre", "section", "article", "figure", "figcaption", "dd", "dt", "hr", "img",
 }  # fmt: skip
+# Elements of HTML that need no work unless their attributes do (an iframe always does).
+_PLAIN = stray.HTML_ELEMENTS - {"iframe"}
 # Attributes that mark an element as needing work (URLs to fix, lazy images to recover).
 _FIX_ATTRS = frozenset((*_URL_ATTRS, "srcset", "data-srcset", *_LAZY))
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b]*$")
@@ -149,7 +151,7 @@ class Cleaner:
         need = self.summary_length
         text = _text(tree, need)
         if post.description:
-            summary_source = _text(_without_furniture(_parse(post.description)), need)
+            summary_source = _text(_body(post.description), need)
         elif has_more:
             summary_source = _text(self._clean(head, base), need)
         else:
@@ -169,10 +171,17 @@ class Cleaner:
         return self._sanitize(self._clean(markup, base))
 
     def _clean(self, markup: str, base: str) -> etree._Element:
-        tree = _without_furniture(_parse(MORE.sub("", markup)), self.remove)
+        tree = _body(MORE.sub("", markup), self.remove)
         # A walk in Python beat an XPath query here (13 against 24 µs): bodies are a dozen elements.
-        for el in [el for el in tree.iter() if el.tag == "iframe" or not _FIX_ATTRS.isdisjoint(el.attrib)]:
-            self._fix_element(el, base)
+        # It finds the elements HTML does not know on the way, at no cost for a body without them.
+        unknown = []
+        for el in [el for el in tree.iter() if el.tag not in _PLAIN or not _FIX_ATTRS.isdisjoint(el.attrib)]:
+            if el.tag in _PLAIN or el.tag == "iframe":
+                self._fix_element(el, base)
+            else:
+                unknown.append(el)
+        if unknown:
+            stray.unwrap(unknown)
         _drop_empty(tree)
         return tree
 
@@ -219,14 +228,19 @@ class Cleaner:
         if not src:
             _drop(el)
             return
-        para = etree.Element("p")
-        link = etree.SubElement(para, "a", href=src)
+        link = etree.Element("a", href=src)
         link.text = src
         self._link_rel(link)
-        para.tail = el.tail
+        # On a line of its own, as the frame was, unless it is in a paragraph: a <p> there would end
+        # the paragraph and move the words after it out (a reader's parser leaves an empty <p> too).
+        if not any(above.tag == "p" for above in el.iterancestors()):
+            para = etree.Element("p")
+            para.append(link)
+            link = para
+        link.tail = el.tail
         parent = el.getparent()
         assert parent is not None  # found under the root, which is never an iframe
-        parent.replace(el, para)
+        parent.replace(el, link)
 
     def _sanitize(self, tree: etree._Element) -> str:
         markup = etree.tostring(tree, method="html", encoding="unicode")
@@ -250,24 +264,55 @@ def _elements(xpath: etree.XPath, tree: etree._Element) -> list[etree._Element]:
 _PARSER = etree.HTMLParser()
 
 
-def _parse(markup: str) -> etree._Element:
-    """A ``<div>`` holding the fragment; text that libxml2 refuses becomes plain text.
+def _body(markup: str, remove: etree.XPath | None = None) -> etree._Element:
+    """The fragment parsed (see :func:`_parse`), less comments, scripts, styles, document heads and
+    the like, and what ``remove`` selects.
+
+    Markup left open (see :mod:`.stray`) is written as text and the fragment
+    parsed again.  Whether there may be any is seen in the parse, where it costs
+    next to nothing: an element left open fills to the end, and is one of
+    those this function walks anyway; a block opened in a sentence makes the
+    parser report a misplaced end tag.
+    """
+    markup = xml_safe(markup)
+    tree, misplaced = _parse(markup)
+    found = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP, *stray.RAW_KEPT))
+    if misplaced or stray.suspect(markup, found, _END):
+        typed = stray.as_typed(markup)
+        if typed != markup:
+            tree, _ = _parse(typed)
+            found = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP, *stray.RAW_KEPT))
+    doomed = [el for el in found if el.tag not in stray.RAW_KEPT]
+    if remove is not None:
+        doomed.extend(_elements(remove, tree))
+    for el in doomed:
+        if el.getparent() is not None:
+            _drop(el)
+    return tree
+
+
+_END = "</body></html>"
+
+
+def _parse(markup: str) -> tuple[etree._Element, bool]:
+    """A ``<div>`` holding the fragment (text that libxml2 refuses becomes plain text), and whether
+    libxml2 reported an error.
 
     libxml2 puts a fragment into ``<html><body>``; the body, renamed, is the
     holder, as lxml.html's fragment_fromstring would make it.
     """
-    markup = xml_safe(markup)
     if not markup.strip():
-        return etree.Element("div")
+        return etree.Element("div"), False
     try:
-        document = etree.fromstring(f"<html><body>{markup}</body></html>", _PARSER)
+        document = etree.fromstring(f"<html><body>{markup}{_END}", _PARSER)
     except (etree.XMLSyntaxError, ValueError):
         document = None
+    errors = len(_PARSER.error_log) > 0
     bodies = document.findall("body") if document is not None else []
     if not bodies:
         holder = etree.Element("div")
         holder.text = markup
-        return holder
+        return holder, errors
     body = bodies[0]
     for extra in bodies[1:]:  # `</body><body>` in the markup: its content is the post's too
         _append_text(body, extra.text)
@@ -276,18 +321,7 @@ def _parse(markup: str) -> etree._Element:
     body.tail = None  # what libxml2 found after a stray </body>: not part of the fragment
     if body.text is not None and not body.text.strip():
         body.text = None
-    return body
-
-
-def _without_furniture(tree: etree._Element, remove: etree.XPath | None = None) -> etree._Element:
-    """Drop comments, scripts, styles, document heads and the like, and what ``remove`` selects."""
-    doomed = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP))
-    if remove is not None:
-        doomed.extend(_elements(remove, tree))
-    for el in doomed:
-        if el.getparent() is not None:
-            _drop(el)
-    return tree
+    return body, errors
 
 
 def _append_text(holder: etree._Element, text: str | None) -> None:

@@ -1,0 +1,167 @@
+"""Markup a post opens and never closes is the characters its author typed.
+
+An HTML parser reads everything after an unclosed ``<iframe>``, ``<textarea>``
+or ``<!--`` as that element's text, up to the end of the document: the
+cleaner then drops it with the element, or shows the rest of the post (and the
+parser's own ``</body></html>``) as escaped markup.  Old posts write such tags
+in prose ("a newly created <div> or <iframe> of a page"), so before the body is
+parsed, :func:`as_typed` turns each of these ``<`` into ``&lt;``:
+
+- a raw-text or escapable-raw-text element (``script``, ``style``, ``iframe``,
+  ``noembed``, ``noframes``, ``noscript``, ``xmp``, ``title``, ``textarea``,
+  ``plaintext``) with no end tag after it (``<plaintext>`` has none in HTML);
+- a comment or CDATA section that is not closed;
+- a tag cut off at the end of the body (``<div``, ``<a href='``);
+- a block element written inside a sentence (``Before <table> after``) that has
+  no end tag: a parser would close the paragraph there and move the text after
+  it into the element (or, for a table, out in front of it).
+
+Closed ones are left to the cleaner's rules.  A body with none of these pays
+one regular-expression search and one look at its last ``<``.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lxml import etree
+
+_RAW = "script|style|iframe|noembed|noframes|noscript|xmp|title|textarea|plaintext"
+# Block elements that need an end tag and close an open paragraph: in a sentence and never closed,
+# they are a word of prose, not structure.
+_BLOCK = (
+    "table|form|div|ul|ol|dl|pre|blockquote|section|article|aside|header|footer|nav|main"
+    "|figure|details|fieldset|address|center|h[1-6]"
+)
+# In a sentence: text (not a tag's `>`, not a line's start) just before it, a space or tab apart at most;
+# or a bare tag with text just after it on its line.
+_IN_SENTENCE = (
+    rf"(?:(?<=[^\s>]<)|(?<=[^\s>][ \t]<))(?P<block>{_BLOCK})(?=[\s/>])"
+    rf"|(?P<bare>{_BLOCK})>(?=[ \t]*[^\s<])"
+)
+_SUSPECT = re.compile(
+    rf"<(?:(?P<comment>!--)|(?P<cdata>!\[CDATA\[)|(?P<raw>{_RAW})(?=[\s/>])|{_IN_SENTENCE})", re.I
+)
+# From a body's last `<` to its end with no `>` outside quotes: a tag the body ends in the middle of.
+_CUT = re.compile(r"""<(?:/?[A-Za-z]|!)(?:[^>"']|"[^"]*"|'[^']*')*(?:"[^"]*|'[^']*)?""")
+
+
+# The raw-text elements the cleaner keeps (it drops script, style, title and noscript with their text).
+RAW_KEPT = ("iframe", "textarea", "xmp", "noembed", "noframes", "plaintext")
+
+
+def suspect(markup: str, found: list[etree._Element], end: str) -> bool:
+    """Whether a parse may have read unclosed markup as an element: ``found`` holds the fragment's
+    comments, dropped elements and :data:`RAW_KEPT`; ``end`` is the parser's own end tags that
+    followed the fragment, which an element left open takes as its text."""
+    for el in found:
+        text = el.text
+        # libxml2 makes `<![CDATA[` a comment up to the next `>`; a <noscript>'s content is HTML to
+        # it, which ends with the element around it.
+        if el.tag == "noscript" or (text and (text.endswith(end) or text.startswith("[CDATA["))):
+            return True
+    if markup.endswith((">", ">\n")):
+        return False
+    at = markup.rfind("<")
+    return at >= 0 and _CUT.fullmatch(markup, at) is not None
+
+
+def as_typed(markup: str) -> str:
+    """``markup`` with the ``<`` of each unclosed element (see the module) escaped as text."""
+    first = _SUSPECT.search(markup)
+    cut = _cut_off(markup)
+    if first is None and cut is None:
+        return markup
+    escaped = _unclosed(markup, first) if first is not None else set()
+    while cut is not None and cut not in escaped:  # `<a title='x<y`: the tag the quote is in is cut off too
+        escaped.add(cut)
+        cut = _cut_off(markup, cut, escaped)
+    out, last = [], 0
+    for at in sorted(escaped):
+        out.append(markup[last:at])
+        out.append("&lt;")
+        last = at + 1
+    out.append(markup[last:])
+    return "".join(out)
+
+
+def _cut_off(markup: str, before: int | None = None, escaped: set[int] | None = None) -> int | None:
+    """Where a tag begins that the body ends inside of, if it does (looked for before ``before``)."""
+    at = markup.rfind("<", 0, len(markup) if before is None else before)
+    if at < 0:
+        return None
+    tail = markup[at:]
+    for done in sorted(escaped or (), reverse=True):  # escaped `<` are text, not quote breakers' tags
+        if done > at:
+            tail = tail[: done - at] + "&lt;" + tail[done - at + 1 :]
+    return at if _CUT.fullmatch(tail) else None
+
+
+def _unclosed(markup: str, found: re.Match[str] | None) -> set[int]:
+    escaped: set[int] = set()
+    blocks: dict[str, list[int]] = {}
+    while found is not None:
+        start, pos = found.start(), found.end()
+        if found["comment"]:  # `<!-->` and `<!--->` are closed (empty) comments
+            end = markup.find("-->", start + 2)
+            pos = end + 3 if end >= 0 else pos
+        elif found["cdata"]:
+            end = markup.find("]]>", pos)
+            pos = end + 3 if end >= 0 else pos
+        elif found["raw"]:
+            gt = markup.find(">", pos)
+            if gt < 0:  # a start tag cut off: see _cut_off
+                break
+            name = found["raw"].lower()
+            # HTML gives <plaintext> no end tag: all that follows it is its text, the parser's own
+            # </body></html> too.
+            close = _end_tag(name).search(markup, gt + 1) if name != "plaintext" else None
+            end = close.end() if close else -1
+            pos = end if end >= 0 else pos
+        else:
+            blocks.setdefault((found["block"] or found["bare"]).lower(), []).append(start)
+            end = 0  # decided below, by counting
+        if end < 0:
+            escaped.add(start)
+        found = _SUSPECT.search(markup, pos)
+    for name, starts in blocks.items():
+        excess = len(_start_tag(name).findall(markup)) - len(_end_tag(name).findall(markup))
+        escaped.update(starts[max(0, len(starts) - excess) :] if excess > 0 else ())
+    return escaped
+
+
+@lru_cache(maxsize=64)
+def _end_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf"</{name}(?=[\s/>])", re.I)
+
+
+@lru_cache(maxsize=64)
+def _start_tag(name: str) -> re.Pattern[str]:
+    return re.compile(rf"<{name}(?=[\s/>])", re.I)
+
+
+def unwrap(unknown: list[etree._Element]) -> None:
+    """Elements HTML does not know (``#include <vector>`` in prose) lose their tags alone, as a
+    browser shows them: the sanitiser would drop the content of some such names with the tag
+    (``<vector>``, ``<set>``, ``<list>``: names of MathML and SVG).  Inside an ``<svg>`` or ``<math>``
+    they are that language's own elements, left as they are (the sanitiser drops those wholes)."""
+    for el in unknown:
+        if all(above.tag not in _FOREIGN for above in el.iterancestors()):
+            el.tag = _UNWRAP
+    etree.strip_tags(unknown[0].getroottree(), _UNWRAP)
+
+
+_FOREIGN = frozenset(("svg", "math"))
+_UNWRAP = "feeds-unwrap"  # unknown to HTML itself: an author's element of that name would go anyway
+# Every element of HTML, current and obsolete, and the roots of SVG and MathML.
+_NAMES = """a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink
+    blockquote body br button canvas caption center cite code col colgroup data datalist dd del details
+    dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3
+    h4 h5 h6 head header hgroup hr html i iframe image img input ins isindex kbd keygen label legend li
+    link listing main map mark marquee math menu menuitem meta meter multicol nav nextid nobr noembed
+    noframes noscript object ol optgroup option output p param picture plaintext portal pre progress q rb
+    rp rt rtc ruby s samp script search section select slot small source spacer span strike strong style
+    sub summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u ul var
+    video wbr xmp"""
+HTML_ELEMENTS = frozenset(_NAMES.split())
