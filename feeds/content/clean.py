@@ -269,18 +269,17 @@ def _body(markup: str, remove: etree.XPath | None = None) -> etree._Element:
     the like, and what ``remove`` selects.
 
     Markup left open (see :mod:`.stray`) is written as text and the fragment
-    parsed again.  Whether there may be any is seen in the parse, where it costs
-    next to nothing: an element left open fills to the end, and is one of
-    those this function walks anyway; a block opened in a sentence makes the
-    parser report a misplaced end tag.
+    parsed again.  Whether there may be any is mostly seen in the parse, where
+    it costs next to nothing: an element left open fills to the end, and is
+    one of those this function walks anyway.
     """
     markup = xml_safe(markup)
-    tree, misplaced = _parse(markup)
+    tree = _parse(markup)
     found = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP, *stray.RAW_KEPT))
-    if misplaced or stray.suspect(markup, found, _END):
+    if stray.suspect(markup, found, _END):
         typed = stray.as_typed(markup)
         if typed != markup:
-            tree, _ = _parse(typed)
+            tree = _parse(typed)
             found = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP, *stray.RAW_KEPT))
     doomed = [el for el in found if el.tag not in stray.RAW_KEPT]
     if remove is not None:
@@ -294,25 +293,23 @@ def _body(markup: str, remove: etree.XPath | None = None) -> etree._Element:
 _END = "</body></html>"
 
 
-def _parse(markup: str) -> tuple[etree._Element, bool]:
-    """A ``<div>`` holding the fragment (text that libxml2 refuses becomes plain text), and whether
-    libxml2 reported an error.
+def _parse(markup: str) -> etree._Element:
+    """A ``<div>`` holding the fragment; text that libxml2 refuses becomes plain text.
 
     libxml2 puts a fragment into ``<html><body>``; the body, renamed, is the
     holder, as lxml.html's fragment_fromstring would make it.
     """
     if not markup.strip():
-        return etree.Element("div"), False
+        return etree.Element("div")
     try:
         document = etree.fromstring(f"<html><body>{markup}{_END}", _PARSER)
     except (etree.XMLSyntaxError, ValueError):
         document = None
-    errors = len(_PARSER.error_log) > 0
     bodies = document.findall("body") if document is not None else []
     if not bodies:
         holder = etree.Element("div")
         holder.text = markup
-        return holder, errors
+        return holder
     body = bodies[0]
     for extra in bodies[1:]:  # `</body><body>` in the markup: its content is the post's too
         _append_text(body, extra.text)
@@ -321,7 +318,7 @@ def _parse(markup: str) -> tuple[etree._Element, bool]:
     body.tail = None  # what libxml2 found after a stray </body>: not part of the fragment
     if body.text is not None and not body.text.strip():
         body.text = None
-    return body, errors
+    return body
 
 
 def _append_text(holder: etree._Element, text: str | None) -> None:

@@ -12,12 +12,13 @@ parsed, :func:`as_typed` turns each of these ``<`` into ``&lt;``:
   ``plaintext``) with no end tag after it (``<plaintext>`` has none in HTML);
 - a comment or CDATA section that is not closed;
 - a tag cut off at the end of the body (``<div``, ``<a href='``);
-- a block element written inside a sentence (``Before <table> after``) that has
-  no end tag: a parser would close the paragraph there and move the text after
-  it into the element (or, for a table, out in front of it).
+- a block element written after a word and a space (``Before <table> after``)
+  that has no end tag: a parser would close the paragraph there and move the
+  text after it into the element (or, for a table, out in front of it).
 
-Closed ones are left to the cleaner's rules.  A body with none of these pays
-one regular-expression search and one look at its last ``<``.
+Closed ones are left to the cleaner's rules.  Whether a body may hold any is
+seen in its parse (:func:`suspect`); a body with none pays one
+regular-expression search and a look at its end.
 """
 
 from __future__ import annotations
@@ -27,21 +28,26 @@ from functools import lru_cache
 
 from lxml import etree
 
+
+def _alternatives(names: list[str]) -> str:
+    """``names`` as one regular expression grouped by first letters, which the engine tries fast."""
+    heads: dict[str, list[str]] = {}
+    for name in names:
+        heads.setdefault(name[:1], []).append(name[1:])
+    options = [head + _alternatives(rests) if head else "" for head, rests in heads.items()]
+    return f"(?:{'|'.join(sorted(options, key=len, reverse=True))})" if len(options) > 1 else options[0]
+
+
 _RAW = "script|style|iframe|noembed|noframes|noscript|xmp|title|textarea|plaintext"
-# Block elements that need an end tag and close an open paragraph: in a sentence and never closed,
-# they are a word of prose, not structure.
-_BLOCK = (
-    "table|form|div|ul|ol|dl|pre|blockquote|section|article|aside|header|footer|nav|main"
-    "|figure|details|fieldset|address|center|h[1-6]"
-)
-# In a sentence: text (not a tag's `>`, not a line's start) just before it, a space or tab apart at most;
-# or a bare tag with text just after it on its line.
-_IN_SENTENCE = (
-    rf"(?:(?<=[^\s>]<)|(?<=[^\s>][ \t]<))(?P<block>{_BLOCK})(?=[\s/>])"
-    rf"|(?P<bare>{_BLOCK})>(?=[ \t]*[^\s<])"
-)
+# Block elements that need an end tag and end an open paragraph: after a word and a space, and never
+# closed, they are a word of prose, not structure (lower or upper case, as HTML is written).
+_BLOCK_NAMES = """table form div ul ol dl pre blockquote section article aside header footer nav main
+    figure details fieldset address center h1 h2 h3 h4 h5 h6"""
+_BLOCKS = _BLOCK_NAMES.split()
+_IN_SENTENCE = rf" <(?<=[^\s>] <)(?P<block>{_alternatives(_BLOCKS + [n.upper() for n in _BLOCKS])})(?=[\s/>])"
+_SENTENCE = re.compile(_IN_SENTENCE)
 _SUSPECT = re.compile(
-    rf"<(?:(?P<comment>!--)|(?P<cdata>!\[CDATA\[)|(?P<raw>{_RAW})(?=[\s/>])|{_IN_SENTENCE})", re.I
+    rf"<(?:(?P<comment>!--)|(?P<cdata>!\[CDATA\[)|(?P<raw>{_RAW})(?=[\s/>]))|(?-i:{_IN_SENTENCE})", re.I
 )
 # From a body's last `<` to its end with no `>` outside quotes: a tag the body ends in the middle of.
 _CUT = re.compile(r"""<(?:/?[A-Za-z]|!)(?:[^>"']|"[^"]*"|'[^']*')*(?:"[^"]*|'[^']*)?""")
@@ -61,6 +67,8 @@ def suspect(markup: str, found: list[etree._Element], end: str) -> bool:
         # it, which ends with the element around it.
         if el.tag == "noscript" or (text and (text.endswith(end) or text.startswith("[CDATA["))):
             return True
+    if _SENTENCE.search(markup):
+        return True
     if markup.endswith((">", ">\n")):
         return False
     at = markup.rfind("<")
@@ -120,7 +128,8 @@ def _unclosed(markup: str, found: re.Match[str] | None) -> set[int]:
             end = close.end() if close else -1
             pos = end if end >= 0 else pos
         else:
-            blocks.setdefault((found["block"] or found["bare"]).lower(), []).append(start)
+            start = found.start("block") - 1
+            blocks.setdefault(found["block"].lower(), []).append(start)
             end = 0  # decided below, by counting
         if end < 0:
             escaped.add(start)
