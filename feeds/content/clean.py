@@ -270,18 +270,16 @@ def _body(markup: str, remove: etree.XPath | None = None) -> etree._Element:
 
     Markup left open (see :mod:`.stray`) is written as text and the fragment
     parsed again.  Whether there may be any is mostly seen in the parse, where
-    it costs next to nothing: an element left open fills to the end, and is
-    one of those this function walks anyway.
+    it costs next to nothing (an element left open holds all that follows it).
     """
     markup = xml_safe(markup)
     tree = _parse(markup)
-    found = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP, *stray.RAW_KEPT))
-    if stray.suspect(markup, found, _END):
+    doomed = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP))
+    if stray.suspect(markup, tree, doomed, _END):
         typed = stray.as_typed(markup)
         if typed != markup:
             tree = _parse(typed)
-            found = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP, *stray.RAW_KEPT))
-    doomed = [el for el in found if el.tag not in stray.RAW_KEPT]
+            doomed = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP))
     if remove is not None:
         doomed.extend(_elements(remove, tree))
     for el in doomed:

@@ -53,19 +53,22 @@ _SUSPECT = re.compile(
 _CUT = re.compile(r"""<(?:/?[A-Za-z]|!)(?:[^>"']|"[^"]*"|'[^']*')*(?:"[^"]*|'[^']*)?""")
 
 
-# The raw-text elements the cleaner keeps (it drops script, style, title and noscript with their text).
-RAW_KEPT = ("iframe", "textarea", "xmp", "noembed", "noframes", "plaintext")
+def suspect(markup: str, tree: etree._Element, dropped: list[etree._Element], end: str) -> bool:
+    """Whether the parse ``tree`` of ``markup`` may hold unclosed markup read as an element.
 
-
-def suspect(markup: str, found: list[etree._Element], end: str) -> bool:
-    """Whether a parse may have read unclosed markup as an element: ``found`` holds the fragment's
-    comments, dropped elements and :data:`RAW_KEPT`; ``end`` is the parser's own end tags that
-    followed the fragment, which an element left open takes as its text."""
-    for el in found:
-        text = el.text
+    An element or comment left open holds all that follows it, ``end`` too (the
+    parser's own end tags after the fragment), and is the last in the tree.
+    ``dropped``: the comments and elements the cleaner drops, walked anyway.
+    """
+    last = tree
+    while len(last):
+        last = last[-1]
+    if last.text and last.text.endswith(end):
+        return True
+    for el in dropped:
         # libxml2 makes `<![CDATA[` a comment up to the next `>`; a <noscript>'s content is HTML to
         # it, which ends with the element around it.
-        if el.tag == "noscript" or (text and (text.endswith(end) or text.startswith("[CDATA["))):
+        if el.tag == "noscript" or (isinstance(el, etree._Comment) and (el.text or "").startswith("[CDATA[")):
             return True
     if _SENTENCE.search(markup):
         return True
