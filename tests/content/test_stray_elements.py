@@ -17,7 +17,8 @@ from feeds.models import Post
 
 LINK = "http://blog.example.org/2021/01/01/a/post/"
 NOW = datetime(2021, 1, 1, tzinfo=UTC)
-RAW = ["script", "style", "iframe", "noembed", "noframes", "noscript", "xmp", "title", "textarea", "plaintext"]
+RAW = ["script", "style", "iframe", "noembed", "noframes", "noscript", "xmp", "title", "textarea"]
+RAW.append("plaintext")
 PARSER_TAGS = re.compile(r"&lt;/?(?:body|html|p)&gt;|</?(?:body|html)>")
 
 
@@ -90,9 +91,8 @@ def test_a_block_in_a_list_item_or_heading_stays_there(fmt: str) -> None:
 def test_closed_blocks_are_structure() -> None:
     body = "<p>Intro</p><div class=note><p>Inside <b>it</b></p></div><table><tr><td>cell</td></tr></table>"
     html = render(body, "html")
-    assert html == "<div><p>Inside <b>it</b></p></div><table><tbody><tr><td>cell</td></tr></tbody></table>".join(
-        ["<p>Intro</p>", ""]
-    )
+    table = "<table><tbody><tr><td>cell</td></tr></tbody></table>"
+    assert html == f"<p>Intro</p><div><p>Inside <b>it</b></p></div>{table}"
 
 
 def test_a_wrapper_never_closed_stays_a_wrapper() -> None:
@@ -133,7 +133,9 @@ def test_closed_comment_and_cdata_are_hidden_as_before() -> None:
     assert visible(html) == "a b c"
 
 
-@pytest.mark.parametrize("tail", ["<div", "<a href='", '<a href="http://x.example/', "<img src=x alt='a>b", "</di"])
+@pytest.mark.parametrize(
+    "tail", ["<div", "<a href='", '<a href="http://x.example/', "<img src=x alt='a>b", "</di"]
+)
 def test_a_tag_cut_off_at_the_end_is_text(tail: str) -> None:
     html = render(f"<p>First.</p>\n<p>Last words {tail}", "html")
     assert visible(html) == f"First. Last words {tail}"
@@ -188,11 +190,12 @@ def test_the_summary_and_description_keep_the_words_too() -> None:
     assert content.summary == "Why <textarea> fails here"
     post = Post("a.md", "a.md", "T", NOW, NOW, LINK, LINK)
     content = cleaner.render(post, "Before <iframe> after.\n\n<!-- more -->\n\nRest.")
-    assert content.summary == "Before <iframe> after." and content.first_text == "Before <iframe> after. Rest."
+    assert content.summary == "Before <iframe> after."
+    assert content.first_text == "Before <iframe> after. Rest."
 
 
-def test_feeds_convert_keeps_the_words(tmp_path: object) -> None:
-    post = "---\ntitle: Stray\ndate: 2024-03-01 10:00:00\n---\nBefore <textarea> middle text.\n\nLast paragraph.\n"
+def test_feeds_convert_keeps_the_words() -> None:
+    post = "---\ntitle: Stray\ndate: 2024-03-01\n---\nBefore <textarea> middle text.\n\nLast paragraph.\n"
     result = CliRunner().invoke(
         main, ["convert", "-", "--format", "json", "--url", "https://me.example/"], input=post
     )
