@@ -60,7 +60,7 @@ _BLOCKS = {
     "blockquote", "pre", "section", "article", "figure", "figcaption", "dd", "dt", "hr", "img",
 }  # fmt: skip
 # Elements of HTML that need no work unless their attributes do (an iframe always does).
-_PLAIN = stray.HTML_ELEMENTS - {"iframe"}
+_PLAIN = stray.HTML_ELEMENTS - {"iframe", "table"}
 # Attributes that mark an element as needing work (URLs to fix, lazy images to recover).
 _FIX_ATTRS = frozenset((*_URL_ATTRS, "srcset", "data-srcset", *_LAZY))
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b]*$")
@@ -173,15 +173,19 @@ class Cleaner:
     def _clean(self, markup: str, base: str) -> etree._Element:
         tree = _body(MORE.sub("", markup), self.remove)
         # A walk in Python beat an XPath query here (13 against 24 µs): bodies are a dozen elements.
-        # It finds the elements HTML does not know on the way, at no cost for a body without them.
-        unknown = []
+        # It finds on the way the elements HTML does not know and tables without a row (an author's
+        # `<table>` in prose): they lose their tags alone, where the sanitiser would drop the content
+        # of some names and move a table's text out in front of it, leaving the table empty.
+        unwrap = []
         for el in [el for el in tree.iter() if el.tag not in _PLAIN or not _FIX_ATTRS.isdisjoint(el.attrib)]:
-            if el.tag in _PLAIN or el.tag == "iframe":
+            if el.tag == "table" and el.find(".//tr") is None:
+                unwrap.append(el)
+            elif el.tag in _PLAIN or el.tag == "iframe" or el.tag == "table":
                 self._fix_element(el, base)
             else:
-                unknown.append(el)
-        if unknown:
-            stray.unwrap(unknown)
+                unwrap.append(el)
+        if unwrap:
+            stray.unwrap(unwrap)
         _drop_empty(tree)
         return tree
 

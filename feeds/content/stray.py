@@ -153,20 +153,21 @@ def _start_tag(name: str) -> re.Pattern[str]:
     return re.compile(rf"<{name}(?=[\s/>])", re.I)
 
 
-def unwrap(unknown: list[etree._Element]) -> None:
-    """Elements HTML does not know (``#include <vector>`` in prose) lose their tags alone, as a
-    browser shows them: the sanitiser would drop the content of some such names with the tag
-    (``<vector>``, ``<set>``, ``<list>``: names of MathML and SVG).  Inside an ``<svg>`` or ``<math>``
-    they are that language's own elements, left as they are (the sanitiser drops those wholes)."""
-    for el in unknown:
+def unwrap(elements: list[etree._Element]) -> None:
+    """``elements`` lose their tags, keeping what they hold where it was; not inside an ``<svg>`` or
+    ``<math>``, whose own elements these are (the sanitiser drops those wholes)."""
+    for el in elements:
         if all(above.tag not in _FOREIGN for above in el.iterancestors()):
             el.tag = _UNWRAP
-    etree.strip_tags(unknown[0].getroottree(), _UNWRAP)
+    etree.strip_tags(elements[0].getroottree(), _UNWRAP)
 
 
 _FOREIGN = frozenset(("svg", "math"))
 _UNWRAP = "feeds-unwrap"  # unknown to HTML itself: an author's element of that name would go anyway
-# Every element of HTML, current and obsolete, and the roots of SVG and MathML.
+# Every element of HTML, current and obsolete, and the roots of SVG and MathML.  A browser shows an
+# element of any other name (`#include <vector>` in prose) as its content alone; the cleaner unwraps
+# it, as the sanitiser would drop the content of some such names with the tag (`<vector>`, `<set>`,
+# `<list>`: names of MathML and SVG).
 _NAMES = """a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink
     blockquote body br button canvas caption center cite code col colgroup data datalist dd del details
     dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3
