@@ -60,7 +60,7 @@ _BLOCKS = {
     "blockquote", "pre", "section", "article", "figure", "figcaption", "dd", "dt", "hr", "img",
 }  # fmt: skip
 # Elements of HTML that need no work unless their attributes do (an iframe always does).
-_PLAIN = stray.HTML_ELEMENTS - {"iframe", "table"}
+_PLAIN = stray.HTML_ELEMENTS - {"iframe", "table", *stray.RAW_KEPT}
 # Attributes that mark an element as needing work (URLs to fix, lazy images to recover).
 _FIX_ATTRS = frozenset((*_URL_ATTRS, "srcset", "data-srcset", *_LAZY))
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b]*$")
@@ -170,17 +170,22 @@ class Cleaner:
         """
         return self._sanitize(self._clean(markup, base))
 
-    def _clean(self, markup: str, base: str) -> etree._Element:
-        tree = _body(MORE.sub("", markup), self.remove)
+    def _clean(self, markup: str, base: str, *, typed: bool = False) -> etree._Element:
+        markup = MORE.sub("", markup)
+        tree = _body(markup, self.remove, last_seen=False)
         # A walk in Python beat an XPath query here (13 against 24 µs): bodies are a dozen elements.
         # It finds on the way the elements HTML does not know and tables without a row (an author's
         # `<table>` in prose): they lose their tags alone, where the sanitiser would drop the content
-        # of some names and move a table's text out in front of it, leaving the table empty.
+        # of some names and move a table's text out in front of it, leaving the table empty.  And an
+        # iframe, textarea... left open, for _body (see stray.suspect).
         unwrap = []
         for el in [el for el in tree.iter() if el.tag not in _PLAIN or not _FIX_ATTRS.isdisjoint(el.attrib)]:
-            if el.tag == "table" and el.find(".//tr") is None:
+            tag = el.tag
+            if tag in stray.RAW_KEPT and not typed and (el.text or "").endswith(_END):
+                return self._clean(stray.as_typed(xml_safe(markup)), base, typed=True)
+            if tag == "table" and el.find(".//tr") is None:
                 unwrap.append(el)
-            elif el.tag in _PLAIN or el.tag == "iframe" or el.tag == "table":
+            elif tag in stray.HTML_ELEMENTS:
                 self._fix_element(el, base)
             else:
                 unwrap.append(el)
@@ -268,18 +273,20 @@ def _elements(xpath: etree.XPath, tree: etree._Element) -> list[etree._Element]:
 _PARSER = etree.HTMLParser()
 
 
-def _body(markup: str, remove: etree.XPath | None = None) -> etree._Element:
+def _body(markup: str, remove: etree.XPath | None = None, *, last_seen: bool = True) -> etree._Element:
     """The fragment parsed (see :func:`_parse`), less comments, scripts, styles, document heads and
     the like, and what ``remove`` selects.
 
     Markup left open (see :mod:`.stray`) is written as text and the fragment
     parsed again.  Whether there may be any is mostly seen in the parse, where
-    it costs next to nothing (an element left open holds all that follows it).
+    it costs next to nothing (see :func:`.stray.suspect`).  ``last_seen``: look
+    for an element of :data:`.stray.RAW_KEPT` left open here (a caller that walks
+    the whole tree anyway looks for it itself).
     """
     markup = xml_safe(markup)
     tree = _parse(markup)
     doomed = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP))
-    if stray.suspect(markup, tree, doomed, _END):
+    if stray.suspect(markup, doomed, _END) or (last_seen and stray.holds_end(tree, _END)):
         typed = stray.as_typed(markup)
         if typed != markup:
             tree = _parse(typed)

@@ -53,22 +53,26 @@ _SUSPECT = re.compile(
 _CUT = re.compile(r"""<(?:/?[A-Za-z]|!)(?:[^>"']|"[^"]*"|'[^']*')*(?:"[^"]*|'[^']*)?""")
 
 
-def suspect(markup: str, tree: etree._Element, dropped: list[etree._Element], end: str) -> bool:
-    """Whether the parse ``tree`` of ``markup`` may hold unclosed markup read as an element.
+# The raw-text elements the cleaner keeps (it drops script, style, title and noscript with their text).
+RAW_KEPT = frozenset(("iframe", "textarea", "xmp", "noembed", "noframes", "plaintext"))
+
+
+def suspect(markup: str, dropped: list[etree._Element], end: str) -> bool:
+    """Whether the parse of ``markup`` may hold unclosed markup read as an element, seen where it
+    costs next to nothing.
 
     An element or comment left open holds all that follows it, ``end`` too (the
-    parser's own end tags after the fragment), and is the last in the tree.
-    ``dropped``: the comments and elements the cleaner drops, walked anyway.
+    parser's own end tags after the fragment).  ``dropped``: the comments and
+    elements the cleaner drops, which it walks anyway; for :data:`RAW_KEPT`, see
+    :func:`holds_end`.
     """
-    last = tree
-    while len(last):
-        last = last[-1]
-    if last.text and last.text.endswith(end):
-        return True
     for el in dropped:
-        # libxml2 makes `<![CDATA[` a comment up to the next `>`; a <noscript>'s content is HTML to
-        # it, which ends with the element around it.
-        if el.tag == "noscript" or (isinstance(el, etree._Comment) and (el.text or "").startswith("[CDATA[")):
+        # A <noscript>'s content is HTML to libxml2, which ends with the element around it; it makes
+        # `<![CDATA[` a comment up to the next `>`.
+        if el.tag == "noscript":
+            return True
+        text = el.text
+        if text and (text.endswith(end) or text.startswith("[CDATA[")):
             return True
     if _SENTENCE.search(markup):
         return True
@@ -76,6 +80,15 @@ def suspect(markup: str, tree: etree._Element, dropped: list[etree._Element], en
         return False
     at = markup.rfind("<")
     return at >= 0 and _CUT.fullmatch(markup, at) is not None
+
+
+def holds_end(tree: etree._Element, end: str) -> bool:
+    """Whether the last node of ``tree`` holds ``end`` as text: it was left open."""
+    last = tree
+    while len(last):
+        last = last[-1]
+    text = last.text
+    return text is not None and text.endswith(end)
 
 
 def as_typed(markup: str) -> str:
