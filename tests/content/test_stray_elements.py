@@ -202,3 +202,9 @@ def test_feeds_convert_keeps_the_words() -> None:
     assert result.exit_code == 0, result.stderr
     [item] = json.loads(result.stdout)["items"]
     assert visible(item["content_html"]) == "Before <textarea> middle text. Last paragraph."
+
+
+def test_a_block_in_a_sentence_that_is_closed_is_structure() -> None:
+    html = render("<p>Note <div>boxed</div> after</p>\n<div>x</div>\n<p>Use <div> here</p>", "html")
+    assert "&lt;div&gt; here" in html and visible(html) == "Note boxed after x Use <div> here"
+    assert html.count("&lt;") == 1  # three <div>, two </div>: the last one in a sentence is left open
