@@ -3,7 +3,8 @@
 Two passes, each with the tool that is good at it.  lxml's HTML parser
 (libxml2) gives a tree for the structural work a sanitizer cannot do: dropping
 page furniture by CSS selector, recovering lazy images, making URLs absolute,
-turning unknown iframes into links, removing wrappers left empty.  nh3
+turning unknown iframes into links, removing wrappers left empty, writing
+markup left open as the text it was typed as (see :mod:`.stray`).  nh3
 (ammonia) then applies the allow-list, so safety never rests on our own walk.
 
 Why lxml's own tree rather than BeautifulSoup over the same parser: building
@@ -59,7 +60,8 @@ _BLOCKS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
     "blockquote", "pre", "section", "article", "figure", "figcaption", "dd", "dt", "hr", "img",
 }  # fmt: skip
-# Elements of HTML that need no work unless their attributes do (an iframe always does).
+# Elements of HTML the cleaner's walk passes by unless their attributes need work (an iframe, a
+# table and a raw-text element kept always get a look).
 _PLAIN = stray.HTML_ELEMENTS - {"iframe", "table", *stray.RAW_KEPT}
 # Attributes that mark an element as needing work (URLs to fix, lazy images to recover).
 _FIX_ATTRS = frozenset((*_URL_ATTRS, "srcset", "data-srcset", *_LAZY))

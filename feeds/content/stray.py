@@ -4,8 +4,8 @@ An HTML parser reads everything after an unclosed ``<iframe>``, ``<textarea>``
 or ``<!--`` as that element's text, up to the end of the document: the
 cleaner then drops it with the element, or shows the rest of the post (and the
 parser's own ``</body></html>``) as escaped markup.  Old posts write such tags
-in prose ("a newly created <div> or <iframe> of a page"), so before the body is
-parsed, :func:`as_typed` turns each of these ``<`` into ``&lt;``:
+in prose ("a newly created <div> or <iframe> of a page"), so :func:`as_typed`
+turns each of these ``<`` into ``&lt;``, and the cleaner parses the body again:
 
 - a raw-text or escapable-raw-text element (``script``, ``style``, ``iframe``,
   ``noembed``, ``noframes``, ``noscript``, ``xmp``, ``title``, ``textarea``,
