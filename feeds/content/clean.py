@@ -29,14 +29,9 @@ from ..errors import ConfigError
 from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, host, is_http
-from . import fences, markdown, stray, tags
+from . import fences, fragment, markdown, stray, tags
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-# Elements dropped with what they hold: code, styles, and a document's head.  Everything else the
-# allow-list refuses (a form, an object, an embed, a theme's own element) loses only its tags: an
-# unclosed <form> in a post holds the rest of the post once parsed, and dropping it whole cut
-# the entry off mid-sentence.
-_DROP = {"script", "style", "noscript", "template", "head", "meta", "link", "title"}
 _LAZY = ("data-src", "data-original", "data-actualsrc", "data-lazy-src")
 _URL_ATTRS = ("href", "src", "poster", "cite")
 _MEDIA = {"img", "video", "audio", "iframe", "picture", "source", "hr", "table", "svg", "math"}
@@ -153,7 +148,7 @@ class Cleaner:
         need = self.summary_length
         text = _text(tree, need)
         if post.description:
-            summary_source = _text(_body(post.description), need)
+            summary_source = _text(fragment.body(post.description), need)
         elif has_more:
             summary_source = _text(self._clean(head, base), need)
         else:
@@ -173,16 +168,16 @@ class Cleaner:
         return self._sanitize(self._clean(markup, base))
 
     def _clean(self, markup: str, base: str, *, typed: bool = False) -> etree._Element:
-        tree = _body(markup, self.remove, last_seen=False)  # `<!-- more -->` goes with the comments
+        tree = fragment.body(markup, self.remove, last_seen=False)  # `<!-- more -->` goes with the comments
         # A walk in Python beat an XPath query here (13 against 24 µs): bodies are a dozen elements.
         # It finds on the way the elements HTML does not know and tables without a row (an author's
         # `<table>` in prose): they lose their tags alone, where the sanitiser would drop the content
         # of some names and move a table's text out in front of it, leaving the table empty.  And an
-        # iframe, textarea... left open, for _body (see stray.suspect).
+        # iframe, textarea... left open, for fragment.body (see stray.suspect).
         unwrap = []
         for el in [el for el in tree.iter() if el.tag not in _PLAIN or not _FIX_ATTRS.isdisjoint(el.attrib)]:
             tag = el.tag
-            if tag in stray.RAW_KEPT and not typed and (el.text or "").endswith(_END):
+            if tag in stray.RAW_KEPT and not typed and (el.text or "").endswith(fragment.END):
                 return self._clean(stray.as_typed(xml_safe(markup)), base, typed=True)
             if tag == "table" and el.find(".//tr") is None:
                 unwrap.append(el)
@@ -236,7 +231,7 @@ class Cleaner:
         if src and host in self.iframe_hosts:
             return
         if not src:
-            _drop(el)
+            fragment.drop(el)
             return
         link = etree.Element("a", href=src)
         link.text = src
@@ -254,7 +249,7 @@ class Cleaner:
 
     def _sanitize(self, tree: etree._Element) -> str:
         markup = etree.tostring(tree, method="html", encoding="unicode")
-        return self.sanitizer.clean(markup[5:-6]).strip()  # [5:-6]: the <div> container _parse added
+        return self.sanitizer.clean(markup[5:-6]).strip()  # [5:-6]: the <div> container fragment.body gives
 
 
 def asset_folder(permalink: str) -> str:
@@ -262,98 +257,6 @@ def asset_folder(permalink: str) -> str:
     folder = permalink.split("#", 1)[0].split("?", 1)[0]
     folder = re.sub(r"(?:/index)?\.html?$", "", folder)
     return folder if folder.endswith("/") else folder + "/"
-
-
-def _elements(xpath: etree.XPath, tree: etree._Element) -> list[etree._Element]:
-    found = xpath(tree)
-    return [el for el in found if isinstance(el, etree._Element)] if isinstance(found, list) else []
-
-
-# Plain lxml elements, not lxml.html's HtmlElement: that class is chosen for every node the
-# code touches by a lookup written in Python, which was called 230,000 times in a 10,000-post build.
-_PARSER = etree.HTMLParser()
-
-
-def _body(markup: str, remove: etree.XPath | None = None, *, last_seen: bool = True) -> etree._Element:
-    """The fragment parsed (see :func:`_parse`), less comments, scripts, styles, document heads and
-    the like, and what ``remove`` selects.
-
-    Markup left open (see :mod:`.stray`) is written as text and the fragment
-    parsed again.  Whether there may be any is mostly seen in the parse, where
-    it costs next to nothing (see :func:`.stray.suspect`).  ``last_seen``: look
-    for an element of :data:`.stray.RAW_KEPT` left open here (a caller that walks
-    the whole tree anyway looks for it itself).
-    """
-    markup = xml_safe(markup)
-    tree = _parse(markup)
-    doomed = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP))
-    if stray.suspect(markup, doomed, _END) or (last_seen and stray.holds_end(tree, _END)):
-        typed = stray.as_typed(markup)
-        if typed != markup:
-            tree = _parse(typed)
-            doomed = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP))
-    if remove is not None:
-        doomed.extend(_elements(remove, tree))
-    for el in doomed:
-        if el.getparent() is not None:
-            _drop(el)
-    return tree
-
-
-_END = "</body></html>"
-
-
-def _parse(markup: str) -> etree._Element:
-    """A ``<div>`` holding the fragment; text that libxml2 refuses becomes plain text.
-
-    libxml2 puts a fragment into ``<html><body>``; the body, renamed, is the
-    holder, as lxml.html's fragment_fromstring would make it.
-    """
-    if not markup.strip():
-        return etree.Element("div")
-    try:
-        document = etree.fromstring(f"<html><body>{markup}{_END}", _PARSER)
-    except (etree.XMLSyntaxError, ValueError):
-        document = None
-    bodies = document.findall("body") if document is not None else []
-    if not bodies:
-        holder = etree.Element("div")
-        holder.text = markup
-        return holder
-    body = bodies[0]
-    for extra in bodies[1:]:  # `</body><body>` in the markup: its content is the post's too
-        _append_text(body, extra.text)
-        body.extend(list(extra))
-    body.tag = "div"
-    body.tail = None  # what libxml2 found after a stray </body>: not part of the fragment
-    if body.text is not None and not body.text.strip():
-        body.text = None
-    return body
-
-
-def _append_text(holder: etree._Element, text: str | None) -> None:
-    """Add ``text`` after everything ``holder`` holds so far."""
-    if not text:
-        return
-    last = holder[-1] if len(holder) else None
-    if last is None:
-        holder.text = (holder.text or "") + text
-    else:
-        last.tail = (last.tail or "") + text
-
-
-def _drop(el: etree._Element) -> None:
-    """Remove ``el`` and what it holds; the text that followed it stays where it was."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        previous = el.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + el.tail
-        else:
-            previous.tail = (previous.tail or "") + el.tail
-    parent.remove(el)
 
 
 _LANGUAGE = re.compile(r"language-[\w+#.-]{1,40}")
@@ -407,7 +310,7 @@ def _drop_empty(tree: etree._Element) -> None:
         if el is tree or not _BLANK.match(el.text or ""):
             continue
         if all(child.tag == "br" and _BLANK.match(child.tail or "") for child in el):
-            _drop(el)
+            fragment.drop(el)
 
 
 def _text(tree: etree._Element, need: int) -> str:
