@@ -12,8 +12,8 @@ turns each of these ``<`` into ``&lt;``, and the cleaner parses the body again:
   ``plaintext``) with no end tag after it (``<plaintext>`` has none in HTML);
 - a comment or CDATA section that is not closed;
 - a tag cut off at the end of the body (``<div``, ``<a href='``);
-- a block element written after a word and a space (``Before <table> after``)
-  that has no end tag: a parser would close the paragraph there and move the
+- a block element written right after a word (``Before <table> after``,
+  ``新建的<div>或``) that has no end tag: a parser would close the paragraph there and move the
   text after it into the element (or, for a table, out in front of it).
 
 Closed ones are left to the cleaner's rules.  Whether a body may hold any is
@@ -39,12 +39,16 @@ def _alternatives(names: list[str]) -> str:
 
 
 _RAW = "script|style|iframe|noembed|noframes|noscript|xmp|title|textarea|plaintext"
-# Block elements that need an end tag and end an open paragraph: after a word and a space, and never
-# closed, they are a word of prose, not structure (lower or upper case, as HTML is written).
+# Block elements that need an end tag and end an open paragraph: right after a word (a space between
+# or none, as in CJK prose) and never closed, they are a word of prose, not structure (lower or upper
+# case, as HTML is written).
 _BLOCK_NAMES = """table form div ul ol dl pre blockquote section article aside header footer nav main
     figure details fieldset address center h1 h2 h3 h4 h5 h6"""
 _BLOCKS = _BLOCK_NAMES.split()
-_IN_SENTENCE = rf" <(?<=[^\s>] <)(?P<block>{_alternatives(_BLOCKS + [n.upper() for n in _BLOCKS])})(?=[\s/>])"
+_IN_SENTENCE = (
+    rf"<(?:(?<=[^\s>]<)|(?<=[^\s>] <))(?P<block>{_alternatives(_BLOCKS + [n.upper() for n in _BLOCKS])})"
+    r"(?=[\s/>])"
+)
 _SENTENCE = re.compile(_IN_SENTENCE)
 _SUSPECT = re.compile(
     rf"<(?:(?P<comment>!--)|(?P<cdata>!\[CDATA\[)|(?P<raw>{_RAW})(?=[\s/>]))|(?-i:{_IN_SENTENCE})", re.I
@@ -144,7 +148,6 @@ def _unclosed(markup: str, found: re.Match[str] | None) -> set[int]:
             end = close.end() if close else -1
             pos = end if end >= 0 else pos
         else:
-            start = found.start("block") - 1
             blocks.setdefault(found["block"].lower(), []).append(start)
             end = 0  # decided below, by counting
         if end < 0:

@@ -72,6 +72,12 @@ def test_a_block_in_a_sentence_stays_in_its_paragraph(name: str, fmt: str) -> No
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_a_block_right_after_a_word_in_cjk_prose_is_text(fmt: str) -> None:
+    html = render(as_post(["输入法在新建的<div>或<iframe>中失效。", "最后一段。"], fmt), fmt)
+    assert html == "<p>输入法在新建的&lt;div&gt;或&lt;iframe&gt;中失效。</p>\n<p>最后一段。</p>"
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
 def test_a_select_in_a_sentence_loses_its_tag_and_nothing_else(fmt: str) -> None:
     html = render(as_post(["Before <select> middle text.", "Last paragraph."], fmt), fmt)
     assert visible(html) == "Before middle text. Last paragraph." and html.count("<p>") == 2
