@@ -45,9 +45,10 @@ _RAW = "script|style|iframe|noembed|noframes|noscript|xmp|title|textarea|plainte
 _BLOCK_NAMES = """table form div ul ol dl pre blockquote section article aside header footer nav main
     figure details fieldset address center h1 h2 h3 h4 h5 h6"""
 _BLOCKS = _BLOCK_NAMES.split()
-_IN_SENTENCE = (
-    rf"<(?:(?<=[^\s>]<)|(?<=[^\s>] <))(?P<block>{_alternatives(_BLOCKS + [n.upper() for n in _BLOCKS])})"
-    r"(?=[\s/>])"
+_INITIALS = "".join(sorted({n[0] for n in _BLOCKS} | {n[0].upper() for n in _BLOCKS}))
+_IN_SENTENCE = (  # the initials first: most `<` of a body (`</`, `<img`, `<li`) fail on them at once
+    rf"<(?=[{_INITIALS}])(?:(?<=[^\s>]<)|(?<=[^\s>] <))"
+    rf"(?P<block>{_alternatives(_BLOCKS + [n.upper() for n in _BLOCKS])})(?=[\s/>])"
 )
 _SENTENCE = re.compile(_IN_SENTENCE)
 _SUSPECT = re.compile(
