@@ -130,23 +130,25 @@ def _cut_off(markup: str, before: int | None = None, escaped: set[int] | None = 
 def _unclosed(markup: str, found: re.Match[str] | None) -> set[int]:
     escaped: set[int] = set()
     blocks: dict[str, list[int]] = {}
+    # What has no end after some point, so none after any later one (HTML gives <plaintext> none).
+    unended = {"plaintext"}
     while found is not None:
         start, pos = found.start(), found.end()
-        if found["comment"]:  # `<!-->` and `<!--->` are closed (empty) comments
-            end = markup.find("-->", start + 2)
-            pos = end + 3 if end >= 0 else pos
-        elif found["cdata"]:
-            end = markup.find("]]>", pos)
+        if found["comment"] or found["cdata"]:  # `<!-->` and `<!--->` are closed (empty) comments
+            ender, after = ("-->", start + 2) if found["comment"] else ("]]>", pos)
+            end = markup.find(ender, after) if ender not in unended else -1
+            if end < 0:
+                unended.add(ender)
             pos = end + 3 if end >= 0 else pos
         elif found["raw"]:
             gt = markup.find(">", pos)
             if gt < 0:  # a start tag cut off: see _cut_off
                 break
             name = found["raw"].lower()
-            # HTML gives <plaintext> no end tag: all that follows it is its text, the parser's own
-            # </body></html> too.
-            close = _end_tag(name).search(markup, gt + 1) if name != "plaintext" else None
+            close = _end_tag(name).search(markup, gt + 1) if name not in unended else None
             end = close.end() if close else -1
+            if close is None:
+                unended.add(name)
             pos = end if end >= 0 else pos
         else:
             blocks.setdefault(found["block"].lower(), []).append(start)
