@@ -3,7 +3,8 @@
 Two passes, each with the tool that is good at it.  lxml's HTML parser
 (libxml2) gives a tree for the structural work a sanitizer cannot do: dropping
 page furniture by CSS selector, recovering lazy images, making URLs absolute,
-turning unknown iframes into links, removing wrappers left empty.  nh3
+turning unknown iframes into links, removing wrappers left empty, writing
+markup left open as the text it was typed as (see :mod:`.stray`).  nh3
 (ammonia) then applies the allow-list, so safety never rests on our own walk.
 
 Why lxml's own tree rather than BeautifulSoup over the same parser: building
@@ -28,14 +29,9 @@ from ..errors import ConfigError
 from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, host, is_http
-from . import fences, markdown, tags
+from . import fences, fragment, markdown, stray, tags
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
-# Elements dropped with what they hold: code, styles, and a document's head.  Everything else the
-# allow-list refuses (a form, an object, an embed, a theme's own element) loses only its tags: an
-# unclosed <form> in a post holds the rest of the post once parsed, and dropping it whole cut
-# the entry off mid-sentence.
-_DROP = {"script", "style", "noscript", "template", "head", "meta", "link", "title"}
 _LAZY = ("data-src", "data-original", "data-actualsrc", "data-lazy-src")
 _URL_ATTRS = ("href", "src", "poster", "cite")
 _MEDIA = {"img", "video", "audio", "iframe", "picture", "source", "hr", "table", "svg", "math"}
@@ -59,6 +55,9 @@ _BLOCKS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "table",
     "blockquote", "pre", "section", "article", "figure", "figcaption", "dd", "dt", "hr", "img",
 }  # fmt: skip
+# Elements of HTML the cleaner's walk passes by unless their attributes need work (an iframe, a
+# table and a raw-text element kept always get a look).
+_PLAIN = stray.HTML_ELEMENTS - {"iframe", "table", *stray.RAW_KEPT}
 # Attributes that mark an element as needing work (URLs to fix, lazy images to recover).
 _FIX_ATTRS = frozenset((*_URL_ATTRS, "srcset", "data-srcset", *_LAZY))
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b]*$")
@@ -149,7 +148,7 @@ class Cleaner:
         need = self.summary_length
         text = _text(tree, need)
         if post.description:
-            summary_source = _text(_without_furniture(_parse(post.description)), need)
+            summary_source = _text(fragment.body(post.description), need)
         elif has_more:
             summary_source = _text(self._clean(head, base), need)
         else:
@@ -168,11 +167,26 @@ class Cleaner:
         """
         return self._sanitize(self._clean(markup, base))
 
-    def _clean(self, markup: str, base: str) -> etree._Element:
-        tree = _without_furniture(_parse(MORE.sub("", markup)), self.remove)
+    def _clean(self, markup: str, base: str, *, typed: bool = False) -> etree._Element:
+        tree = fragment.body(markup, self.remove, last_seen=False)  # `<!-- more -->` goes with the comments
         # A walk in Python beat an XPath query here (13 against 24 µs): bodies are a dozen elements.
-        for el in [el for el in tree.iter() if el.tag == "iframe" or not _FIX_ATTRS.isdisjoint(el.attrib)]:
-            self._fix_element(el, base)
+        # It finds on the way the elements HTML does not know and tables without a row (an author's
+        # `<table>` in prose): they lose their tags alone, where the sanitiser would drop the content
+        # of some names and move a table's text out in front of it, leaving the table empty.  And an
+        # iframe, textarea... left open, for fragment.body (see stray.suspect).
+        unwrap = []
+        for el in [el for el in tree.iter() if el.tag not in _PLAIN or not _FIX_ATTRS.isdisjoint(el.attrib)]:
+            tag = el.tag
+            if tag in stray.RAW_KEPT and not typed and (el.text or "").endswith(fragment.END):
+                return self._clean(stray.as_typed(xml_safe(markup)), base, typed=True)
+            if tag == "table" and el.find(".//tr") is None:
+                unwrap.append(el)
+            elif tag in stray.HTML_ELEMENTS:
+                self._fix_element(el, base)
+            else:
+                unwrap.append(el)
+        if unwrap:
+            stray.unwrap(unwrap)
         _drop_empty(tree)
         return tree
 
@@ -217,20 +231,25 @@ class Cleaner:
         if src and host in self.iframe_hosts:
             return
         if not src:
-            _drop(el)
+            fragment.drop(el)
             return
-        para = etree.Element("p")
-        link = etree.SubElement(para, "a", href=src)
+        link = etree.Element("a", href=src)
         link.text = src
         self._link_rel(link)
-        para.tail = el.tail
+        # On a line of its own, as the frame was, unless it is in a paragraph: a <p> there would end
+        # the paragraph and move the words after it out (a reader's parser leaves an empty <p> too).
+        if not any(above.tag == "p" for above in el.iterancestors()):
+            para = etree.Element("p")
+            para.append(link)
+            link = para
+        link.tail = el.tail
         parent = el.getparent()
         assert parent is not None  # found under the root, which is never an iframe
-        parent.replace(el, para)
+        parent.replace(el, link)
 
     def _sanitize(self, tree: etree._Element) -> str:
         markup = etree.tostring(tree, method="html", encoding="unicode")
-        return self.sanitizer.clean(markup[5:-6]).strip()  # [5:-6]: the <div> container _parse added
+        return self.sanitizer.clean(markup[5:-6]).strip()  # [5:-6]: the <div> container fragment.body gives
 
 
 def asset_folder(permalink: str) -> str:
@@ -238,81 +257,6 @@ def asset_folder(permalink: str) -> str:
     folder = permalink.split("#", 1)[0].split("?", 1)[0]
     folder = re.sub(r"(?:/index)?\.html?$", "", folder)
     return folder if folder.endswith("/") else folder + "/"
-
-
-def _elements(xpath: etree.XPath, tree: etree._Element) -> list[etree._Element]:
-    found = xpath(tree)
-    return [el for el in found if isinstance(el, etree._Element)] if isinstance(found, list) else []
-
-
-# Plain lxml elements, not lxml.html's HtmlElement: that class is chosen for every node the
-# code touches by a lookup written in Python, which was called 230,000 times in a 10,000-post build.
-_PARSER = etree.HTMLParser()
-
-
-def _parse(markup: str) -> etree._Element:
-    """A ``<div>`` holding the fragment; text that libxml2 refuses becomes plain text.
-
-    libxml2 puts a fragment into ``<html><body>``; the body, renamed, is the
-    holder, as lxml.html's fragment_fromstring would make it.
-    """
-    markup = xml_safe(markup)
-    if not markup.strip():
-        return etree.Element("div")
-    try:
-        document = etree.fromstring(f"<html><body>{markup}</body></html>", _PARSER)
-    except (etree.XMLSyntaxError, ValueError):
-        document = None
-    bodies = document.findall("body") if document is not None else []
-    if not bodies:
-        holder = etree.Element("div")
-        holder.text = markup
-        return holder
-    body = bodies[0]
-    for extra in bodies[1:]:  # `</body><body>` in the markup: its content is the post's too
-        _append_text(body, extra.text)
-        body.extend(list(extra))
-    body.tag = "div"
-    body.tail = None  # what libxml2 found after a stray </body>: not part of the fragment
-    if body.text is not None and not body.text.strip():
-        body.text = None
-    return body
-
-
-def _without_furniture(tree: etree._Element, remove: etree.XPath | None = None) -> etree._Element:
-    """Drop comments, scripts, styles, document heads and the like, and what ``remove`` selects."""
-    doomed = list(tree.iter(etree.Comment, etree.ProcessingInstruction, *_DROP))
-    if remove is not None:
-        doomed.extend(_elements(remove, tree))
-    for el in doomed:
-        if el.getparent() is not None:
-            _drop(el)
-    return tree
-
-
-def _append_text(holder: etree._Element, text: str | None) -> None:
-    """Add ``text`` after everything ``holder`` holds so far."""
-    if not text:
-        return
-    last = holder[-1] if len(holder) else None
-    if last is None:
-        holder.text = (holder.text or "") + text
-    else:
-        last.tail = (last.tail or "") + text
-
-
-def _drop(el: etree._Element) -> None:
-    """Remove ``el`` and what it holds; the text that followed it stays where it was."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        previous = el.getprevious()
-        if previous is None:
-            parent.text = (parent.text or "") + el.tail
-        else:
-            previous.tail = (previous.tail or "") + el.tail
-    parent.remove(el)
 
 
 _LANGUAGE = re.compile(r"language-[\w+#.-]{1,40}")
@@ -366,7 +310,7 @@ def _drop_empty(tree: etree._Element) -> None:
         if el is tree or not _BLANK.match(el.text or ""):
             continue
         if all(child.tag == "br" and _BLANK.match(child.tail or "") for child in el):
-            _drop(el)
+            fragment.drop(el)
 
 
 def _text(tree: etree._Element, need: int) -> str:
