@@ -28,7 +28,7 @@ from ..errors import ConfigError
 from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, host, is_http
-from . import fences, markdown, tags
+from . import fences, markdown, math, tags
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 # Elements dropped with what they hold: code, styles, and a document's head.  Everything else the
@@ -63,8 +63,11 @@ _BLOCKS = {
 _FIX_ATTRS = frozenset((*_URL_ATTRS, "srcset", "data-srcset", *_LAZY))
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b]*$")
 
-_TAGS = (set(nh3.ALLOWED_TAGS) | {"video", "audio", "source", "track", "picture", "iframe"}) - {"area", "map"}
-_ATTRIBUTES: dict[str, set[str]] = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()}
+_TAGS = (set(nh3.ALLOWED_TAGS) | {"video", "audio", "source", "track", "picture", "iframe"} | math.TAGS) - {
+    "area",
+    "map",
+}
+_ATTRIBUTES: dict[str, set[str]] = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()} | math.ATTRIBUTES
 _ATTRIBUTES["img"] |= {"srcset", "sizes", "title", "loading"}
 _ATTRIBUTES["a"] |= {"title", "rel"}  # rel: only what the cleaner sets (see _link_rel, _filter_attribute)
 _ATTRIBUTES.update(
@@ -95,7 +98,7 @@ class Cleaner:
         self.site = site
         self.summary_length = feeds.summary_length
         self.summary_delimiter = feeds.summary_delimiter
-        self.markdown = (content.gfm, content.breaks, content.autolink, content.smartypants)
+        self.markdown = markdown.options(content)
         self.iframe_hosts = frozenset(h.lower() for h in content.iframe_hosts)
         # The site's own hosts, as Hexo's isExternalLink reads external_link's exclude: a link to one
         # of them is internal and keeps no rel; every other http(s) link is the site's way out.
