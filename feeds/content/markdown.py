@@ -50,6 +50,9 @@ _SMARTYPANTS = (
     (re.compile(r"\.{3}"), "\u2026"),
 )
 
+# kramed's (marked 0.3's): two hyphens are an em dash, so three are an em dash and a hyphen.
+_KRAMED_SMARTYPANTS = ((re.compile("--"), "\u2014"), *_SMARTYPANTS[2:])
+
 
 @dataclass(frozen=True)
 class Options:
@@ -102,6 +105,7 @@ def options(content: ContentConfig) -> Options:
             math=content.math,
         )
     return Options(
+        renderer="kramed" if content.renderer == "kramed" else "marked",
         gfm=content.gfm,
         breaks=content.breaks,
         autolink=content.autolink,
@@ -122,8 +126,11 @@ def _marked(options: Options) -> MarkdownIt:
     from mdit_py_plugins.tasklists import tasklists_plugin
 
     gfm, breaks, autolink, smartypants = options.gfm, options.breaks, options.autolink, options.smartypants
+    kramed = options.renderer == "kramed"  # an old marked's fork: `~~` alone strikes, no task lists
     md = MarkdownIt("commonmark", {"html": True, "linkify": autolink, "breaks": breaks})
-    if gfm:
+    if kramed:
+        _kramed(md, gfm)
+    if gfm and not kramed:
         # marked's strikethrough, not markdown-it's (which takes `~~` alone, by delimiter runs)
         md.enable("table").use(tasklists_plugin)
         md.inline.ruler.before("emphasis", "marked_del", _marked_del)
@@ -139,15 +146,38 @@ def _marked(options: Options) -> MarkdownIt:
         md.enable("linkify")
         linkify: Any = md.linkify
         linkify.set({"fuzzy_link": False})
-        linkify.add("www.", {"validate": _www_length, "normalize": _www_url})
+        if not kramed:  # its autolinks start with http(s):// only
+            linkify.add("www.", {"validate": _www_length, "normalize": _www_url})
         md.normalizeLinkText = str  # type: ignore[method-assign,assignment]
     md.core.ruler.push("prepend_root", _prepend_root)
     renderers.use_math(md, options.math)
     if smartypants:
         # Before text_join: an escaped quote (a backslash before it) is a token of its own until then,
         # and stays straight, as in marked.
-        md.core.ruler.before("text_join", "smartypants", _smartypants)
+        rules = _KRAMED_SMARTYPANTS if kramed else _SMARTYPANTS
+        md.core.ruler.before("text_join", "smartypants", lambda state: _smartypants(state, rules))
     return md
+
+
+def _kramed(md: MarkdownIt, gfm: bool) -> None:
+    """kramed's own: `~~` strikes (as <del>), tables in a scrolling <div>, no backslash line break."""
+    if gfm:
+        md.enable(["table", "strikethrough"])
+        md.add_render_rule("s_open", lambda *_: "<del>")
+        md.add_render_rule("s_close", lambda *_: "</del>")
+        md.add_render_rule("table_open", lambda *_: '<div class="table-container">\n<table>\n')
+        md.add_render_rule("table_close", lambda *_: "</table>\n</div>\n")
+    md.inline.ruler.before("escape", "kramed_backslash", _kramed_backslash)
+
+
+def _kramed_backslash(state: Any, silent: bool) -> bool:
+    """A backslash at the end of a line is a backslash (the break after it is the line's own)."""
+    if state.src[state.pos] != "\\" or not state.src.startswith("\n", state.pos + 1):
+        return False
+    if not silent:
+        state.pending += "\\"
+    state.pos += 1
+    return True
 
 
 _WWW_REST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s<]*)?")
@@ -274,7 +304,7 @@ _RAW_OPEN = re.compile(r"<(pre|code|kbd|script)[\s>]", re.IGNORECASE)
 _RAW_CLOSE = re.compile(r"</(pre|code|kbd|script)[\s>]", re.IGNORECASE)
 
 
-def _smartypants(state: Any) -> None:
+def _smartypants(state: Any, rules: tuple[tuple[re.Pattern[str], str], ...]) -> None:
     """Curly quotes, dashes and the ellipsis in text, never in code or a bare URL's link text."""
     for block in state.tokens:
         in_url = in_raw = False
@@ -289,7 +319,7 @@ def _smartypants(state: Any) -> None:
                 )
             elif token.type == "text" and not in_url and not in_raw and _smart(token.content):
                 text = token.content
-                for pattern, replacement in _SMARTYPANTS:
+                for pattern, replacement in rules:
                     text = pattern.sub(replacement, text)
                 token.content = text
 
@@ -309,10 +339,13 @@ def to_html(
         rendered = renderers.pandoc(text, options.math != "none")
         if rendered is not None:
             return rendered
+    if options.renderer == "kramed" and options.math != "none" and "`$" in text:
+        text = _KRAMED_CODE_MATH.sub(r"$$\1$$", text)  # hexo-renderer-kramed's: `$x$` is a formula
     env = {"image_root": image_root, "relative": relative, "tokens": tokens} if image_root else {}
     return str(_renderer(options).render(text, env))
 
 
+_KRAMED_CODE_MATH = re.compile(r"`\$(.*?)\$`")
 _OUTSIDE = re.compile(r"^(?:#|//|[A-Za-z][A-Za-z0-9+.-]*:)")
 
 

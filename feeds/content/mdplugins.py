@@ -185,6 +185,16 @@ def toc_plugin(md: MarkdownIt) -> None:
     """``@[toc]``: hexo-renderer-markdown-it-plus writes the post's table of contents there; a feed
     entry has no use for one (its links point into the page), so the marker goes."""
     md.inline.ruler.before("link", "toc_marker", _toc)
+    md.core.ruler.push("anchor_space", _anchor_space)
+
+
+def _anchor_space(state: Any) -> None:
+    """Its heading anchors (an empty link, which the cleaner drops) come with a space before the text."""
+    from markdown_it.token import Token
+
+    for i, block in enumerate(state.tokens):
+        if block.type == "heading_open" and i + 1 < len(state.tokens):
+            state.tokens[i + 1].children = [_text(Token, " "), *(state.tokens[i + 1].children or [])]
 
 
 def _toc(state: Any, silent: bool) -> bool:
@@ -206,4 +216,40 @@ def _lone_dollar(state: Any, silent: bool) -> bool:
     if not silent:
         state.pending += "$"
     state.pos += 1
+    return True
+
+
+def double_dollar_plugin(md: MarkdownIt) -> None:
+    """KaTeX's plugins read ``$$`` inside a paragraph as an empty formula, which they leave as text."""
+    md.inline.ruler.before("math_inline", "double_dollar", _double_dollar)
+
+
+def _double_dollar(state: Any, silent: bool) -> bool:
+    if not state.src.startswith("$$", state.pos):
+        return False
+    if not silent:
+        state.pending += "$$"
+    state.pos += 2
+    return True
+
+
+# MathJax reads \(…\) and \[…\] in the page; Markdown turns `\\(` into `\(`, which is how those
+# posts write them (a lone `\(` is an escaped parenthesis to marked).
+_ESCAPED_BRACKETS = re.compile(r"\\\\(?:\((.+?)\\\\\)|\[(.+?)\\\\\])", re.DOTALL)
+
+
+def escaped_brackets_plugin(md: MarkdownIt) -> None:
+    md.inline.ruler.before("escape", "escaped_brackets", _escaped_brackets)
+
+
+def _escaped_brackets(state: Any, silent: bool) -> bool:
+    if not state.src.startswith("\\\\", state.pos):
+        return False
+    m = _ESCAPED_BRACKETS.match(state.src, state.pos, state.posMax)
+    if m is None:
+        return False
+    if not silent:
+        token = state.push("math_inline" if m[1] is not None else "math_display", "math", 0)
+        token.content = m[1] if m[1] is not None else m[2]
+    state.pos = m.end()
     return True

@@ -76,8 +76,6 @@ def markdown_it(options: Options) -> MarkdownIt:
             "langPrefix": options.lang_prefix,
         },
     )
-    if options.linkify:
-        md.enable("linkify")
     if options.enable_rules:
         md.enable(list(options.enable_rules), ignoreInvalid=True)
     if options.disable_rules:
@@ -94,28 +92,33 @@ def markdown_it(options: Options) -> MarkdownIt:
 
 def use_math(md: MarkdownIt, math: str) -> None:
     """Formulas as the blog's math plugin reads them: ``dollars`` ($…$, $$…$$), ``brackets`` (those and
-    \\(…\\), \\[…\\]), ``double`` (kramed: $$…$$ only); ``none``: a ``$`` is a dollar sign."""
+    \\(…\\), \\[…\\] as the page shows them, written ``\\\\(`` in Markdown), ``double`` (kramed: $$…$$
+    only); ``none``: a ``$`` is a dollar sign."""
     if math == "none":
         return
     from mdit_py_plugins.dollarmath import dollarmath_plugin
 
     # KaTeX's plugins: no space just inside a `$`, and no digit right after the closing one ($5 and $6)
-    dollarmath_plugin(md, allow_space=False, allow_digits=False, allow_labels=False, double_inline=True)
-    if math == "brackets":
-        from mdit_py_plugins.texmath import texmath_plugin
-
-        texmath_plugin(md, delimiters="brackets")
-    if math == "double":
+    # (and `$$…$$` inside a paragraph is text, but a formula in kramed)
+    double = math == "double"
+    dollarmath_plugin(md, allow_space=False, allow_digits=False, allow_labels=False, double_inline=double)
+    if math == "brackets":  # MathJax in the page: the \(…\) the rendered HTML shows
+        mdplugins.escaped_brackets_plugin(md)
+    if double:
         mdplugins.single_dollar_plugin(md)
+    else:
+        mdplugins.double_dollar_plugin(md)
     for name in ("math_inline", "math_inline_double", "math_single", "math_inline_eq"):
         md.add_render_rule(name, _inline_math)
     for name in ("math_block", "math_block_label", "math_block_eqno", "amsmath"):
         md.add_render_rule(name, _block_math)
+    md.add_render_rule(
+        "math_display", lambda self, tokens, idx, options, env: mathml(tokens[idx].content, True)
+    )
 
 
 def _inline_math(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-    token = tokens[idx]
-    return mathml(token.content, token.type == "math_inline_double")
+    return mathml(tokens[idx].content)  # kramed's $$…$$ in a paragraph too
 
 
 def _block_math(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
