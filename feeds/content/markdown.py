@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import ContentConfig
 from . import renderers
+from .kramed import kramed_rules
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -129,7 +130,7 @@ def _marked(options: Options) -> MarkdownIt:
     kramed = options.renderer == "kramed"  # an old marked's fork: `~~` alone strikes, no task lists
     md = MarkdownIt("commonmark", {"html": True, "linkify": autolink, "breaks": breaks})
     if kramed:
-        _kramed(md, gfm)
+        kramed_rules(md, gfm)
     if gfm and not kramed:
         # marked's strikethrough, not markdown-it's (which takes `~~` alone, by delimiter runs)
         md.enable("table").use(tasklists_plugin)
@@ -157,27 +158,6 @@ def _marked(options: Options) -> MarkdownIt:
         rules = _KRAMED_SMARTYPANTS if kramed else _SMARTYPANTS
         md.core.ruler.before("text_join", "smartypants", lambda state: _smartypants(state, rules))
     return md
-
-
-def _kramed(md: MarkdownIt, gfm: bool) -> None:
-    """kramed's own: `~~` strikes (as <del>), tables in a scrolling <div>, no backslash line break."""
-    if gfm:
-        md.enable(["table", "strikethrough"])
-        md.add_render_rule("s_open", lambda *_: "<del>")
-        md.add_render_rule("s_close", lambda *_: "</del>")
-        md.add_render_rule("table_open", lambda *_: '<div class="table-container">\n<table>\n')
-        md.add_render_rule("table_close", lambda *_: "</table>\n</div>\n")
-    md.inline.ruler.before("escape", "kramed_backslash", _kramed_backslash)
-
-
-def _kramed_backslash(state: Any, silent: bool) -> bool:
-    """A backslash at the end of a line is a backslash (the break after it is the line's own)."""
-    if state.src[state.pos] != "\\" or not state.src.startswith("\n", state.pos + 1):
-        return False
-    if not silent:
-        state.pending += "\\"
-    state.pos += 1
-    return True
 
 
 _WWW_REST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/[^\s<]*)?")

@@ -56,6 +56,14 @@ MARKDOWN_IT_PLUGINS = [
     {"name": "markdown-it-container", "options": "warning"},
     {"name": "markdown-it-container", "options": "info"},
 ]
+KRAMED = [
+    "a * b * c and 3.14 * r * r",
+    "x = pow(x,y/2) * pow(x,y -y/2) and 2 * 3",
+    "snake_case_name and _em_ and __strong__",
+    "**bold**text and *it*text and a ** b ** c",
+    "<b>*x*</b> `*y*` and 1. item *a",
+    "- item *a\n- item b*",
+]
 MATH = [
     "Inline $x^2 + y_1$ and $\\frac{a}{b}$ here",
     "Prices $5 and $6 stay, as does $ x $ with spaces",
@@ -73,7 +81,7 @@ SETUPS = [
         COMMON,
     ),
     ("hexo-renderer-markdown-it-plus", {}, COMMON + PLUGINS),
-    ("hexo-renderer-kramed", {}, COMMON),
+    ("hexo-renderer-kramed", {}, COMMON + KRAMED),
     ("hexo-renderer-markdown-it-plus", {}, MATH),
     ("hexo-renderer-markdown-it", {"markdown": {"plugins": ["@iktakahiro/markdown-it-katex"]}}, MATH),
     ("hexo-renderer-kramed", {}, MATH),

@@ -1,0 +1,69 @@
+"""hexo-renderer-kramed's Markdown: marked 0.3's rules where they part from today's marked.
+
+kramed is a fork of an old marked, and its blogs' bodies show it: emphasis is
+found by two regular expressions rather than CommonMark's flanking rules
+(``2 * 3 * 4`` is "2 <em> 3 </em> 4", ``snake_case_name _x_`` emphasises from
+the first underscore), ``~~`` alone strikes through (as ``<del>``), a table
+sits in a scrolling ``<div>``, a backslash before a line break is a backslash,
+and smartypants makes ``--`` an em dash.  Each checked against kramed 0.5.6's
+output (tools/renderer_oracle).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# marked 0.3's strong and em, tried at a `*` or `_` where its text rule stops (before every one).
+_STRONG = re.compile(r"__([\s\S]+?)__(?!_)|\*\*([\s\S]+?)\*\*(?!\*)")
+_EM = re.compile(r"_((?:__|[\s\S])+?)_(?=[^\w]|\Z)|\*((?:\*\*|[\s\S])+?)\*(?!\*)", re.ASCII)
+
+
+def kramed_rules(md: MarkdownIt, gfm: bool) -> None:
+    if gfm:
+        md.enable(["table", "strikethrough"])
+        md.add_render_rule("s_open", lambda *_: "<del>")
+        md.add_render_rule("s_close", lambda *_: "</del>")
+        md.add_render_rule("table_open", lambda *_: '<div class="table-container">\n<table>\n')
+        md.add_render_rule("table_close", lambda *_: "</table>\n</div>\n")
+    md.inline.ruler.before("escape", "kramed_backslash", _backslash)
+    md.disable("emphasis")
+    md.inline.ruler.before("emphasis", "kramed_emphasis", _emphasis)
+
+
+def _backslash(state: Any, silent: bool) -> bool:
+    """A backslash at the end of a line is a backslash (the break after it is the line's own)."""
+    if state.src[state.pos] != "\\" or not state.src.startswith("\n", state.pos + 1):
+        return False
+    if not silent:
+        state.pending += "\\"
+    state.pos += 1
+    return True
+
+
+def _emphasis(state: Any, silent: bool) -> bool:
+    """``**strong**``/``__strong__`` then ``*em*``/``_em_`` by marked 0.3's expressions; a marker that
+    opens neither is text."""
+    if state.src[state.pos] not in "*_":
+        return False
+    for pattern, tag in ((_STRONG, "strong"), (_EM, "em")):
+        m = pattern.match(state.src, state.pos, state.posMax)
+        if m is None:
+            continue
+        if not silent:
+            group = 1 if m.start(1) >= 0 else 2
+            state.push(f"{tag}_open", tag, 1)
+            end = state.posMax
+            state.pos, state.posMax = m.start(group), m.end(group)
+            state.md.inline.tokenize(state)
+            state.posMax = end
+            state.push(f"{tag}_close", tag, -1)
+        state.pos = m.end()
+        return True
+    if not silent:
+        state.pending += state.src[state.pos]
+    state.pos += 1
+    return True
