@@ -3,7 +3,8 @@
 kramed is a fork of an old marked, and its blogs' bodies show it: emphasis is
 found by two regular expressions rather than CommonMark's flanking rules
 (``2 * 3 * 4`` is "2 <em> 3 </em> 4", ``snake_case_name _x_`` emphasises from
-the first underscore), ``~~`` alone strikes through (as ``<del>``), a table
+the first underscore), any ``<word…>`` is a tag (``Map<K,V>`` hides ``<K,V>``), ``##Title``
+is a heading, ``~~`` alone strikes through (as ``<del>``), a table
 sits in a scrolling ``<div>``, a backslash before a line break is a backslash,
 and smartypants makes ``--`` an em dash.  Each checked against kramed 0.5.6's
 output (tools/renderer_oracle).
@@ -32,6 +33,48 @@ def kramed_rules(md: MarkdownIt, gfm: bool) -> None:
     md.inline.ruler.before("escape", "kramed_backslash", _backslash)
     md.disable("emphasis")
     md.inline.ruler.before("emphasis", "kramed_emphasis", _emphasis)
+    md.inline.ruler.before("html_inline", "kramed_tag", _tag)
+    md.block.ruler.before(
+        "heading", "kramed_heading", _heading, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
+
+
+# marked 0.3's inline tag: any `<word …>`, so `Map<Character,Integer>` and `<stdio.h>` are tags the
+# browser hides; and a comment.
+_TAG = re.compile(r"<!--[\s\S]*?-->|</?\w+(?:\"[^\"]*\"|'[^']*'|[^'\">])*?>")
+
+
+def _tag(state: Any, silent: bool) -> bool:
+    if state.src[state.pos] != "<":
+        return False
+    m = _TAG.match(state.src, state.pos, state.posMax)
+    if m is None:
+        return False
+    if not silent:
+        state.push("html_inline", "", 0).content = m[0]
+    state.pos = m.end()
+    return True
+
+
+# marked 0.3's heading: no space needed after the #s (`##Chapter`, `#note` are headings).
+_HEADING = re.compile(r" *(#{1,6}) *([^\n]+?) *#* *$")
+
+
+def _heading(state: Any, line: int, end: int, silent: bool) -> bool:
+    if state.sCount[line] - state.blkIndent >= 4:
+        return False
+    m = _HEADING.match(state.src, state.bMarks[line] + state.tShift[line], state.eMarks[line])
+    if m is None:
+        return False
+    if silent:
+        return True
+    tag = f"h{len(m[1])}"
+    state.line = line + 1
+    state.push("heading_open", tag, 1).map = [line, state.line]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = m[2].strip(), [line, state.line], []
+    state.push("heading_close", tag, -1)
+    return True
 
 
 def _backslash(state: Any, silent: bool) -> bool:

@@ -63,6 +63,9 @@ KRAMED = [
     "**bold**text and *it*text and a ** b ** c",
     "<b>*x*</b> `*y*` and 1. item *a",
     "- item *a\n- item b*",
+    "Map<Character,Integer> and <key,value> and <stdio.h> and a < b > c",
+    "##第七章 并发\n\ntext\n#No space\n###  Two spaces ###",
+    "before <!-- c --> after and <b>bold</b>",
 ]
 MATH = [
     "Inline $x^2 + y_1$ and $\\frac{a}{b}$ here",
