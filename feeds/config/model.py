@@ -151,6 +151,7 @@ class ContentConfig:
     enable_rules: tuple[str, ...] = ()
     disable_rules: tuple[str, ...] = ()
     plugins: tuple[str, ...] = ()  # markdown-it plugins by npm name; containers as markdown-it-container:NAME
+    pandoc_args: tuple[str, ...] = ()  # hexo-renderer-pandoc's `pandoc.args` (--mathjax etc. become --mathml)
     math: str = "none"  # formulas as MathML: none, dollars ($, $$), brackets (and \( \[), double ($$ only)
 
 

@@ -100,7 +100,8 @@ def renderer(folder: Path, hexo: dict[str, Any], packages: list[str], put: Put) 
             if isinstance(section, dict) and isinstance(section.get(key), bool):
                 put(f"content.{ours}", section[key], f"kramed.{key}")
     if name == "pandoc":
-        math = "dollars"  # pandoc's Markdown reads $…$ and $$…$$ itself
+        math = "none"  # pandoc reads $…$ itself, and writes formulas as its arguments say
+        _pandoc(hexo.get("pandoc"), put)
         if shutil.which("pandoc") is None:
             log.warning(
                 "the blog renders Markdown with hexo-renderer-pandoc, but no pandoc program is installed "
@@ -108,10 +109,19 @@ def renderer(folder: Path, hexo: dict[str, Any], packages: list[str], put: Put) 
                 "places"
             )
     site_math = _site_math(folder, hexo, packages)
-    if site_math != "none" and math in ("none", "double"):
+    if site_math != "none" and math in ("none", "double") and name != "pandoc":
         math = site_math  # hexo-math, hexo-filter-mathjax or the theme read a lone `$` too
     if math != "none":
         put("content.math", math, "(the blog's math plugin or theme setting)")
+
+
+def _pandoc(section: Any, put: Put) -> None:
+    """hexo-renderer-pandoc's ``pandoc.args``: a list, or one string split at spaces, as it reads them."""
+    args = section.get("args") if isinstance(section, dict) else None
+    listed = args.split(" ") if isinstance(args, str) else args if isinstance(args, list) else []
+    words = [str(a) for a in listed if str(a)]
+    if words:
+        put("content.pandoc_args", words, "pandoc.args")
 
 
 def _markdown_it(section: Any, put: Put) -> str:

@@ -80,6 +80,7 @@ class Options:
     disable_rules: tuple[str, ...] = ()
     plugins: tuple[str, ...] = ()
     math: str = "none"
+    pandoc_args: tuple[str, ...] = ()
 
 
 MARKED = Options()
@@ -103,7 +104,8 @@ def options(content: ContentConfig) -> Options:
             enable_rules=content.enable_rules,
             disable_rules=content.disable_rules,
             plugins=(*PANDOC_LIKE, *content.plugins) if content.renderer == "pandoc" else content.plugins,
-            math=content.math,
+            math="dollars" if content.renderer == "pandoc" else content.math,  # pandoc's own, without it
+            pandoc_args=content.pandoc_args,
         )
     return Options(
         renderer="kramed" if content.renderer == "kramed" else "marked",
@@ -316,7 +318,7 @@ def to_html(
     against the post's asset folder instead.  ``tokens``: how this body's tag placeholders
     begin: such an image path is a tag's own URL ({% asset_path %}), put in whole later."""
     if options.renderer == "pandoc":
-        rendered = renderers.pandoc(text, options.math != "none")
+        rendered = renderers.pandoc(text, options.pandoc_args)
         if rendered is not None:
             return rendered
     if options.renderer == "kramed" and options.math != "none" and "`$" in text:

@@ -125,13 +125,19 @@ def _block_math(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str
     return mathml(tokens[idx].content, True) + "\n"
 
 
-def pandoc(text: str, math: bool) -> str | None:
-    """``text`` rendered by the ``pandoc`` program as hexo-renderer-pandoc runs it, or None without one."""
+# Formulas a page shows with a script; a feed gets MathML instead, which readers show without one.
+_SCRIPTED_MATH = ("--mathjax", "--katex", "--webtex", "--gladtex", "--mimetex", "--jsmath")
+
+
+def pandoc(text: str, args: tuple[str, ...] = ()) -> str | None:
+    """``text`` rendered by the ``pandoc`` program as hexo-renderer-pandoc runs it (its ``pandoc.args``
+    between its two metadata settings), or None without the program."""
     program = shutil.which("pandoc")
     if program is None:
         return None
-    # without math on the blog a `$` is a dollar sign, as everywhere else
-    command = [program, "-f", "markdown" if math else "markdown-tex_math_dollars", "-t", "html5", "--mathml"]
+    own = [a for a in args if not a.startswith("--template")]
+    own = ["--mathml" if a.split("=")[0] in _SCRIPTED_MATH else a for a in own]
+    command = [program, "-M", "pagetitle=dummy", *own, "-M", "standalone=True"]
     try:
         run = subprocess.run(command, input=text, capture_output=True, text=True, timeout=60, check=True)
     except (OSError, subprocess.SubprocessError) as e:

@@ -154,7 +154,9 @@ def test_pandoc_renders_when_installed_and_markdown_it_stands_in_with_a_warning(
     fake.write_text('#!/bin/sh\necho "<p>pandoc $*</p>"\n')
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
-    assert html(hexo, "anything") == "<p>pandoc -f markdown -t html5 --mathml</p>"
+    assert html(hexo, "anything") == "<p>pandoc -M pagetitle=dummy -M standalone=True</p>"
+    hexo = blog(site, ["hexo-renderer-pandoc"], {"pandoc": {"args": "--mathjax --toc"}})
+    assert html(hexo, "anything") == "<p>pandoc -M pagetitle=dummy --mathml --toc -M standalone=True</p>"
 
 
 def test_the_renderer_is_part_of_the_cache_key(tmp_path: Path) -> None:

@@ -88,7 +88,15 @@ _BLOCK = {
     "audio",
 }
 _GUTTERS = {"gutter", "line-numbers-rows"}  # code-block line numbers
-_HIDDEN = {"script", "style", "noscript", "template", "head", "title"}
+_HIDDEN = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "head",
+    "title",
+    "annotation",
+}  # annotation: a formula's TeX
 _VOID = {
     "br",
     "hr",
