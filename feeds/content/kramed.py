@@ -3,11 +3,12 @@
 kramed is a fork of an old marked, and its blogs' bodies show it: emphasis is
 found by two regular expressions rather than CommonMark's flanking rules
 (``2 * 3 * 4`` is "2 <em> 3 </em> 4", ``snake_case_name _x_`` emphasises from
-the first underscore), any ``<word…>`` is a tag (``Map<K,V>`` hides ``<K,V>``), ``##Title``
-is a heading, ``~~`` alone strikes through (as ``<del>``), a table
-sits in a scrolling ``<div>``, a backslash before a line break is a backslash,
-and smartypants makes ``--`` an em dash.  Each checked against kramed 0.5.6's
-output (tools/renderer_oracle).
+the first underscore), any ``<word…>`` is a tag (``Map<K,V>`` hides ``<K,V>``),
+``##Title`` is a heading, ``1)`` starts no list, a table's rows need not have
+its header's cells and it sits in a scrolling ``<div>``, ``~~`` alone strikes
+through (as ``<del>``), a backslash before a line break is a backslash, and
+smartypants makes ``--`` an em dash.  Each checked against kramed 0.5.6's output
+(tools/renderer_oracle).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ _EM = re.compile(r"_((?:__|[\s\S])+?)_(?=[^\w]|\Z)|\*((?:\*\*|[\s\S])+?)\*(?!\*)
 
 def kramed_rules(md: MarkdownIt, gfm: bool) -> None:
     if gfm:
-        md.enable(["table", "strikethrough"])
+        md.enable("strikethrough")
+        md.block.ruler.before("table", "kramed_table", _table, {"alt": ["paragraph", "reference"]})
         md.add_render_rule("s_open", lambda *_: "<del>")
         md.add_render_rule("s_close", lambda *_: "</del>")
         md.add_render_rule("table_open", lambda *_: '<div class="table-container">\n<table>\n')
@@ -37,6 +39,69 @@ def kramed_rules(md: MarkdownIt, gfm: bool) -> None:
     md.block.ruler.before(
         "heading", "kramed_heading", _heading, {"alt": ["paragraph", "reference", "blockquote"]}
     )
+    md.block.ruler.at("list", _list, {"alt": ["paragraph", "reference", "blockquote"]})
+
+
+def _list(state: Any, line: int, end: int, silent: bool) -> bool:
+    """marked 0.3's ordered items end their number with a dot: ``1)`` starts no list."""
+    from markdown_it.rules_block.list import list_block
+
+    start = state.bMarks[line] + state.tShift[line]
+    if _PAREN_ITEM.match(state.src, start, state.eMarks[line]):
+        return False
+    return bool(list_block(state, line, end, silent))
+
+
+_PAREN_ITEM = re.compile(r"\d{1,9}\)")
+# marked 0.3's GFM tables, with and without the outer pipes: rows need not have the header's cells.
+_TABLE = re.compile(r" *\|(.+)\n *\|( *[-:]+[-| :]*)(?:\n|$)((?: *\|.*(?:\n|$))*)")
+_NPTABLE = re.compile(r" *(\S.*\|.*)\n *([-:]+ *\|[-| :]*)(?:\n|$)((?:.*\|.*(?:\n|$))*)")
+_CELL_SPLIT = re.compile(r" *\| *")
+
+
+def _table(state: Any, line: int, end: int, silent: bool) -> bool:
+    if state.sCount[line] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[line]
+    m = _TABLE.match(state.src, start) or _NPTABLE.match(state.src, start)
+    if m is None:
+        return False
+    if silent:
+        return True
+    header = _CELL_SPLIT.split(re.sub(r"^ *| *\| *$", "", m[1]))
+    align = [_align(a) for a in _CELL_SPLIT.split(re.sub(r"^ *|\| *$", "", m[2]))]
+    rows = re.sub(r"(?: *\| *)?\n$", "", m[3]).split("\n")
+    state.push("table_open", "table", 1)
+    _row(state, header, align, "th", "thead")
+    state.push("tbody_open", "tbody", 1)
+    for row in rows:
+        _row(state, _CELL_SPLIT.split(re.sub(r"^ *\| *| *\| *$", "", row)), align, "td", "")
+    state.push("tbody_close", "tbody", -1)
+    state.push("table_close", "table", -1)
+    state.line = line + state.src[start : m.end()].count("\n") + (0 if m[0].endswith("\n") else 1)
+    return True
+
+
+def _align(spec: str) -> str:
+    if spec.endswith(":"):
+        return "center" if spec.startswith(":") else "right"
+    return "left" if spec.startswith(":") else ""
+
+
+def _row(state: Any, cells: list[str], align: list[str], tag: str, section: str) -> None:
+    if section:
+        state.push(f"{section}_open", section, 1)
+    state.push("tr_open", "tr", 1)
+    for i, cell in enumerate(cells):
+        opening = state.push(f"{tag}_open", tag, 1)
+        if i < len(align) and align[i]:
+            opening.attrs = {"style": f"text-align:{align[i]}"}
+        inline = state.push("inline", "", 0)
+        inline.content, inline.children = cell, []
+        state.push(f"{tag}_close", tag, -1)
+    state.push("tr_close", "tr", -1)
+    if section:
+        state.push(f"{section}_close", section, -1)
 
 
 # marked 0.3's inline tag: any `<word …>`, so `Map<Character,Integer>` and `<stdio.h>` are tags the

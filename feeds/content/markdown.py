@@ -290,6 +290,7 @@ def _smartypants(state: Any, rules: tuple[tuple[re.Pattern[str], str], ...]) -> 
     """Curly quotes, dashes and the ellipsis in text, never in code or a bare URL's link text."""
     for block in state.tokens:
         in_url = in_raw = False
+        before = ""  # a backslash and a letter it does not escape (`'\t'`): marked's text goes on
         for token in block.children or ():
             if token.type == "link_open":
                 in_url = token.markup in ("linkify", "autolink")
@@ -300,10 +301,11 @@ def _smartypants(state: Any, rules: tuple[tuple[re.Pattern[str], str], ...]) -> 
                     in_raw and not _RAW_CLOSE.match(token.content)
                 )
             elif token.type == "text" and not in_url and not in_raw and _smart(token.content):
-                text = token.content
+                text = before + token.content
                 for pattern, replacement in rules:
                     text = pattern.sub(replacement, text)
-                token.content = text
+                token.content = text[len(before) :]
+            before = token.content[-1] if token.type == "text_special" and token.content[:1] == "\\" else ""
 
 
 def _smart(text: str) -> bool:

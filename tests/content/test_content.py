@@ -322,3 +322,15 @@ def test_a_refused_element_never_takes_the_text_after_it(markup: str) -> None:
 def test_code_and_styles_go_with_what_they_hold(tag: str) -> None:
     content = render(f"<p>Before</p><{tag}>hidden words</{tag}><p>After</p>", fmt="html")
     assert "hidden" not in content.html and "Before" in content.html and "After" in content.html
+
+
+def test_smartypants_reads_through_a_backslash_that_escapes_nothing() -> None:
+    """hexo-renderer-marked 7.0.1 and kramed: `'\\t'` closes its quote after the t (marked's text runs on
+    past a backslash before a letter), while an escaped quote stays straight."""
+    from feeds.content.markdown import Options, to_html
+
+    for options in (Options(), Options(renderer="kramed")):
+        assert (
+            to_html("BY '\\t' and \"a\\n\" \\'x'", options)
+            == "<p>BY \u2018\\t\u2019 and \u201ca\\n\u201d 'x\u2019</p>\n"
+        )

@@ -66,6 +66,10 @@ KRAMED = [
     "Map<Character,Integer> and <key,value> and <stdio.h> and a < b > c",
     "##第七章 并发\n\ntext\n#No space\n###  Two spaces ###",
     "before <!-- c --> after and <b>bold</b>",
+    "|a|b|c|\n|:-|--:|\n|1|2|3|\n|4|\n\ntext",
+    "x | y\n--|--\n1 | 2",
+    "1) item\n2) two\n\n1. one\n2. two",
+    "|h|\n|-|\ntext after",
 ]
 MATH = [
     "Inline $x^2 + y_1$ and $\\frac{a}{b}$ here",
