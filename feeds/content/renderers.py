@@ -102,6 +102,18 @@ def use_math(md: MarkdownIt, math: str) -> None:
     # (and `$$…$$` inside a paragraph is text, but a formula in kramed)
     double = math == "double"
     dollarmath_plugin(md, allow_space=False, allow_digits=False, allow_labels=False, double_inline=double)
+    # KaTeX's `$$` lines interrupt a paragraph or a list item's text, as a fence does
+    from mdit_py_plugins.dollarmath.index import math_block_dollar
+
+    block = math_block_dollar(False, lambda label: label, True)
+
+    def interrupting(state: Any, line: int, end: int, silent: bool) -> bool:
+        if silent:  # asked whether it ends a paragraph: a line that opens with `$$` does
+            start = state.bMarks[line] + state.tShift[line]
+            return state.sCount[line] - state.blkIndent < 4 and state.src.startswith("$$", start)
+        return bool(block(state, line, end, silent))
+
+    md.block.ruler.at("math_block", interrupting, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     if math == "brackets":  # MathJax in the page: the \(…\) the rendered HTML shows
         mdplugins.escaped_brackets_plugin(md)
     if double:

@@ -76,7 +76,8 @@ _FORMULA = re.compile(
 
 
 def formulas(html: str) -> list[str]:
-    return [unescape(a or b).strip() for a, b in _FORMULA.findall(html)]
+    """Each formula's TeX, its white space collapsed (KaTeX drops a list item's indent from its lines)."""
+    return [" ".join(unescape(a or b).split()) for a, b in _FORMULA.findall(html)]
 
 
 MATH = [c for c in CASES if "$" in c.values[2]]

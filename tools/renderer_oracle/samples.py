@@ -78,6 +78,8 @@ MATH = [
     "Display $$\\sum_{i=1}^n i$$ inline",
     "Escaped \\$x\\$ and `$code$`",
     "a$x$b and $a_1 * b_2$",
+    "- transform(a): x\n  $$\n  \\begin{matrix}\n     m & n \\\\\n  \\end{matrix}\n  $$\n",
+    "text\n$$\nx^2\n$$\nafter",
 ]
 SETUPS = [
     ("hexo-renderer-markdown-it", {}, COMMON),
