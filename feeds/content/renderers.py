@@ -110,7 +110,7 @@ def use_math(md: MarkdownIt, math: str) -> None:
     def interrupting(state: Any, line: int, end: int, silent: bool) -> bool:
         if silent:  # asked whether it ends a paragraph: a line that opens with `$$` does
             start = state.bMarks[line] + state.tShift[line]
-            return state.sCount[line] - state.blkIndent < 4 and state.src.startswith("$$", start)
+            return bool(state.sCount[line] - state.blkIndent < 4 and state.src.startswith("$$", start))
         return bool(block(state, line, end, silent))
 
     md.block.ruler.at("math_block", interrupting, {"alt": ["paragraph", "reference", "blockquote", "list"]})
