@@ -127,12 +127,20 @@ def _text(token_class: Any, content: str) -> Any:
     return token
 
 
+_HANGUL = re.compile(
+    "[\u1100-\u11ff\u302e\u302f\u3131-\u318e\u3200-\u321e\u3260-\u327e\ua960-\ua97c\uac00-\ud7a3"
+    "\ud7b0-\ud7c6\ud7cb-\ud7fb\uffa0-\uffbe\uffc2-\uffc7\uffca-\uffcf\uffd2-\uffd7\uffda-\uffdc]"
+)
+
+
 def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("F", "W", "H")
+    """Fullwidth, wide or halfwidth, and not Hangul (Korean separates its words with spaces)."""
+    return unicodedata.east_asian_width(ch) in ("F", "W", "H") and not _HANGUL.match(ch)
 
 
 def cjk_breaks_plugin(md: MarkdownIt) -> None:
-    """A line break between two wide (CJK) characters is no space and no ``<br>``, as in Chinese prose."""
+    """A line break between two wide (CJK) characters is no space and no ``<br>``, as in Chinese prose;
+    the characters are the nearest text's on each side, past any markup between."""
     md.core.ruler.push("cjk_breaks", _cjk_breaks)
 
 
@@ -140,12 +148,11 @@ def _cjk_breaks(state: Any) -> None:
     for block in state.tokens:
         children = block.children or []
         for i, token in enumerate(children):
-            if token.type != "softbreak" or not 0 < i < len(children) - 1:
+            if token.type != "softbreak":
                 continue
-            before, after = children[i - 1], children[i + 1]
-            if before.type != "text" or after.type != "text" or not before.content or not after.content:
-                continue
-            if _wide(before.content[-1]) and _wide(after.content[0]):
+            last = next((t.content[-1:] for t in reversed(children[:i]) if t.type == "text"), " ") or " "
+            first = next((t.content[:1] for t in children[i + 1 :] if t.type == "text"), " ") or " "
+            if "\u200b" in (last, first) or (_wide(last) and _wide(first)):
                 token.type, token.content = "text", ""
 
 

@@ -41,6 +41,7 @@ PLUGINS = [
     "Smile :smile: and :+1: and :not_an_emoji: here",
     "::: warning\nBe *careful*\n:::\n\n::: info\nFYI\n:::",
     "中文第一行\n中文第二行\nEnglish line\n中文",
+    "方案）\n【利用**github**】\n**粗体**\n한국어\n한국어 and zero\u200b\nwidth",
 ]
 MARKDOWN_IT_PLUGINS = [
     "markdown-it-abbr",
