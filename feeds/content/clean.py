@@ -63,10 +63,8 @@ _BLOCKS = {
 _FIX_ATTRS = frozenset((*_URL_ATTRS, "srcset", "data-srcset", *_LAZY))
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b]*$")
 
-_TAGS = (set(nh3.ALLOWED_TAGS) | {"video", "audio", "source", "track", "picture", "iframe"} | math.TAGS) - {
-    "area",
-    "map",
-}
+_TAGS = (set(nh3.ALLOWED_TAGS) | {"video", "audio", "source", "track", "picture", "iframe"}) - {"area", "map"}
+_TAGS |= math.TAGS  # MathML's presentation elements and the TeX annotation (see math.py)
 _ATTRIBUTES: dict[str, set[str]] = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()} | math.ATTRIBUTES
 _ATTRIBUTES["img"] |= {"srcset", "sizes", "title", "loading"}
 _ATTRIBUTES["a"] |= {"title", "rel"}  # rel: only what the cleaner sets (see _link_rel, _filter_attribute)
