@@ -12,7 +12,9 @@ renderer's plugins, hexo-filter-mathjax or hexo-math, or the theme's ``math:``.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -200,8 +202,8 @@ def _site_math(folder: Path, hexo: dict[str, Any], packages: list[str]) -> str:
     hexo-math, or the theme's ``math:`` setting (NexT, Butterfly, Fluid…)."""
     if "hexo-filter-mathjax" in packages:
         return "brackets"
-    if "hexo-math" in packages or "hexo-katex" in packages:
-        return "dollars"
+    if "hexo-katex" in packages or ("hexo-math" in packages and _major(folder, "hexo-math") < 4):
+        return "dollars"  # hexo-math 4 and later read only their {% math %} tags
     theme = hexo.get("theme")
     if not isinstance(theme, str) or not theme.strip():
         return "none"
@@ -209,6 +211,22 @@ def _site_math(folder: Path, hexo: dict[str, Any], packages: list[str]) -> str:
         if _theme_math(path):
             return "brackets"
     return "none"
+
+
+_VERSION = re.compile(r"[\s^~=v<>]*(\d+)")  # ^3.0.4, ~3, >=3, v3, 3.x
+_NEWEST = 1_000_000
+
+
+def _major(folder: Path, package: str) -> int:
+    """The major version ``package.json`` asks for (``^3.0.4``: 3); ``latest``, ``*`` or a range npm
+    cannot read as a number installs the newest, counted as higher than any."""
+    try:
+        manifest = json.loads((folder / "package.json").read_text(encoding="utf-8"))
+        spec = {**manifest.get("devDependencies", {}), **manifest.get("dependencies", {})}[package]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return _NEWEST
+    m = _VERSION.match(str(spec))
+    return int(m[1]) if m else _NEWEST
 
 
 def _theme_math(path: Path) -> bool:

@@ -163,3 +163,11 @@ def test_the_renderer_is_part_of_the_cache_key(tmp_path: Path) -> None:
     marked = load_config(None, blog(tmp_path, ["hexo-renderer-marked"]))
     plus = load_config(None, blog(tmp_path, ["hexo-renderer-markdown-it-plus"]))
     assert fingerprint(marked) != fingerprint(plus)
+
+
+def test_hexo_math_reads_dollars_before_version_4_and_only_its_tags_after(tmp_path: Path) -> None:
+    """hexo-math 3 handed `$…$` to MathJax; 4 and later render only `{% math %}` tags."""
+    (tmp_path / "_config.yml").write_text("url: https://example.com\n")
+    for spec, math in (("^3.0.4", "dollars"), ("^5.0.0", "none"), ("latest", "none")):
+        (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"hexo-math": spec}}))
+        assert load_config(None, tmp_path / "_config.yml").content.math == math
