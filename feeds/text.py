@@ -29,14 +29,60 @@ _PLAIN = re.compile(
 )
 
 
-def plain_title(raw: object) -> str:
-    """A title as plain text: tags stripped, entities decoded, whitespace collapsed."""
+# White space other than spaces and no-break spaces: a title's line breaks and tabs become one space.
+_BREAKS = re.compile(r"\s*[^\S \u00a0]\s*")
+
+
+def plain_title(raw: object, *, keep_spaces: bool = False) -> str:
+    """A title as plain text: tags stripped, entities decoded, whitespace collapsed.
+
+    With ``keep_spaces`` (a post's title), runs of spaces and no-break spaces stay
+    as written, as Hexo writes them into its feed; line breaks and tabs still
+    become one space and the ends are trimmed.
+    """
     if isinstance(raw, list | tuple | dict | set):
         return ""  # a structure is no title (and a YAML alias bomb would take minutes to print)
     text = "" if raw is None else raw if isinstance(raw, str) else str(raw)
     if _PLAIN.match(text):
         return text  # nearly every name: nothing to strip, decode or collapse
-    return collapse(xml_safe(html.unescape(_TAG.sub("", text))))
+    text = xml_safe(html.unescape(_TAG.sub("", text)))
+    return _BREAKS.sub(" ", text).strip() if keep_spaces else collapse(text)
+
+
+# npm titlecase 1.1.3 (David Gouch's To Title Case), which Hexo's `titlecase: true` runs.  Its
+# JavaScript regexes decide: `\s` is JavaScript's white space, the small words match ASCII letters
+# only, and a word is a run from a Latin letter or digit to the next white space or hyphen.
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_SPACE_CHARS = frozenset(
+    "\t\n\v\f\r \u00a0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff" + "".join(map(chr, range(0x2000, 0x200B)))
+)
+_TITLE_WORD = re.compile(f"[A-Za-z0-9\u00c0-\u00ff]+[^{_JS_SPACE}-]*")
+_SMALL_WORD = re.compile(
+    r"(?:a|an|and|as|at|but|by|en|for|if|in|nor|of|on|or|per|the|to|vs?\.?|via)\Z", re.I | re.A
+)
+_KEEP_CASE = re.compile(r"[A-Z]|\.[^\n\r\u2028\u2029]")  # a capital or a dot inside: iPhone, example.com
+
+
+def titlecase(title: str) -> str:
+    """``title`` as Hexo's ``titlecase`` writes it (npm titlecase 1.1.3, checked on 900 titles)."""
+    return _TITLE_WORD.sub(lambda m: _title_word(m, title), title)
+
+
+def _title_word(m: re.Match[str], title: str) -> str:
+    word, start, end = m[0], m.start(), m.end()
+    before = title[start - 1] if start else ""
+    if (
+        start > 0
+        and end != len(title)
+        and _SMALL_WORD.match(word)
+        and title[start - 2 : start - 1] != ":"
+        and (title[end : end + 1] != "-" or before == "-")
+        and (before == "-" or before in _JS_SPACE_CHARS)
+    ):
+        return word.lower()
+    if _KEEP_CASE.search(word, 1):
+        return word
+    return word[0].upper() + word[1:]
 
 
 def truncate(text: str, limit: int) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from .renderers import renderer
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
                 put(f"content.{ours}", marked[key], f"marked.{key}")
     _external_link(hexo, put)
     _protection(hexo, installed_plugins(folder), put)
+    renderer(folder, hexo, package_names(folder), put)
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
     return out, sources
@@ -238,17 +240,22 @@ THEME_HIDE_KEYS = {"fluid": ("hide",)}
 def installed_plugins(folder: Path) -> frozenset[str]:
     """The npm packages a site's ``package.json`` installs, as Hexo reads it for plugins to load
     (dependencies and devDependencies); none when it has no readable ``package.json``."""
+    return frozenset(package_names(folder))
+
+
+def package_names(folder: Path) -> list[str]:
+    """:func:`installed_plugins` in the order Hexo loads them (dependencies, then devDependencies)."""
     try:
         manifest = json.loads((folder / "package.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return frozenset()
+        return []
     if not isinstance(manifest, dict):
-        return frozenset()
+        return []
     names: list[str] = []
     for section in ("dependencies", "devDependencies"):
         if isinstance(manifest.get(section), dict):
             names.extend(str(name) for name in manifest[section])
-    return frozenset(names)
+    return names
 
 
 def _protection(hexo: Raw, plugins: frozenset[str], put: Callable[[str, Any, str], None]) -> None:

@@ -138,6 +138,21 @@ class ContentConfig:
     prepend_root: bool = True  # a Markdown image's path (/a.png, a.png) is on the site's root URL
     external_nofollow: bool = False  # links off the site get rel="external nofollow" too (external_link)
     internal_hosts: tuple[str, ...] = ()  # hosts whose links count as the site's own (external_link.exclude)
+    # The blog's Markdown renderer (docs/hexo-renderers.md): marked, markdown-it, markdown-it-plus, kramed,
+    # pandoc; a Hexo site's own from its package.json.  The keys after it are markdown-it's options.
+    renderer: str = "marked"
+    preset: str = "default"  # markdown-it's preset: default, commonmark, zero
+    html: bool = True
+    xhtml_out: bool = False
+    linkify: bool = True
+    typographer: bool = True  # markdown-it's smart quotes and replacements
+    quotes: str = "\u201c\u201d\u2018\u2019"
+    lang_prefix: str = "language-"
+    enable_rules: tuple[str, ...] = ()
+    disable_rules: tuple[str, ...] = ()
+    plugins: tuple[str, ...] = ()  # markdown-it plugins by npm name; containers as markdown-it-container:NAME
+    pandoc_args: tuple[str, ...] = ()  # hexo-renderer-pandoc's `pandoc.args` (--mathjax etc. become --mathml)
+    math: str = "none"  # formulas as MathML: none, dollars ($, $$), brackets (and \( \[), double ($$ only)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import ConfigError
 from .model import _FORMAT_WORDS, FORMATS, Config
 
+RENDERERS = ("marked", "markdown-it", "markdown-it-plus", "kramed", "pandoc")
+
 
 def validate(config: Config) -> None:
     """Rules on values, beyond their types."""
@@ -36,6 +38,16 @@ def validate(config: Config) -> None:
             raise ConfigError("must be an http(s) URL or a path on the site", key=key)
     if config.filters.protected not in ("abstract", "omit"):
         raise ConfigError("expected abstract or omit", key="filters.protected")
+    if config.content.renderer not in RENDERERS:
+        raise ConfigError(f"expected one of {', '.join(RENDERERS)}", key="content.renderer")
+    if config.content.math not in ("none", "dollars", "brackets", "double"):
+        raise ConfigError("expected one of none, dollars, brackets, double", key="content.math")
+    if config.content.preset not in ("default", "commonmark", "zero"):
+        raise ConfigError("expected one of default, commonmark, zero", key="content.preset")
+    if len(config.content.quotes) != 4:
+        raise ConfigError(
+            "expected four characters: double and single quotes, open and close", key="content.quotes"
+        )
     if config.feeds.order_by not in ("date", "updated"):
         raise ConfigError("expected date or updated", key="feeds.order_by")
     for hub in config.websub.hubs:

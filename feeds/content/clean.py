@@ -29,7 +29,7 @@ from ..errors import ConfigError
 from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, host, is_http
-from . import fences, fragment, markdown, stray, tags
+from . import fences, fragment, markdown, math, stray, tags
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _LAZY = ("data-src", "data-original", "data-actualsrc", "data-lazy-src")
@@ -63,7 +63,8 @@ _FIX_ATTRS = frozenset((*_URL_ATTRS, "srcset", "data-srcset", *_LAZY))
 _BLANK = re.compile(r"^[\s\u00a0\u3000\u200b]*$")
 
 _TAGS = (set(nh3.ALLOWED_TAGS) | {"video", "audio", "source", "track", "picture", "iframe"}) - {"area", "map"}
-_ATTRIBUTES: dict[str, set[str]] = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()}
+_TAGS |= math.TAGS  # MathML's presentation elements and the TeX annotation (see math.py)
+_ATTRIBUTES: dict[str, set[str]] = {k: set(v) for k, v in nh3.ALLOWED_ATTRIBUTES.items()} | math.ATTRIBUTES
 _ATTRIBUTES["img"] |= {"srcset", "sizes", "title", "loading"}
 _ATTRIBUTES["a"] |= {"title", "rel"}  # rel: only what the cleaner sets (see _link_rel, _filter_attribute)
 _ATTRIBUTES.update(
@@ -94,7 +95,7 @@ class Cleaner:
         self.site = site
         self.summary_length = feeds.summary_length
         self.summary_delimiter = feeds.summary_delimiter
-        self.markdown = (content.gfm, content.breaks, content.autolink, content.smartypants)
+        self.markdown = markdown.options(content)
         self.iframe_hosts = frozenset(h.lower() for h in content.iframe_hosts)
         # The site's own hosts, as Hexo's isExternalLink reads external_link's exclude: a link to one
         # of them is internal and keeps no rel; every other http(s) link is the site's way out.

@@ -24,8 +24,13 @@ can open in marked and close here).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from ..config import ContentConfig
+from . import renderers
+from .kramed import kramed_rules
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -46,19 +51,89 @@ _SMARTYPANTS = (
     (re.compile(r"\.{3}"), "\u2026"),
 )
 
+# kramed's (marked 0.3's): two hyphens are an em dash, so three are an em dash and a hyphen.
+_KRAMED_SMARTYPANTS = ((re.compile("--"), "\u2014"), *_SMARTYPANTS[2:])
 
-Options = tuple[bool, bool, bool, bool]  # gfm, breaks, autolink, smartypants: marked's, as Hexo sets them
-MARKED = (True, True, True, True)
+
+@dataclass(frozen=True)
+class Options:
+    """How the blog's renderer turns Markdown into HTML: the ``content`` settings of that name.
+
+    ``renderer`` is one of ``marked`` (hexo-renderer-marked, and kramed, a fork of an
+    old marked, with its formulas), ``markdown-it`` (hexo-renderer-markdown-it and
+    -plus, whose options follow) or ``pandoc``; ``math``: see :func:`renderers.use_math`.
+    """
+
+    renderer: str = "marked"
+    gfm: bool = True
+    breaks: bool = True
+    autolink: bool = True
+    smartypants: bool = True
+    preset: str = "default"
+    html: bool = True
+    xhtml_out: bool = False
+    linkify: bool = True
+    typographer: bool = True
+    quotes: str = "“”‘’"
+    lang_prefix: str = "language-"
+    enable_rules: tuple[str, ...] = ()
+    disable_rules: tuple[str, ...] = ()
+    plugins: tuple[str, ...] = ()
+    math: str = "none"
+    pandoc_args: tuple[str, ...] = ()
+
+
+MARKED = Options()
+# Without the pandoc program: what of pandoc's Markdown markdown-it's plugins render.
+PANDOC_LIKE = ("markdown-it-footnote", "markdown-it-deflist", "markdown-it-sub", "markdown-it-sup")
+
+
+def options(content: ContentConfig) -> Options:
+    """The renderer the build uses, from the content settings (kramed is marked with its formulas)."""
+    if content.renderer in ("markdown-it", "markdown-it-plus", "pandoc"):
+        return Options(
+            renderer="pandoc" if content.renderer == "pandoc" else "markdown-it",
+            breaks=content.breaks,
+            preset=content.preset,
+            html=content.html,
+            xhtml_out=content.xhtml_out,
+            linkify=content.linkify,
+            typographer=content.typographer,
+            quotes=content.quotes,
+            lang_prefix=content.lang_prefix,
+            enable_rules=content.enable_rules,
+            disable_rules=content.disable_rules,
+            plugins=(*PANDOC_LIKE, *content.plugins) if content.renderer == "pandoc" else content.plugins,
+            math="dollars" if content.renderer == "pandoc" else content.math,  # pandoc's own, without it
+            pandoc_args=content.pandoc_args,
+        )
+    return Options(
+        renderer="kramed" if content.renderer == "kramed" else "marked",
+        gfm=content.gfm,
+        breaks=content.breaks,
+        autolink=content.autolink,
+        smartypants=content.smartypants,
+        math=content.math,
+    )
+
+
+def _renderer(options: Options) -> MarkdownIt:
+    if options.renderer in ("markdown-it", "pandoc"):  # pandoc's stand-in when the program is missing
+        return renderers.markdown_it(options)
+    return _marked(options)
 
 
 @lru_cache(maxsize=4)
-def _renderer(options: Options) -> MarkdownIt:
+def _marked(options: Options) -> MarkdownIt:
     from markdown_it import MarkdownIt  # most sites' bodies are HTML: load it only when needed
     from mdit_py_plugins.tasklists import tasklists_plugin
 
-    gfm, breaks, autolink, smartypants = options
+    gfm, breaks, autolink, smartypants = options.gfm, options.breaks, options.autolink, options.smartypants
+    kramed = options.renderer == "kramed"  # an old marked's fork: `~~` alone strikes, no task lists
     md = MarkdownIt("commonmark", {"html": True, "linkify": autolink, "breaks": breaks})
-    if gfm:
+    if kramed:
+        kramed_rules(md, gfm)
+    if gfm and not kramed:
         # marked's strikethrough, not markdown-it's (which takes `~~` alone, by delimiter runs)
         md.enable("table").use(tasklists_plugin)
         md.inline.ruler.before("emphasis", "marked_del", _marked_del)
@@ -74,13 +149,16 @@ def _renderer(options: Options) -> MarkdownIt:
         md.enable("linkify")
         linkify: Any = md.linkify
         linkify.set({"fuzzy_link": False})
-        linkify.add("www.", {"validate": _www_length, "normalize": _www_url})
+        if not kramed:  # its autolinks start with http(s):// only
+            linkify.add("www.", {"validate": _www_length, "normalize": _www_url})
         md.normalizeLinkText = str  # type: ignore[method-assign,assignment]
     md.core.ruler.push("prepend_root", _prepend_root)
+    renderers.use_math(md, options.math)
     if smartypants:
         # Before text_join: an escaped quote (a backslash before it) is a token of its own until then,
         # and stays straight, as in marked.
-        md.core.ruler.before("text_join", "smartypants", _smartypants)
+        rules = _KRAMED_SMARTYPANTS if kramed else _SMARTYPANTS
+        md.core.ruler.before("text_join", "smartypants", lambda state: _smartypants(state, rules))
     return md
 
 
@@ -202,20 +280,32 @@ def _marked_heading(state: Any, line: int, end: int, silent: bool) -> bool:
     return True
 
 
-def _smartypants(state: Any) -> None:
+# marked's raw text: what follows an inline <code>, <kbd>, <pre> or <script> tag until its end tag is
+# left as written, as code spans are.
+_RAW_OPEN = re.compile(r"<(pre|code|kbd|script)[\s>]", re.IGNORECASE)
+_RAW_CLOSE = re.compile(r"</(pre|code|kbd|script)[\s>]", re.IGNORECASE)
+
+
+def _smartypants(state: Any, rules: tuple[tuple[re.Pattern[str], str], ...]) -> None:
     """Curly quotes, dashes and the ellipsis in text, never in code or a bare URL's link text."""
     for block in state.tokens:
-        in_url = False
+        in_url = in_raw = False
+        before = ""  # a backslash and a letter it does not escape (`'\t'`): marked's text goes on
         for token in block.children or ():
             if token.type == "link_open":
                 in_url = token.markup in ("linkify", "autolink")
             elif token.type == "link_close":
                 in_url = False
-            elif token.type == "text" and not in_url and _smart(token.content):
-                text = token.content
-                for pattern, replacement in _SMARTYPANTS:
+            elif token.type == "html_inline":
+                in_raw = bool(_RAW_OPEN.match(token.content)) or (
+                    in_raw and not _RAW_CLOSE.match(token.content)
+                )
+            elif token.type == "text" and not in_url and not in_raw and _smart(token.content):
+                text = before + token.content
+                for pattern, replacement in rules:
                     text = pattern.sub(replacement, text)
-                token.content = text
+                token.content = text[len(before) :]
+            before = token.content[-1] if token.type == "text_special" and token.content[:1] == "\\" else ""
 
 
 def _smart(text: str) -> bool:
@@ -229,10 +319,17 @@ def to_html(
     ``prependRoot``); with ``relative`` a path without a leading slash is left to resolve
     against the post's asset folder instead.  ``tokens``: how this body's tag placeholders
     begin: such an image path is a tag's own URL ({% asset_path %}), put in whole later."""
+    if options.renderer == "pandoc":
+        rendered = renderers.pandoc(text, options.pandoc_args)
+        if rendered is not None:
+            return rendered
+    if options.renderer == "kramed" and options.math != "none" and "`$" in text:
+        text = _KRAMED_CODE_MATH.sub(r"$$\1$$", text)  # hexo-renderer-kramed's: `$x$` is a formula
     env = {"image_root": image_root, "relative": relative, "tokens": tokens} if image_root else {}
     return str(_renderer(options).render(text, env))
 
 
+_KRAMED_CODE_MATH = re.compile(r"`\$(.*?)\$`")
 _OUTSIDE = re.compile(r"^(?:#|//|[A-Za-z][A-Za-z0-9+.-]*:)")
 
 

@@ -2,8 +2,8 @@
 
 Hexo renders them after Markdown, from placeholders Markdown cannot touch, and
 so does :func:`expand`: each tag becomes a token, the body is rendered, and the
-token is replaced by the tag's HTML.  Code (fences and inline spans) is left
-as written, as Hexo leaves it; ``{% raw %}`` keeps its content literally and
+token is replaced by the tag's HTML.  Fenced code is left as written, as
+Hexo leaves it (a tag in a code span is rendered); ``{% raw %}`` keeps its content literally and
 ``{# … #}`` comments go.  The built-in tags are rendered as Hexo writes them,
 reduced where a feed needs less (a code block is a ``<pre>`` without the
 highlighter's line-number table).  A tag feeds does not know (a theme's
@@ -38,10 +38,9 @@ TOKEN = "FEEDSTAG"  # how each tag's placeholder begins, until its HTML replaces
 _TAG = re.compile(r"(?<!\\)\{%-?\s*(\w+)((?:[^%{]|%(?!\})|\{(?!%))*?)\s*-?%\}")
 _END = re.compile(r"\{%-?\s*end(\w+)\s*-?%\}")
 _COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
-# A fenced block (an unclosed one runs to the end, as in CommonMark: no rescan), or a code span.
-_CODE = re.compile(
-    r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=fence)[ \t]*$|\Z)|`+[^`\n]+`+", re.MULTILINE | re.DOTALL
-)
+# A fenced block (an unclosed one runs to the end, as in CommonMark: no rescan).  A code span is no
+# shelter: Hexo renders a tag inside one (`{% raw %}{{{% endraw %}` shows "{{").
+_CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=fence)[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 MAX_DEPTH = 16  # block tags inside block tags; deeper ones lose their tags and keep their text
 MAX_WARNED = 32  # unknown tag names reported by one process; more are counted at debug level
 _warned: set[str] = set()  # unknown tag names already reported by this process

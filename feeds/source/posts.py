@@ -20,7 +20,7 @@ from ..config import Config
 from ..content import code_path
 from ..errors import PostError
 from ..models import LOCKED, CategoryPath, Notice, Post
-from ..text import plain_title
+from ..text import plain_title, titlecase
 from ..urls import UnsafeURL, clean_url, fragment, http_url
 from .dates import parse_date
 from .frontmatter import body_of, decode, parse
@@ -270,11 +270,9 @@ def _title(meta: dict[Any, Any], slug: str, config: Config) -> str:
     raw = meta.get("title")
     if "title" not in meta and config.posts.use_slug_as_post_title:
         raw = slug
-    title = plain_title(raw)
+    title = plain_title(raw, keep_spaces=True)
     wanted = _flag(meta.get("titlecase"))
     if title and (wanted if wanted is not None else config.posts.titlecase):
-        from titlecase import titlecase  # only for the few sites that ask for it
-
         title = titlecase(title)
     return title
 

@@ -256,13 +256,13 @@ def test_a_second_body_and_a_whole_document_description() -> None:
 
 def test_markdown_as_hexo_renderer_marked_renders_it() -> None:
     """marked's defaults in Hexo: breaks, autolinks, smartypants, GFM task lists; each can be turned off."""
-    from feeds.content.markdown import to_html
+    from feeds.content.markdown import Options, to_html
 
     text = 'Let\'s "go" -- now --- or ...\nnext line https://hexo.io `a -- b`\n\n- [ ] todo\n- [x] done'
     html = to_html(text)
     assert "Let’s “go” – now — or …<br />" in html and '<a href="https://hexo.io">' in html
     assert "<code>a -- b</code>" in html and 'type="checkbox"' in html
-    plain = to_html(text, (False, False, False, False))
+    plain = to_html(text, Options(gfm=False, breaks=False, autolink=False, smartypants=False))
     assert "Let's" in plain and "--" in plain and "<br" not in plain and "<a " not in plain
     assert "[ ] todo" in plain
     assert to_html("(c) +- (tm)") == "<p>(c) +- (tm)</p>\n"  # markdown-it's replacements: not marked's
@@ -322,3 +322,15 @@ def test_a_refused_element_never_takes_the_text_after_it(markup: str) -> None:
 def test_code_and_styles_go_with_what_they_hold(tag: str) -> None:
     content = render(f"<p>Before</p><{tag}>hidden words</{tag}><p>After</p>", fmt="html")
     assert "hidden" not in content.html and "Before" in content.html and "After" in content.html
+
+
+def test_smartypants_reads_through_a_backslash_that_escapes_nothing() -> None:
+    """hexo-renderer-marked 7.0.1 and kramed: `'\\t'` closes its quote after the t (marked's text runs on
+    past a backslash before a letter), while an escaped quote stays straight."""
+    from feeds.content.markdown import Options, to_html
+
+    for options in (Options(), Options(renderer="kramed")):
+        assert (
+            to_html("BY '\\t' and \"a\\n\" \\'x'", options)
+            == "<p>BY \u2018\\t\u2019 and \u201ca\\n\u201d 'x\u2019</p>\n"
+        )

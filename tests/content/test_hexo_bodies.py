@@ -138,9 +138,29 @@ def test_a_markdown_image_is_on_the_sites_root_as_marked_prepends_it() -> None:
 def test_a_block_tag_holds_its_backticks() -> None:
     """Inside {% codeblock %} a template string is code, not the start of an inline code span that
     would split the tag from its end (Hexo's scanner takes a block tag whole)."""
-    html = html_of("{% codeblock lang:js %}\nconsole.log(`at ${host}`);\n{% endcodeblock %}\n\n`{% kept %}`")
+    html = html_of(
+        "{% codeblock lang:js %}\nconsole.log(`at ${host}`);\n{% endcodeblock %}\n\n`{% raw %}{{{% endraw %}`"
+    )
     assert "console.log(`at ${host}`);</code></pre>" in html
-    assert "<code>{% kept %}</code>" in html
+    assert "<code>{{</code>" in html
+
+
+def test_a_tag_in_a_code_span_is_rendered_as_hexo_does() -> None:
+    """Hexo sets aside fenced code only: a tag inside `…` is rendered (hexo-renderer-marked's output of
+    `{% raw %}{{{% endraw %}` in backticks is <code>{{</code>), while a fence keeps it as written."""
+    assert html_of("Use `{% raw %}{{ x }}{% endraw %}` here") == "<p>Use <code>{{ x }}</code> here</p>"
+    fenced = html_of("```\n{% raw %}{{{% endraw %}\n```")
+    assert "{% raw %}{{{% endraw %}" in fenced
+
+
+def test_smartypants_leaves_code_alone() -> None:
+    """marked's smartypants skips code spans and the text of inline <code>, <kbd>, <pre> and <script>
+    (hexo-renderer-marked 7.0.1: `a <code>"x" -- y</code> "b"` keeps the first quotes straight)."""
+    html = html_of('a <code>"x" -- y</code> "b" <kbd>"k"</kbd> `"c" ...` <span>"s"</span>')
+    assert html == (
+        '<p>a <code>"x" -- y</code> \u201cb\u201d <kbd>"k"</kbd> <code>"c" ...</code> '
+        "<span>\u201cs\u201d</span></p>"
+    )
 
 
 def test_blockquote_cites_as_hexo_does() -> None:

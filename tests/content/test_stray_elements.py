@@ -121,9 +121,11 @@ def test_java_generics_in_prose_keep_their_words() -> None:
 
 
 def test_svg_and_mathml_inside_are_not_unwrapped() -> None:
-    """Their own elements (<text>, <mi>) are dropped whole with them by the sanitiser, as before."""
+    """SVG's own elements (<text>) are dropped whole with it by the sanitiser; MathML's presentation
+    elements are kept whole (formulas pass the sanitiser), never unwrapped into loose text."""
     html = render("<p>a <svg><text>label</text></svg> b <math><mi>x</mi></math> c</p>", "html")
-    assert visible(html) == "a b c"
+    assert visible(html) == "a b x c"
+    assert "<math><mi>x</mi></math>" in html
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html"])

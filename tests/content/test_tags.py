@@ -69,9 +69,9 @@ def test_a_tag_hexo_does_not_know_keeps_its_content_and_warns_once(caplog: pytes
     assert caplog.text.count("'notetest'") == 1
 
 
-def test_code_keeps_its_tags_and_an_escaped_tag_stays_text() -> None:
-    html = html_of("`{% inline %}`\n\n```\n{% fenced %}\n```\n\nEscaped \\{\\% x \\%\\}")
-    assert "<code>{% inline %}</code>" in html and "{% fenced %}" in html
+def test_fenced_code_keeps_its_tags_a_code_span_does_not_and_an_escaped_tag_stays_text() -> None:
+    html = html_of("`{% raw %}{%{% endraw %}`\n\n```\n{% fenced %}\n```\n\nEscaped \\{\\% x \\%\\}")
+    assert "<code>{%</code>" in html and "{% fenced %}" in html
     assert "Escaped {% x %}" in html
 
 

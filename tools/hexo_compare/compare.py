@@ -88,7 +88,8 @@ _BLOCK = {
     "audio",
 }
 _GUTTERS = {"gutter", "line-numbers-rows"}  # code-block line numbers
-_HIDDEN = {"script", "style", "noscript", "template", "head", "title"}
+# annotation: a formula's TeX, which MathML keeps and no browser shows
+_HIDDEN = {"script", "style", "noscript", "template", "head", "title", "annotation"}
 _VOID = {
     "br",
     "hr",

@@ -1,0 +1,177 @@
+"""hexo-renderer-kramed's Markdown: marked 0.3's rules where they part from today's marked.
+
+kramed is a fork of an old marked, and its blogs' bodies show it: emphasis is
+found by two regular expressions rather than CommonMark's flanking rules
+(``2 * 3 * 4`` is "2 <em> 3 </em> 4", ``snake_case_name _x_`` emphasises from
+the first underscore), any ``<word…>`` is a tag (``Map<K,V>`` hides ``<K,V>``),
+``##Title`` is a heading, ``1)`` starts no list, a table's rows need not have
+its header's cells and it sits in a scrolling ``<div>``, ``~~`` alone strikes
+through (as ``<del>``), a backslash before a line break is a backslash, and
+smartypants makes ``--`` an em dash.  Each checked against kramed 0.5.6's output
+(tools/renderer_oracle).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+# marked 0.3's strong and em, tried at a `*` or `_` where its text rule stops (before every one).
+_STRONG = re.compile(r"__([\s\S]+?)__(?!_)|\*\*([\s\S]+?)\*\*(?!\*)")
+_EM = re.compile(r"_((?:__|[\s\S])+?)_(?=[^\w]|\Z)|\*((?:\*\*|[\s\S])+?)\*(?!\*)", re.ASCII)
+
+
+def kramed_rules(md: MarkdownIt, gfm: bool) -> None:
+    if gfm:
+        md.enable("strikethrough")
+        md.block.ruler.before("table", "kramed_table", _table, {"alt": ["paragraph", "reference"]})
+        md.add_render_rule("s_open", lambda *_: "<del>")
+        md.add_render_rule("s_close", lambda *_: "</del>")
+        md.add_render_rule("table_open", lambda *_: '<div class="table-container">\n<table>\n')
+        md.add_render_rule("table_close", lambda *_: "</table>\n</div>\n")
+    md.inline.ruler.before("escape", "kramed_backslash", _backslash)
+    md.disable("emphasis")
+    md.inline.ruler.before("emphasis", "kramed_emphasis", _emphasis)
+    md.inline.ruler.before("html_inline", "kramed_tag", _tag)
+    md.block.ruler.before(
+        "heading", "kramed_heading", _heading, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
+    md.block.ruler.at("list", _list, {"alt": ["paragraph", "reference", "blockquote"]})
+
+
+def _list(state: Any, line: int, end: int, silent: bool) -> bool:
+    """marked 0.3's ordered items end their number with a dot: ``1)`` starts no list."""
+    from markdown_it.rules_block.list import list_block
+
+    start = state.bMarks[line] + state.tShift[line]
+    if _PAREN_ITEM.match(state.src, start, state.eMarks[line]):
+        return False
+    return bool(list_block(state, line, end, silent))
+
+
+_PAREN_ITEM = re.compile(r"\d{1,9}\)")
+# marked 0.3's GFM tables, with and without the outer pipes: rows need not have the header's cells.
+_TABLE = re.compile(r" *\|(.+)\n *\|( *[-:]+[-| :]*)(?:\n|$)((?: *\|.*(?:\n|$))*)")
+_NPTABLE = re.compile(r" *(\S.*\|.*)\n *([-:]+ *\|[-| :]*)(?:\n|$)((?:.*\|.*(?:\n|$))*)")
+_CELL_SPLIT = re.compile(r" *\| *")
+
+
+def _table(state: Any, line: int, end: int, silent: bool) -> bool:
+    if state.sCount[line] - state.blkIndent >= 4:
+        return False
+    start = state.bMarks[line]
+    m = _TABLE.match(state.src, start) or _NPTABLE.match(state.src, start)
+    if m is None:
+        return False
+    if silent:
+        return True
+    header = _CELL_SPLIT.split(re.sub(r"^ *| *\| *$", "", m[1]))
+    align = [_align(a) for a in _CELL_SPLIT.split(re.sub(r"^ *|\| *$", "", m[2]))]
+    rows = re.sub(r"(?: *\| *)?\n$", "", m[3]).split("\n")
+    state.push("table_open", "table", 1)
+    _row(state, header, align, "th", "thead")
+    state.push("tbody_open", "tbody", 1)
+    for row in rows:
+        _row(state, _CELL_SPLIT.split(re.sub(r"^ *\| *| *\| *$", "", row)), align, "td", "")
+    state.push("tbody_close", "tbody", -1)
+    state.push("table_close", "table", -1)
+    state.line = line + state.src[start : m.end()].count("\n") + (0 if m[0].endswith("\n") else 1)
+    return True
+
+
+def _align(spec: str) -> str:
+    if spec.endswith(":"):
+        return "center" if spec.startswith(":") else "right"
+    return "left" if spec.startswith(":") else ""
+
+
+def _row(state: Any, cells: list[str], align: list[str], tag: str, section: str) -> None:
+    if section:
+        state.push(f"{section}_open", section, 1)
+    state.push("tr_open", "tr", 1)
+    for i, cell in enumerate(cells):
+        opening = state.push(f"{tag}_open", tag, 1)
+        if i < len(align) and align[i]:
+            opening.attrs = {"style": f"text-align:{align[i]}"}
+        inline = state.push("inline", "", 0)
+        inline.content, inline.children = cell, []
+        state.push(f"{tag}_close", tag, -1)
+    state.push("tr_close", "tr", -1)
+    if section:
+        state.push(f"{section}_close", section, -1)
+
+
+# marked 0.3's inline tag: any `<word …>`, so `Map<Character,Integer>` and `<stdio.h>` are tags the
+# browser hides; and a comment.
+_TAG = re.compile(r"<!--[\s\S]*?-->|</?\w+(?:\"[^\"]*\"|'[^']*'|[^'\">])*?>")
+
+
+def _tag(state: Any, silent: bool) -> bool:
+    if state.src[state.pos] != "<":
+        return False
+    m = _TAG.match(state.src, state.pos, state.posMax)
+    if m is None:
+        return False
+    if not silent:
+        state.push("html_inline", "", 0).content = m[0]
+    state.pos = m.end()
+    return True
+
+
+# marked 0.3's heading: no space needed after the #s (`##Chapter`, `#note` are headings).
+_HEADING = re.compile(r" *(#{1,6}) *([^\n]+?) *#* *$")
+
+
+def _heading(state: Any, line: int, end: int, silent: bool) -> bool:
+    if state.sCount[line] - state.blkIndent >= 4:
+        return False
+    m = _HEADING.match(state.src, state.bMarks[line] + state.tShift[line], state.eMarks[line])
+    if m is None:
+        return False
+    if silent:
+        return True
+    tag = f"h{len(m[1])}"
+    state.line = line + 1
+    state.push("heading_open", tag, 1).map = [line, state.line]
+    inline = state.push("inline", "", 0)
+    inline.content, inline.map, inline.children = m[2].strip(), [line, state.line], []
+    state.push("heading_close", tag, -1)
+    return True
+
+
+def _backslash(state: Any, silent: bool) -> bool:
+    """A backslash at the end of a line is a backslash (the break after it is the line's own)."""
+    if state.src[state.pos] != "\\" or not state.src.startswith("\n", state.pos + 1):
+        return False
+    if not silent:
+        state.pending += "\\"
+    state.pos += 1
+    return True
+
+
+def _emphasis(state: Any, silent: bool) -> bool:
+    """``**strong**``/``__strong__`` then ``*em*``/``_em_`` by marked 0.3's expressions; a marker that
+    opens neither is text."""
+    if state.src[state.pos] not in "*_":
+        return False
+    for pattern, tag in ((_STRONG, "strong"), (_EM, "em")):
+        m = pattern.match(state.src, state.pos, state.posMax)
+        if m is None:
+            continue
+        if not silent:
+            group = 1 if m.start(1) >= 0 else 2
+            state.push(f"{tag}_open", tag, 1)
+            end = state.posMax
+            state.pos, state.posMax = m.start(group), m.end(group)
+            state.md.inline.tokenize(state)
+            state.posMax = end
+            state.push(f"{tag}_close", tag, -1)
+        state.pos = m.end()
+        return True
+    if not silent:
+        state.pending += state.src[state.pos]
+    state.pos += 1
+    return True
