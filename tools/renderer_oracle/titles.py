@@ -3,7 +3,8 @@
 The titles are those of the posts under the folders given (front matter ``title``), each also
 lower-cased, upper-cased, capitalised and with its case swapped, plus a few written here for the
 rules' corners; node runs the package (``oracle.js``).  Only the project's own test posts and the
-shared corpus are given: other people's blogs may be measured by hand, never committed.  Run by hand after ``npm install`` in this folder:
+shared corpus are given: other people's blogs may be measured by hand, never committed.
+Run by hand after ``npm install`` in this folder:
 
     python tools/renderer_oracle/titles.py tests/data ../shared/corpus/posts examples/posts
 """
