@@ -97,6 +97,8 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
             if isinstance(marked.get(key), bool):
                 put(f"content.{ours}", marked[key], f"marked.{key}")
     _external_link(hexo, put)
+    if isinstance(hexo.get("theme"), str) and hexo["theme"].strip():  # `theme: false` is none
+        put("content.theme", hexo["theme"].strip(), "theme")
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
     return out, sources

@@ -133,6 +133,7 @@ class ContentConfig:
     prepend_root: bool = True  # a Markdown image's path (/a.png, a.png) is on the site's root URL
     external_nofollow: bool = False  # links off the site get rel="external nofollow" too (external_link)
     internal_hosts: tuple[str, ...] = ()  # hosts whose links count as the site's own (external_link.exclude)
+    theme: str = ""  # the Hexo theme whose tags posts use (next, butterfly, fluid, keep, icarus); "": none
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ class Cleaner:
 
     def __init__(self, content: ContentConfig, feeds: FeedsConfig, site: Site = _NO_SITE):
         self.site = site
+        self.theme = content.theme
         self.summary_length = feeds.summary_length
         self.summary_delimiter = feeds.summary_delimiter
         self.markdown = (content.gfm, content.breaks, content.autolink, content.smartypants)
@@ -133,7 +134,9 @@ class Cleaner:
         root = site.root if site.prepend_root else ""
         render = partial(markdown.to_html, options=self.markdown, image_root=root, relative=site.asset_folder)
         body, fenced = fences.extract(body) if is_markdown else (body, None)
-        body, tagged = tags.expand(body, folder, markdown=is_markdown, render=render, site=site)
+        body, tagged = tags.expand(
+            body, folder, markdown=is_markdown, render=render, site=site, theme=self.theme
+        )
         render = partial(render, tokens=tags.TOKEN + tagged[0]) if tagged else render  # a tag's own URLs
         pieces = MORE.split(body, maxsplit=1)
         head, has_more = pieces[0], len(pieces) > 1

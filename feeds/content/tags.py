@@ -22,13 +22,14 @@ import logging
 import re
 import secrets
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ..models import Site
 from .fences import restore_tokens
 from .includes import include_code
+from .themes import ThemeTag, text_words, theme_tags
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class _Expansion:
     render: Render
     base: str  # the post's asset folder URL: asset_* tags
     site: Site
+    themed: Mapping[str, ThemeTag]  # the tags the site's theme adds (a theme may redefine Hexo's own)
     pieces: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # each tag as written, for a token that lands in code
     # A token no body holds: the text a post could write ("FEEDSTAG7X") must stay text.
@@ -78,15 +80,16 @@ Tagged = tuple[str, list[str], list[str]]  # the nonce of a body's tokens, the H
 
 
 def expand(
-    body: str, base: str, *, markdown: bool, render: Render, site: Site = _NO_SITE
+    body: str, base: str, *, markdown: bool, render: Render, site: Site = _NO_SITE, theme: str = ""
 ) -> tuple[str, Tagged | None]:
     """``body`` with every tag replaced by a token, and what :func:`restore` needs to put them back.
 
-    ``base`` is the URL of the post's asset folder.
+    ``base`` is the URL of the post's asset folder; ``theme`` the site's Hexo theme, whose tags are
+    rendered too (feeds.content.themes).
     """
     if "{%" not in body and "{#" not in body:
         return body, None
-    state = _Expansion(render, base, site)
+    state = _Expansion(render, base, site, theme_tags(theme) if theme else {})
     # Code is written as it is (Hexo sets it aside before it looks for tags), but only where a tag
     # has not begun: a block tag's content runs to its end tag, backticks and all.
     return _expand_tags(_COMMENT.sub("", body), state, _CODE if markdown else None), (
@@ -102,6 +105,11 @@ def restore(rendered: str, tagged: Tagged | None) -> str:
     if tagged is None:
         return rendered
     nonce, pieces, sources = tagged
+    # A block tag's HTML holds the tokens of the tags inside it, which come before it: put back first.
+    marker = f"{TOKEN}{nonce}N"
+    for i, piece in enumerate(pieces):
+        if marker in piece:
+            pieces[i] = restore_tokens(piece, TOKEN, (nonce, pieces))
     if "&lt;!--FEEDSTAG" in rendered:
         in_code = re.compile(f"&lt;!--FEEDSTAG{nonce}N(\\d+)X--&gt;")
         rendered = in_code.sub(lambda m: html.escape(sources[int(m[1])], quote=False), rendered)
@@ -158,19 +166,38 @@ def _one(name: str, args: str, inner: str | None, state: _Expansion, source: str
     if name.startswith("end"):
         return ""  # a stray closing tag
     words = _words(args)
+    themed = state.themed.get(name)
+    if themed is not None:
+        content = _expand_tags(inner, state) if inner is not None else ""
+        return state.token(themed(words, content, state.render), source, block=block)
     renderer = _TAGS.get(name)
     if renderer is None:
-        if name not in _warned:
-            _warned.add(name)
-            level = logging.WARNING if len(_warned) <= MAX_WARNED else logging.DEBUG
-            log.log(
-                level, "tag plugin %r is not one feeds renders: its content is kept, the tag dropped", name
-            )
-        if inner is None:  # nothing to show, but where it starts a line it still ends a block
-            return state.token("", source, block=True) if block else ""
-        return _expand_tags(inner, state)
+        return _unknown(name, words, inner, state, source, block=block)
     content = _expand_tags(inner, state) if inner is not None else ""
     return state.token(renderer(words, content, state), source, block=block)
+
+
+def _unknown(
+    name: str, words: list[str], inner: str | None, state: _Expansion, source: str, *, block: bool
+) -> str:
+    """A tag feeds does not render: the words of its arguments that read as text (a title, a label),
+    then its content, and one warning per tag name."""
+    if name not in _warned:
+        _warned.add(name)
+        level = logging.WARNING if len(_warned) <= MAX_WARNED else logging.DEBUG
+        log.log(
+            level,
+            "tag plugin %r is not one feeds renders: its content and the words of its arguments are kept",
+            name,
+        )
+    shown = text_words(words) if words else ""
+    if block and shown and inner is not None:
+        shown = f"<p><strong>{shown}</strong></p>"
+    # Where a tag starts a line its token still ends a block, with or without words to show.
+    head = state.token(shown, source, block=block) if block or shown else ""
+    if inner is None:
+        return head
+    return head + ("\n" if block else " " if shown else "") + _expand_tags(inner, state)
 
 
 def _words(args: str) -> list[str]:

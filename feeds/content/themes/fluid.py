@@ -1,0 +1,62 @@
+"""Fluid's tags (hexo-theme-fluid, scripts/tags), as a feed reader can show them.
+
+``label`` and ``fold`` take ``class@text``; ``btn`` and ``checkbox`` comma-separated
+parts (``checkbox text, checked, inline, disabled``); ``group-image`` a count and a
+layout, which a feed has no use for.  A checkbox shows its state as ☑ or ☐, since a
+feed carries no form fields.
+"""
+
+from __future__ import annotations
+
+from .common import Render, ThemeTag, at, code, commas, inline, labelled, link, quote, text
+
+
+def note(words: list[str], content: str, render: Render) -> str:
+    return quote(render(content))
+
+
+def label(words: list[str], content: str, render: Render) -> str:
+    return f"<mark>{text(at(' '.join(words).split('@'), 1))}</mark>"
+
+
+def button(words: list[str], content: str, render: Render) -> str:
+    parts = commas(words)
+    return link(at(parts, 0), text(at(parts, 1)), at(parts, 2))
+
+
+def group_image(words: list[str], content: str, render: Render) -> str:
+    return render(content)
+
+
+def checkbox(words: list[str], content: str, render: Render) -> str:
+    parts = commas(words[1:] if words[:1] == [","] else words)
+    shown = at(parts, 0)
+    if shown in ("checked", "true", "false"):
+        return "☑" if shown != "false" else "☐"
+    checked = at(parts, 1) not in ("", "false")
+    box = "☑" if checked else "☐"
+    words_html = inline(render, shown).replace("<br>", "") if shown else ""
+    inline_ = at(parts, 2) not in ("", "false")
+    return f"{box} {words_html}" if inline_ else f"<p>{box} {words_html}</p>"
+
+
+def fold(words: list[str], content: str, render: Render) -> str:
+    return labelled(text(at(" ".join(words).split("@"), 1)), render(content))
+
+
+def mermaid(words: list[str], content: str, render: Render) -> str:
+    return code(content, "mermaid")
+
+
+TAGS: dict[str, ThemeTag] = {
+    "note": note,
+    "label": label,
+    "btn": button,
+    "button": button,
+    "groupimage": group_image,
+    "gi": group_image,
+    "checkbox": checkbox,
+    "cb": checkbox,
+    "fold": fold,
+    "mermaid": mermaid,
+}
