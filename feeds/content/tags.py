@@ -127,6 +127,7 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
         starts, found = ends.setdefault(end[1], ([], []))
         starts.append(end.start())
         found.append(end)
+    opens: dict[str, list[int]] = {}
     out: list[str] = []
     at = 0
     state.depth += 1
@@ -139,7 +140,11 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
             continue
         out.append(text[at : m.start()])
         name, args = m[1], m[2].strip()
-        closing = _first_after(ends.get(name), m.end()) if not name.startswith("end") else None
+        closing = None
+        if name in ends and not name.startswith("end"):
+            if name not in opens:  # where this name's tags start, once per text: nested ones pair inward
+                opens[name] = [t.start() for t in re.finditer(rf"\{{%-?\s*{name}(?!\w)", text)]
+            closing = _closing(ends[name], opens[name], m.start(), m.end())
         if closing is None:
             inner, at = None, m.end()
         else:
@@ -153,11 +158,18 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
     return "".join(out)
 
 
-def _first_after(ends: tuple[list[int], list[re.Match[str]]] | None, start: int) -> re.Match[str] | None:
-    if ends is None:
-        return None
-    i = bisect.bisect_left(ends[0], start)
-    return ends[1][i] if i < len(ends[1]) else None
+def _closing(
+    ends: tuple[list[int], list[re.Match[str]]], opens: list[int], start: int, after: int
+) -> re.Match[str] | None:
+    """The end tag that closes the tag at ``start``: as Nunjucks pairs them, a tag of the same name
+    opened inside it takes the first end (Butterfly's docs nest ``subtabs`` in ``subtabs``)."""
+    first = i = bisect.bisect_left(ends[0], after)
+    while i < len(ends[0]):
+        inside = bisect.bisect_left(opens, ends[0][i]) - bisect.bisect_right(opens, start)
+        if inside <= i - first:
+            return ends[1][i]
+        i += 1
+    return None
 
 
 def _one(name: str, args: str, inner: str | None, state: _Expansion, source: str, *, block: bool) -> str:

@@ -2,8 +2,7 @@
 
 ``label`` and ``fold`` take ``class@text``; ``btn`` and ``checkbox`` comma-separated
 parts (``checkbox text, checked, inline, disabled``); ``group-image`` a count and a
-layout, which a feed has no use for.  A checkbox shows its state as ☑ or ☐, since a
-feed carries no form fields.
+layout, which a feed has no use for.
 """
 
 from __future__ import annotations
@@ -29,15 +28,13 @@ def group_image(words: list[str], content: str, render: Render) -> str:
 
 
 def checkbox(words: list[str], content: str, render: Render) -> str:
+    """Its words (Markdown), without the box: a feed carries no form field, as with Markdown's task lists."""
     parts = commas(words[1:] if words[:1] == [","] else words)
     shown = at(parts, 0)
     if shown in ("checked", "true", "false"):
-        return "☑" if shown != "false" else "☐"
-    checked = at(parts, 1) not in ("", "false")
-    box = "☑" if checked else "☐"
-    words_html = inline(render, shown).replace("<br>", "") if shown else ""
-    inline_ = at(parts, 2) not in ("", "false")
-    return f"{box} {words_html}" if inline_ else f"<p>{box} {words_html}</p>"
+        return ""
+    words_html = inline(render, shown).replace("<br>", "")
+    return words_html if at(parts, 2) not in ("", "false") else f"<p>{words_html}</p>"
 
 
 def fold(words: list[str], content: str, render: Render) -> str:
