@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..yamltext import YAMLProblem, load
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,7 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
             if isinstance(marked.get(key), bool):
                 put(f"content.{ours}", marked[key], f"marked.{key}")
     _external_link(hexo, put)
-    if isinstance(hexo.get("theme"), str) and hexo["theme"].strip():  # `theme: false` is none
-        put("content.theme", hexo["theme"].strip(), "theme")
+    _theme(hexo, folder, put)
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
     return out, sources
@@ -131,6 +131,36 @@ def _external_link(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:
             sources.append(f"{name}.exclude")
     if hosts:
         put("content.internal_hosts", hosts, ", ".join(sources))
+
+
+def _theme(hexo: Raw, folder: Path, put: Callable[[str, Any, str], None]) -> None:
+    """The theme whose tags the posts use, and the options of it that change what they show: Butterfly's
+    ``series``, from ``_config.<theme>.yml`` over ``theme_config`` (Hexo's order; the theme's defaults
+    under both: off, by title, ascending, numbered)."""
+    theme = hexo.get("theme")
+    if not isinstance(theme, str) or not theme.strip():  # `theme: false` is none
+        return
+    put("content.theme", theme.strip(), "theme")
+    own = folder / f"_config.{theme.strip()}.yml"
+    sections: list[tuple[str, Any]] = [
+        ("theme_config.series", (hexo.get("theme_config") or {}).get("series"))
+    ]
+    try:
+        options = load(own.read_text(encoding="utf-8")) if own.is_file() else None
+    except (OSError, UnicodeDecodeError, YAMLProblem) as e:
+        log.warning("%s: not read (%s); the theme's options are its defaults", own, e)
+        options = None
+    if isinstance(options, dict):
+        sections.append((f"{own.name}: series", options.get("series")))
+    series: Raw = {}
+    for name, section in sections:
+        if isinstance(section, dict):
+            series.update(section)
+            where = name
+    if series.get("enable") is True:
+        order = "title" if series.get("orderBy", "title") == "title" else "date"
+        put("content.theme_series", order if series.get("order", 1) != -1 else "-" + order, where)
+        put("content.theme_series_numbered", series.get("number", True) is not False, where)
 
 
 def _site(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:

@@ -134,6 +134,8 @@ class ContentConfig:
     external_nofollow: bool = False  # links off the site get rel="external nofollow" too (external_link)
     internal_hosts: tuple[str, ...] = ()  # hosts whose links count as the site's own (external_link.exclude)
     theme: str = ""  # the Hexo theme whose tags posts use (next, butterfly, fluid, keep, icarus); "": none
+    theme_series: str = ""  # Butterfly's series list: "" off, "date", "title", "-date", "-title"
+    theme_series_numbered: bool = True  # Butterfly's series.number: a numbered list
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from ..errors import ConfigError
 from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, host, is_http
-from . import fences, markdown, tags
+from . import fences, markdown, tags, themes
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 # Elements dropped with what they hold: code, styles, and a document's head.  Everything else the
@@ -93,7 +93,7 @@ class Cleaner:
 
     def __init__(self, content: ContentConfig, feeds: FeedsConfig, site: Site = _NO_SITE):
         self.site = site
-        self.theme = content.theme
+        self.theme = themes.Settings(content.theme, content.theme_series, content.theme_series_numbered)
         self.summary_length = feeds.summary_length
         self.summary_delimiter = feeds.summary_delimiter
         self.markdown = (content.gfm, content.breaks, content.autolink, content.smartypants)
@@ -135,7 +135,7 @@ class Cleaner:
         render = partial(markdown.to_html, options=self.markdown, image_root=root, relative=site.asset_folder)
         body, fenced = fences.extract(body) if is_markdown else (body, None)
         body, tagged = tags.expand(
-            body, folder, markdown=is_markdown, render=render, site=site, theme=self.theme
+            body, folder, markdown=is_markdown, render=render, site=site, theme=self.theme, series=post.series
         )
         render = partial(render, tokens=tags.TOKEN + tagged[0]) if tagged else render  # a tag's own URLs
         pieces = MORE.split(body, maxsplit=1)

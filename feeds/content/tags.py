@@ -29,7 +29,7 @@ from urllib.parse import quote
 from ..models import Site
 from .fences import restore_tokens
 from .includes import include_code
-from .themes import ThemeTag, text_words, theme_tags
+from .themes import Context, Settings, ThemeTag, text_words, theme_tags
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +62,7 @@ class _Expansion:
     base: str  # the post's asset folder URL: asset_* tags
     site: Site
     themed: Mapping[str, ThemeTag]  # the tags the site's theme adds (a theme may redefine Hexo's own)
+    context: Context  # what those tags see
     pieces: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # each tag as written, for a token that lands in code
     # A token no body holds: the text a post could write ("FEEDSTAG7X") must stay text.
@@ -80,16 +81,25 @@ Tagged = tuple[str, list[str], list[str]]  # the nonce of a body's tokens, the H
 
 
 def expand(
-    body: str, base: str, *, markdown: bool, render: Render, site: Site = _NO_SITE, theme: str = ""
+    body: str,
+    base: str,
+    *,
+    markdown: bool,
+    render: Render,
+    site: Site = _NO_SITE,
+    theme: Settings | None = None,
+    series: str = "",
 ) -> tuple[str, Tagged | None]:
     """``body`` with every tag replaced by a token, and what :func:`restore` needs to put them back.
 
     ``base`` is the URL of the post's asset folder; ``theme`` the site's Hexo theme, whose tags are
-    rendered too (feeds.content.themes).
+    rendered too (feeds.content.themes); ``series`` the post's own (front matter).
     """
     if "{%" not in body and "{#" not in body:
         return body, None
-    state = _Expansion(render, base, site, theme_tags(theme) if theme else {})
+    themed = theme_tags(theme.name) if theme else {}
+    context = Context(render, theme or Settings(), site.series, series)
+    state = _Expansion(render, base, site, themed, context)
     # Code is written as it is (Hexo sets it aside before it looks for tags), but only where a tag
     # has not begun: a block tag's content runs to its end tag, backticks and all.
     return _expand_tags(_COMMENT.sub("", body), state, _CODE if markdown else None), (
@@ -181,7 +191,7 @@ def _one(name: str, args: str, inner: str | None, state: _Expansion, source: str
     themed = state.themed.get(name)
     if themed is not None:
         content = _expand_tags(inner, state) if inner is not None else ""
-        return state.token(themed(words, content, state.render), source, block=block)
+        return state.token(themed(words, content, state.context), source, block=block)
     renderer = _TAGS.get(name)
     if renderer is None:
         return _unknown(name, words, inner, state, source, block=block)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import butterfly, fluid, keep, next
-from .common import Render, ThemeTag, text_words
+from .common import Context, Render, Series, Settings, ThemeTag, text_words
 
-__all__ = ["THEMES", "Render", "ThemeTag", "text_words", "theme_tags"]
+__all__ = ["THEMES", "Context", "Render", "Series", "Settings", "ThemeTag", "text_words", "theme_tags"]
 
 THEMES: Mapping[str, Mapping[str, ThemeTag]] = {
     "next": next.TAGS,

@@ -5,8 +5,8 @@ Arguments as Butterfly reads them: ``btn``, ``hide*``, ``tabs``, ``gallery``,
 ``galleryGroup`` and ``inlineImg`` space-separated words (quotes keep a
 phrase together); ``flink`` a YAML list.  Hidden content is shown under its
 button's words, a gallery as its images, a chart or diagram as its source.
-``series`` lists other posts, which a post's body does not know: it shows
-nothing, as it does with the theme's default ``series.enable: false``.
+``series`` lists the posts whose front matter names the series, ordered and
+numbered as the theme's ``series`` options say (nothing while they are off).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from ... import yamltext
 from .common import (
+    Context,
     Render,
     ThemeTag,
     at,
@@ -151,8 +152,17 @@ def score(words: list[str], content: str, render: Render) -> str:
     return code(parts[-1].strip(), "abc")
 
 
-def series(words: list[str], content: str, render: Render) -> str:
-    return ""
+def series(words: list[str], content: str, context: Context) -> str:
+    """The posts of the series named (else the post's own), as the theme's ``series`` options order
+    and number them; nothing while ``series.enable`` is off, the theme's default."""
+    order = context.settings.series_order
+    posts = context.series.get(at(words, 0) or context.own_series)
+    if not order or not posts:
+        return ""
+    by_title = order.lstrip("-") == "title"
+    ordered = sorted(posts, key=lambda p: p[1].upper() if by_title else p[2], reverse=order.startswith("-"))
+    items = "".join(f"<li>{link(url, text(title))}</li>" for url, title, _ in ordered)
+    return f"<ol>{items}</ol>" if context.settings.series_numbered else f"<ul>{items}</ul>"
 
 
 TAGS: dict[str, ThemeTag] = {

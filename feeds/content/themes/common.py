@@ -15,10 +15,36 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 Render = Callable[[str], str]  # Markdown of a block's content -> HTML
-ThemeTag = Callable[[list[str], str, Render], str]  # (arguments, content with inner tags done, render)
+Series = Mapping[str, tuple[tuple[str, str, float], ...]]  # name -> (URL, title, timestamp) of its posts
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The site's theme, and those of its options that change what its tags show."""
+
+    name: str = ""
+    series_order: str = ""  # Butterfly's series: "" off, else "date" or "title" ("-date": newest first)
+    series_numbered: bool = True
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a theme's tag may look at beyond its arguments; called, it renders Markdown."""
+
+    render: Render
+    settings: Settings = Settings()
+    series: Series = field(default_factory=dict)  # the site's series that this post's tags name
+    own_series: str = ""  # the post's own series (front matter)
+
+    def __call__(self, markdown: str) -> str:
+        return self.render(markdown)
+
+
+ThemeTag = Callable[[list[str], str, Context], str]  # (arguments, content with inner tags done, context)
 
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
 _SAFE_SCHEMES = {"http", "https", "mailto"}
