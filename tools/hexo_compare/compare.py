@@ -464,11 +464,22 @@ def compare_pair(p: dict, e: dict, hexo_feed_entry: dict | None) -> dict[str, tu
 
 
 def lost_share(htxt: str, ftxt: str) -> float:
-    """The share of Hexo's visible characters that feeds' text lacks (in order, by difflib's blocks)."""
+    """The share of Hexo's visible characters that feeds' text lacks: past the common start and end, by
+    difflib's matching blocks when the rest is short, else by counts of characters (difflib takes
+    minutes on two long texts that differ throughout)."""
     if not htxt:
         return 0.0
-    kept = sum(b.size for b in SequenceMatcher(None, htxt, ftxt, autojunk=False).get_matching_blocks())
-    return 1 - kept / len(htxt)
+    start = 0
+    while start < min(len(htxt), len(ftxt)) and htxt[start] == ftxt[start]:
+        start += 1
+    end = 0
+    while end < min(len(htxt), len(ftxt)) - start and htxt[-1 - end] == ftxt[-1 - end]:
+        end += 1
+    a, b = htxt[start : len(htxt) - end], ftxt[start : len(ftxt) - end]
+    if len(a) * len(b) <= 4_000_000:
+        kept = sum(m.size for m in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks())
+        return (len(a) - kept) / len(htxt)
+    return sum((Counter(a) - Counter(b)).values()) / len(htxt)
 
 
 def _text_kind(htxt: str, ftxt: str) -> tuple[str, str, str]:

@@ -156,6 +156,11 @@ def select_plugins(blog: Path, *, keep_theme: bool = False) -> tuple[list[str], 
             skipped.append((name, f"not from the npm registry ({specs[name]})"))
         else:
             chosen.append(name)
+    # Hexo 7 moved youtube, vimeo, jsfiddle and gist out into hexo-tag-embed: a blog written for an
+    # older Hexo had them built in.
+    major = re.match(r"\D*(\d+)", str(specs.get("hexo", "")))
+    if major and int(major[1]) < 7 and "hexo-tag-embed" not in names:
+        chosen.append("hexo-tag-embed")
     return chosen, skipped
 
 
@@ -233,7 +238,7 @@ def ensure_theme(blog: Path, log, retry_failed: bool = False) -> dict[str, str]:
     if not theme:
         return {}
     copy = blog / "themes" / theme
-    if copy.is_dir():
+    if _has_files(copy):
         try:
             version = str(json.loads((copy / "package.json").read_text(encoding="utf-8")).get("version", "?"))
         except (OSError, ValueError):
@@ -244,6 +249,10 @@ def ensure_theme(blog: Path, log, retry_failed: bool = False) -> dict[str, str]:
     return {"name": theme, "from": f"npm {package}", "version": status[package]}
 
 
+def _has_files(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.iterdir())
+
+
 def copy_blog(blog: Path, dest: Path, *, keep_theme: bool) -> None:
     """A scratch copy of the blog (mtimes kept), without git data, node_modules, output or themes."""
 
@@ -251,6 +260,8 @@ def copy_blog(blog: Path, dest: Path, *, keep_theme: bool) -> None:
         drop = {n for n in names if n in _COPY_IGNORE}
         if not keep_theme and Path(folder) == blog:
             drop |= {"themes"} & set(names)
+        if Path(folder) == blog / "themes":  # an empty one (a submodule not cloned) would hide npm's
+            drop |= {n for n in names if not _has_files(Path(folder) / n)}
         return drop
 
     shutil.copytree(blog, dest, symlinks=True, ignore=ignore)

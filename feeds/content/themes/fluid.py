@@ -38,7 +38,8 @@ def checkbox(words: list[str], content: str, render: Render) -> str:
 
 
 def fold(words: list[str], content: str, render: Render) -> str:
-    return labelled(text(at(" ".join(words).split("@"), 1)), render(content))
+    """Shown open, under its title after the theme's own ▶ (the page's words)."""
+    return labelled("▶ " + text(at(" ".join(words).split("@"), 1)), render(content))
 
 
 def mermaid(words: list[str], content: str, render: Render) -> str:
