@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ..models import Site
+from . import embeds
 from .fences import restore_tokens
 from .includes import include_code
 from .themes import Context, Settings, ThemeTag, text_words, theme_tags
@@ -316,13 +317,6 @@ def _link(words: list[str], content: str, state: _Expansion) -> str:
     return f'<a href="{_e(url)}"{title}>{_e(text)}</a>'
 
 
-def _iframe(words: list[str], content: str, state: _Expansion) -> str:
-    if not words:
-        return ""
-    width, height = [*words[1:3], "100%", "300"][:2]
-    return f'<iframe src="{_e(words[0])}" width="{_e(width)}" height="{_e(height)}" frameborder="0"></iframe>'
-
-
 def _asset_url(state: _Expansion, name: str) -> str:
     return state.base + quote(name, safe="/")
 
@@ -349,30 +343,6 @@ def _url_for(words: list[str], content: str, state: _Expansion) -> str:
     if len(words) < 2:
         return ""
     return f'<a href="{_e(words[1])}">{_e(words[0])}</a>'
-
-
-def _embed(url: str, *, frame: bool) -> Callable[[list[str], str, _Expansion], str]:
-    """hexo-tag-embed's players: an iframe (kept only for allowed hosts) or a link to the page."""
-
-    def render(words: list[str], content: str, state: _Expansion) -> str:
-        if not words:
-            return ""
-        target = url.format(quote(words[0], safe="/"))
-        if frame:
-            return f'<iframe src="{_e(target)}" frameborder="0" allowfullscreen></iframe>'
-        return f'<a href="{_e(target)}">{_e(target)}</a>'
-
-    return render
-
-
-def _jsfiddle(words: list[str], content: str, state: _Expansion) -> str:
-    """hexo-tag-embed's fiddle: ``{% jsfiddle id [tabs] [skin] %}``, the player's iframe (or its link)."""
-    if not words:
-        return ""
-    tabs, skin = [*(w if w != "default" else "" for w in words[1:3]), "", ""][:2]
-    tabs, skin = tabs or "js,resources,html,css,result", skin or "light"
-    src = f"https://jsfiddle.net/{quote(words[0], safe='/')}/embedded/{quote(tabs, safe=',')}/{quote(skin)}"
-    return f'<iframe src="{_e(src)}" frameborder="0" allowfullscreen></iframe>'
 
 
 def _post_link(words: list[str], content: str, state: _Expansion) -> str:
@@ -425,7 +395,7 @@ _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
     "image": _img,
     "link": _link,
     "a": _link,
-    "iframe": _iframe,
+    "iframe": embeds.iframe,
     "asset_img": _asset_img,
     "asset_image": _asset_img,
     "asset_link": _asset_link,
@@ -435,8 +405,8 @@ _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
     "post_link": _post_link,
     "post_path": _post_path,
     "include_code": _include_code,
-    "youtube": _embed("https://www.youtube.com/embed/{}", frame=True),
-    "vimeo": _embed("https://player.vimeo.com/video/{}", frame=True),
-    "gist": _embed("https://gist.github.com/{}", frame=False),
-    "jsfiddle": _jsfiddle,
+    "youtube": embeds.embed("https://www.youtube.com/embed/{}", frame=True),
+    "vimeo": embeds.embed("https://player.vimeo.com/video/{}", frame=True),
+    "gist": embeds.embed("https://gist.github.com/{}", frame=False),
+    "jsfiddle": embeds.jsfiddle,
 }
