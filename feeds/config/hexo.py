@@ -134,33 +134,40 @@ def _external_link(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:
 
 
 def _theme(hexo: Raw, folder: Path, put: Callable[[str, Any, str], None]) -> None:
-    """The theme whose tags the posts use, and the options of it that change what they show: Butterfly's
-    ``series``, from ``_config.<theme>.yml`` over ``theme_config`` (Hexo's order; the theme's defaults
-    under both: off, by title, ascending, numbered)."""
+    """The theme whose tags the posts use, and the options of it that change what they show:
+    Butterfly's ``series`` and Fluid's ``post.footnote``, from ``_config.<theme>.yml`` over
+    ``theme_config`` (Hexo's order), over the theme's defaults (series off, by title, ascending,
+    numbered; footnotes on)."""
     theme = hexo.get("theme")
     if not isinstance(theme, str) or not theme.strip():  # `theme: false` is none
         return
     put("content.theme", theme.strip(), "theme")
-    own = folder / f"_config.{theme.strip()}.yml"
-    sections: list[tuple[str, Any]] = [
-        ("theme_config.series", (hexo.get("theme_config") or {}).get("series"))
-    ]
+    series, where = _theme_option(hexo, folder / f"_config.{theme.strip()}.yml", ("series",))
+    if series.get("enable") is True:
+        order = "title" if series.get("orderBy", "title") == "title" else "date"
+        put("content.theme_series", order if series.get("order", 1) != -1 else "-" + order, where)
+        put("content.theme_series_numbered", series.get("number", True) is not False, where)
+    footnote, where = _theme_option(hexo, folder / f"_config.{theme.strip()}.yml", ("post", "footnote"))
+    if footnote.get("enable") is False:
+        put("content.theme_footnotes", False, where)
+
+
+def _theme_option(hexo: Raw, own: Path, keys: tuple[str, ...]) -> tuple[Raw, str]:
+    """One section of the theme's options, merged as Hexo merges them, and where it was last set."""
     try:
         options = load(own.read_text(encoding="utf-8")) if own.is_file() else None
     except (OSError, UnicodeDecodeError, YAMLProblem) as e:
         log.warning("%s: not read (%s); the theme's options are its defaults", own, e)
         options = None
-    if isinstance(options, dict):
-        sections.append((f"{own.name}: series", options.get("series")))
-    series: Raw = {}
-    for name, section in sections:
+    merged: Raw = {}
+    where = ""
+    for name, section in (("theme_config", hexo.get("theme_config")), (own.name, options)):
+        for key in keys:
+            section = section.get(key) if isinstance(section, dict) else None
         if isinstance(section, dict):
-            series.update(section)
-            where = name
-    if series.get("enable") is True:
-        order = "title" if series.get("orderBy", "title") == "title" else "date"
-        put("content.theme_series", order if series.get("order", 1) != -1 else "-" + order, where)
-        put("content.theme_series_numbered", series.get("number", True) is not False, where)
+            merged.update(section)
+            where = f"{name}: {'.'.join(keys)}"
+    return merged, where
 
 
 def _site(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:

@@ -136,6 +136,7 @@ class ContentConfig:
     theme: str = ""  # the Hexo theme whose tags posts use (next, butterfly, fluid, keep, icarus); "": none
     theme_series: str = ""  # Butterfly's series list: "" off, "date", "title", "-date", "-title"
     theme_series_numbered: bool = True  # Butterfly's series.number: a numbered list
+    theme_footnotes: bool = True  # Fluid's post.footnote.enable (with theme: fluid only)
 
 
 @dataclass(frozen=True)

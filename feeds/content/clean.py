@@ -93,7 +93,12 @@ class Cleaner:
 
     def __init__(self, content: ContentConfig, feeds: FeedsConfig, site: Site = _NO_SITE):
         self.site = site
-        self.theme = themes.Settings(content.theme, content.theme_series, content.theme_series_numbered)
+        self.theme = themes.Settings(
+            content.theme,
+            content.theme_series,
+            content.theme_series_numbered,
+            content.theme_footnotes and content.theme.strip().lower() == "fluid",
+        )
         self.summary_length = feeds.summary_length
         self.summary_delimiter = feeds.summary_delimiter
         self.markdown = (content.gfm, content.breaks, content.autolink, content.smartypants)
@@ -134,6 +139,7 @@ class Cleaner:
         root = site.root if site.prepend_root else ""
         render = partial(markdown.to_html, options=self.markdown, image_root=root, relative=site.asset_folder)
         body, fenced = fences.extract(body) if is_markdown else (body, None)
+        body = themes.before_render(self.theme, body, render) if self.theme.footnotes else body
         body, tagged = tags.expand(
             body, folder, markdown=is_markdown, render=render, site=site, theme=self.theme, series=post.series
         )

@@ -3,12 +3,14 @@
 Hexo renders them after Markdown, from placeholders Markdown cannot touch, and
 so does :func:`expand`: each tag becomes a token, the body is rendered, and the
 token is replaced by the tag's HTML.  Code (fences and inline spans) is left
-as written, as Hexo leaves it; ``{% raw %}`` keeps its content literally and
+as written, as Hexo leaves it, but for ``{% raw %}`` in a code span, which goes
+there too; ``{% raw %}`` keeps its content literally and
 ``{# … #}`` comments go.  The built-in tags are rendered as Hexo writes them,
 reduced where a feed needs less (a code block is a ``<pre>`` without the
-highlighter's line-number table).  A tag feeds does not know (a theme's
-``note``, ``tabs``, ``btn``…) keeps its inner content and loses the tag, with
-one warning per tag name in a process: no ``{%`` of a tag reaches a feed.
+highlighter's line-number table); so are the tags of the site's theme
+(feeds.content.themes).  A tag feeds does not know keeps its inner content and
+the words of its arguments that read as text, and loses the tag, with one
+warning per tag name in a process: no ``{%`` of a tag reaches a feed.
 
 Everything a tag names (a URL, a size) comes from the post and is untrusted:
 it is HTML-escaped here and the cleaner sanitises the result.
@@ -40,6 +42,8 @@ TOKEN = "FEEDSTAG"  # how each tag's placeholder begins, until its HTML replaces
 _TAG = re.compile(r"(?<!\\)\{%-?\s*(\w+)((?:[^%{]|%(?!\})|\{(?!%))*?)\s*-?%\}")
 _END = re.compile(r"\{%-?\s*end(\w+)\s*-?%\}")
 _COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
+# {% raw %} in a code span: Hexo drops the two tags and keeps what they hold, there as elsewhere.
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 # A fenced block (an unclosed one runs to the end, as in CommonMark: no rescan), or a code span.
 _CODE = re.compile(
     r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=fence)[ \t]*$|\Z)|`+[^`\n]+`+", re.MULTILINE | re.DOTALL
@@ -131,7 +135,7 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
     """``text`` with its tags rendered; with ``code``, what that finds outside tags is left alone."""
     if state.depth >= MAX_DEPTH:  # nested past any real post: the tags go, their text stays
         return _TAG.sub("", text)
-    spans = [(c.start(), c.end()) for c in code.finditer(text)] if code is not None else []
+    spans = [(c.start(), c.end(), not c["fence"]) for c in code.finditer(text)] if code is not None else []
     k = 0
     ends: dict[str, tuple[list[int], list[re.Match[str]]]] = {}
     for end in _END.finditer(text):  # every closing tag, found once per text
@@ -146,8 +150,10 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
         while k < len(spans) and spans[k][0] < at:  # passed, or begun inside a tag already taken
             k += 1
         if k < len(spans) and spans[k][0] < m.start():  # code first: as written
-            out.append(text[at : spans[k][1]])
-            at = spans[k][1]
+            start, stop, inline = spans[k]
+            written = text[start:stop]
+            out.append(text[at:start] + (_RAW.sub(r"\1", written) if inline and "{%" in written else written))
+            at = stop
             continue
         out.append(text[at : m.start()])
         name, args = m[1], m[2].strip()

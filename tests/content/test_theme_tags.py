@@ -336,3 +336,27 @@ def test_the_theme_is_part_of_the_cache_key() -> None:
     assert fingerprint(themed) != fingerprint(
         replace(themed, content=replace(themed.content, theme_series="date"))
     )
+
+
+def test_fluid_footnotes_are_numbered_marks_and_a_list_of_their_texts() -> None:
+    body = "Said[^2] and[^1], not[^9].\n\n```\n[^1] in code\n```\n\n[^1]: First *one*\n[^2]: Second"
+    html = html_of(body, "fluid")
+    assert visible(html).endswith("Said[2] and[1], not[^9]. [^1] in code First one ↩Second ↩"), visible(html)
+    assert '<a href="https://b.example/2021/01/01/p/#fn:2">[2]</a>' in html and "<em>one</em>" in html
+    assert "[^2]" in html_of(body, "next") and "[2]" not in visible(
+        html_of(body, "fluid", theme_footnotes=False)
+    )
+    inline = html_of("Text[^1](the note) here.", "fluid")
+    assert visible(inline) == "Text[1] here. the note ↩"
+
+
+def test_raw_in_a_code_span_goes_as_in_hexo() -> None:
+    html = html_of("Then `{% raw %}${{ secrets.KEY }}{% endraw %}` and `{% note %}`", "")
+    assert "<code>${{ secrets.KEY }}</code>" in html and "<code>{% note %}</code>" in html
+
+
+def test_fluid_footnotes_can_be_turned_off_in_its_config(tmp_path: Path) -> None:
+    (tmp_path / "_config.fluid.yml").write_text("post:\n  footnote:\n    enable: false\n")
+    raw, sources = from_hexo(tmp_path / "_config.yml", {"theme": "fluid"})
+    assert raw["content"]["theme_footnotes"] is False
+    assert sources["content.theme_footnotes"].endswith("_config.fluid.yml: post.footnote")

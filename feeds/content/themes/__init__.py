@@ -13,7 +13,17 @@ from collections.abc import Mapping
 from . import butterfly, fluid, keep, next
 from .common import Context, Render, Series, Settings, ThemeTag, text_words
 
-__all__ = ["THEMES", "Context", "Render", "Series", "Settings", "ThemeTag", "text_words", "theme_tags"]
+__all__ = [
+    "THEMES",
+    "Context",
+    "Render",
+    "Series",
+    "Settings",
+    "ThemeTag",
+    "before_render",
+    "text_words",
+    "theme_tags",
+]
 
 THEMES: Mapping[str, Mapping[str, ThemeTag]] = {
     "next": next.TAGS,
@@ -23,6 +33,11 @@ THEMES: Mapping[str, Mapping[str, ThemeTag]] = {
     "icarus": keep.ICARUS_TAGS,
 }
 _NONE: Mapping[str, ThemeTag] = {}
+
+
+def before_render(settings: Settings, body: str, render: Render) -> str:
+    """What a theme does to a post's Markdown before Hexo renders it (Fluid's footnotes)."""
+    return fluid.footnotes(body, render) if settings.footnotes else body
 
 
 def theme_tags(theme: str) -> Mapping[str, ThemeTag]:

@@ -29,6 +29,7 @@ class Settings:
     name: str = ""
     series_order: str = ""  # Butterfly's series: "" off, else "date" or "title" ("-date": newest first)
     series_numbered: bool = True
+    footnotes: bool = False  # Fluid's post.footnote.enable: [^n] marks and a list of their texts
 
 
 @dataclass(frozen=True)
