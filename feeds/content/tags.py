@@ -42,7 +42,8 @@ TOKEN = "FEEDSTAG"  # how each tag's placeholder begins, until its HTML replaces
 _TAG = re.compile(r"(?<!\\)\{%-?\s*(\w+)((?:[^%{]|%(?!\})|\{(?!%))*?)\s*-?%\}")
 _END = re.compile(r"\{%-?\s*end(\w+)\s*-?%\}")
 _COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
-# {% raw %} in a code span: Hexo drops the two tags and keeps what they hold, there as elsewhere.
+# {% raw %} in a code span: Hexo drops the two tags and keeps what they hold (a "|" in it is no
+# table cell's end), there as elsewhere.
 _RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.DOTALL)
 # A fenced block (an unclosed one runs to the end, as in CommonMark: no rescan), or a code span.
 _CODE = re.compile(
@@ -152,7 +153,9 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
         if k < len(spans) and spans[k][0] < m.start():  # code first: as written
             start, stop, inline = spans[k]
             written = text[start:stop]
-            out.append(text[at:start] + (_RAW.sub(r"\1", written) if inline and "{%" in written else written))
+            if inline and "{%" in written:  # what raw holds is set aside, as Hexo does, from Markdown too
+                written = _RAW.sub(lambda r: state.token(html.escape(r[1], quote=False), r[0]), written)
+            out.append(text[at:start] + written)
             at = stop
             continue
         out.append(text[at : m.start()])

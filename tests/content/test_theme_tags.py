@@ -353,6 +353,8 @@ def test_fluid_footnotes_are_numbered_marks_and_a_list_of_their_texts() -> None:
 def test_raw_in_a_code_span_goes_as_in_hexo() -> None:
     html = html_of("Then `{% raw %}${{ secrets.KEY }}{% endraw %}` and `{% note %}`", "")
     assert "<code>${{ secrets.KEY }}</code>" in html and "<code>{% note %}</code>" in html
+    table = html_of("| a | b |\n|---|---|\n| `x{% raw %}|{% endraw %}y` | z |", "")
+    assert "<td><code>x|y</code></td>" in table  # set aside from Markdown: no cell ends there
 
 
 def test_fluid_footnotes_can_be_turned_off_in_its_config(tmp_path: Path) -> None:
