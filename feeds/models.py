@@ -38,10 +38,10 @@ class Post:
     in_feeds: bool = True  # false: `feed: false` in the front matter keeps it out of every feed
     language: str | None = None  # the front matter's lang/language, when it names one
     slug: str = ""  # Hexo's slug (from the file's path): how {% post_link %} names the post
-    refs: tuple[
-        str, ...
-    ] = ()  # what the body's tags name outside it: "post:<slug>", "code:<path>", "series:<name>"
-    series: str = ""  # front matter `series`: the posts Butterfly's {% series %} lists together
+    # What the body's tags name outside it ("post:<slug>", "code:<path>", "series:<name>"), and
+    # "in-series:<name>" for the front matter's `series` (the posts Butterfly's {% series %} lists): here,
+    # not in a field of its own, which every post's pickle would carry.
+    refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

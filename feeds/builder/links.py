@@ -54,8 +54,9 @@ def _series(names: set[str], posts: Sequence[Post]) -> dict[str, tuple[tuple[str
     found: dict[str, list[tuple[str, str, float]]] = {}
     if names:
         for post in posts:
-            if post.series in names:
-                found.setdefault(post.series, []).append((post.permalink, post.title, post.date.timestamp()))
+            for ref in post.refs:
+                if ref.startswith("in-series:") and ref[10:] in names:
+                    found.setdefault(ref[10:], []).append((post.permalink, post.title, post.date.timestamp()))
     return {name: tuple(found.get(name, ())) for name in names}
 
 
@@ -76,6 +77,8 @@ def ref_stamp(post: Post, site: Site) -> bytes:
             parts.append(f"{ref}={site.posts.get(name)!r}")
         elif kind == "series":
             parts.append(f"{ref}={site.series.get(name)!r}")
+        elif kind == "in-series":
+            continue  # the post's own front matter, in its key already
         else:
             parts.append(f"{ref}={_file_stamp(code_file(site, name))}")
     return ("\0".join(parts) + "\0").encode("utf-8", "surrogateescape")

@@ -141,7 +141,7 @@ class Cleaner:
         body, fenced = fences.extract(body) if is_markdown else (body, None)
         body = themes.before_render(self.theme, body, render) if self.theme.footnotes else body
         body, tagged = tags.expand(
-            body, folder, markdown=is_markdown, render=render, site=site, theme=self.theme, series=post.series
+            body, folder, markdown=is_markdown, render=render, site=site, theme=self.theme, refs=post.refs
         )
         render = partial(render, tokens=tags.TOKEN + tagged[0]) if tagged else render  # a tag's own URLs
         pieces = MORE.split(body, maxsplit=1)

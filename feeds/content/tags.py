@@ -94,17 +94,18 @@ def expand(
     render: Render,
     site: Site = _NO_SITE,
     theme: Settings | None = None,
-    series: str = "",
+    refs: tuple[str, ...] = (),
 ) -> tuple[str, Tagged | None]:
     """``body`` with every tag replaced by a token, and what :func:`restore` needs to put them back.
 
     ``base`` is the URL of the post's asset folder; ``theme`` the site's Hexo theme, whose tags are
-    rendered too (feeds.content.themes); ``series`` the post's own (front matter).
+    rendered too (feeds.content.themes); ``refs`` the post's (its own series among them).
     """
     if "{%" not in body and "{#" not in body:
         return body, None
     themed = theme_tags(theme.name) if theme else {}
-    context = Context(render, theme or Settings(), site.series, series)
+    own = next((ref[10:] for ref in refs if ref.startswith("in-series:")), "")
+    context = Context(render, theme or Settings(), site.series, own)
     state = _Expansion(render, base, site, themed, context)
     # Code is written as it is (Hexo sets it aside before it looks for tags), but only where a tag
     # has not begun: a block tag's content runs to its end tag, backticks and all.

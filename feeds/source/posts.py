@@ -193,8 +193,7 @@ def _make_post(
         in_feeds=_flag(meta.get("feed")) is not False,
         language=_language(meta.get("lang", meta.get("language"))),
         slug=slug,
-        refs=references(body, _text_value(meta.get("series"))) if "{%" in body else (),
-        series=_text_value(meta.get("series")),
+        refs=_refs(body, _text_value(meta.get("series"))),
     )
 
 
@@ -203,6 +202,11 @@ _REFERENCE = re.compile(r"\{%-?\s*(post_link|post_path|include_code)\s+((?:[^%]|
 
 
 _SERIES = re.compile(r"\{%-?\s*series(?:\s+([^\s%]+))?\s*-?%\}")
+
+
+def _refs(body: str, series: str) -> tuple[str, ...]:
+    found = references(body, series) if "{%" in body else ()
+    return (*found, f"in-series:{series}") if series else found
 
 
 def references(body: str, series: str = "") -> tuple[str, ...]:

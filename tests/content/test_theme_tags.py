@@ -5,27 +5,33 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import feedparser
 import pytest
 from lxml import html as lxml_html
 
+from feeds.builder import build
 from feeds.builder.postcache import fingerprint
-from feeds.config import Config, ContentConfig, FeedsConfig
+from feeds.config import Config, ContentConfig, FeedsConfig, load_config
 from feeds.config.hexo import from_hexo
 from feeds.content import Cleaner, tags
 from feeds.models import Post, Site
 from feeds.source.posts import references
 
+from ..conftest import write_post
+
 LINK = "https://b.example/2021/01/01/p/"
 
 
 def html_of(body: str, theme: str, *, site: Site | None = None, series: str = "", **content: object) -> str:
+    refs = (f"in-series:{series}",) if series else ()
     post = Post(
         path="p.md", rel="p.md", title="T", date=datetime(2021, 1, 1, tzinfo=UTC),
-        updated=datetime(2021, 1, 1, tzinfo=UTC), permalink=LINK, id=LINK, series=series,
+        updated=datetime(2021, 1, 1, tzinfo=UTC), permalink=LINK, id=LINK, refs=refs,
     )  # fmt: skip
     config = ContentConfig(theme=theme, **content)  # type: ignore[arg-type]
     return Cleaner(config, FeedsConfig(), site or Site(root="https://b.example/")).render(post, body).html
@@ -362,3 +368,26 @@ def test_fluid_footnotes_can_be_turned_off_in_its_config(tmp_path: Path) -> None
     raw, sources = from_hexo(tmp_path / "_config.yml", {"theme": "fluid"})
     assert raw["content"]["theme_footnotes"] is False
     assert sources["content.theme_footnotes"].endswith("_config.fluid.yml: post.footnote")
+
+
+def test_a_series_entry_follows_the_posts_that_join_the_series(
+    tmp_path: Path, make_config: Callable[..., Path]
+) -> None:
+    """A built site: the list is the posts whose front matter names the series, and a post that joins
+    it later reaches the entry that lists the series, though that entry's own file did not change."""
+    src = tmp_path / "source" / "_posts"
+    write_post(src, "index.md", "---\ntitle: Index\ndate: 2021-01-05\nseries: s\n---\n{% series %}\n")
+    write_post(src, "one.md", "---\ntitle: Part one\ndate: 2021-01-01\nseries: s\n---\nx\n")
+    content = {"theme": "butterfly", "theme_series": "date"}
+    config = load_config(make_config(source=str(src), content=content, feeds={"formats": ["atom"]}))
+
+    def listed() -> list[str]:
+        feed = feedparser.parse(str(config.output / "atom.xml"))
+        html = next(e for e in feed.entries if e.title == "Index").content[0].value
+        return re.findall(r">([^<>]+)</a></li>", html)
+
+    build(config)
+    assert listed() == ["Part one", "Index"]
+    write_post(src, "two.md", "---\ntitle: Part two\ndate: 2021-01-02\nseries: s\n---\nx\n")
+    build(config)
+    assert listed() == ["Part one", "Part two", "Index"]
