@@ -41,7 +41,10 @@ class Post:
     in_feeds: bool = True  # false: `feed: false` in the front matter keeps it out of every feed
     language: str | None = None  # the front matter's lang/language, when it names one
     slug: str = ""  # Hexo's slug (from the file's path): how {% post_link %} names the post
-    refs: tuple[str, ...] = ()  # what the body's tags name outside it: "post:<slug>", "code:<path>"
+    # What the body's tags name outside it ("post:<slug>", "code:<path>", "series:<name>"), and
+    # "in-series:<name>" for the front matter's `series` (the posts Butterfly's {% series %} lists): here,
+    # not in a field of its own, which every post's pickle would carry.
+    refs: tuple[str, ...] = ()
     protection: str = ""  # "", LOCKED or HIDDEN: what its author keeps from readers (see source.protection)
     abstract: str = ""  # a LOCKED post's public text, shown in place of its body, which is never read
 
@@ -60,6 +63,9 @@ class Site:
     posts: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # slug or title -> (URL, title)
     code_dir: str = ""  # include_code's folder on disk ("": none)
     code_url: str = ""  # that folder's URL
+    # series name -> (URL, title, date as a timestamp) of its posts; filled only for the names a shown
+    # post's {% series %} tag names
+    series: Mapping[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def make_site(config: Config, posts: Sequence[Post], shown: Sequence[Post]) -> S
         found = {**by_title, **found}
     root = site_root(config.site.url)
     folder = _code_folder(config)
+    series = _series({ref[7:] for post in shown for ref in post.refs if ref.startswith("series:")}, posts)
     return Site(
         root=root,
         asset_folder=config.posts.post_asset_folder,
@@ -44,7 +45,19 @@ def make_site(config: Config, posts: Sequence[Post], shown: Sequence[Post]) -> S
         posts=found,
         code_dir=str(folder) if folder else "",
         code_url=root + "".join(quote_segment(s) + "/" for s in config.posts.code_dir.split("/") if s),
+        series=series,
     )
+
+
+def _series(names: set[str], posts: Sequence[Post]) -> dict[str, tuple[tuple[str, str, float], ...]]:
+    """The posts of each series named, as Butterfly collects them (by front matter ``series``)."""
+    found: dict[str, list[tuple[str, str, float]]] = {}
+    if names:
+        for post in posts:
+            for ref in post.refs:
+                if ref.startswith("in-series:") and ref[10:] in names:
+                    found.setdefault(ref[10:], []).append((post.permalink, post.title, post.date.timestamp()))
+    return {name: tuple(found.get(name, ())) for name in names}
 
 
 def _code_folder(config: Config) -> Path | None:
@@ -62,6 +75,10 @@ def ref_stamp(post: Post, site: Site) -> bytes:
         kind, _, name = ref.partition(":")
         if kind == "post":
             parts.append(f"{ref}={site.posts.get(name)!r}")
+        elif kind == "series":
+            parts.append(f"{ref}={site.series.get(name)!r}")
+        elif kind == "in-series":
+            continue  # the post's own front matter, in its key already
         else:
             parts.append(f"{ref}={_file_stamp(code_file(site, name))}")
     return ("\0".join(parts) + "\0").encode("utf-8", "surrogateescape")

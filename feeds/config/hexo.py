@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..siteyaml import load_site_file
+from ..yamltext import YAMLProblem
 from .renderers import renderer
 
 log = logging.getLogger(__name__)
@@ -104,6 +106,7 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
     _external_link(hexo, put)
     _protection(hexo, installed_plugins(folder), put)
     renderer(folder, hexo, package_names(folder), put)
+    _theme(hexo, folder, put)
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
     return out, sources
@@ -136,6 +139,43 @@ def _external_link(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:
             sources.append(f"{name}.exclude")
     if hosts:
         put("content.internal_hosts", hosts, ", ".join(sources))
+
+
+def _theme(hexo: Raw, folder: Path, put: Callable[[str, Any, str], None]) -> None:
+    """The theme whose tags the posts use, and the options of it that change what they show:
+    Butterfly's ``series`` and Fluid's ``post.footnote``, from ``_config.<theme>.yml`` over
+    ``theme_config`` (Hexo's order), over the theme's defaults (series off, by title, ascending,
+    numbered; footnotes on)."""
+    theme = hexo.get("theme")
+    if not isinstance(theme, str) or not theme.strip():  # `theme: false` is none
+        return
+    put("content.theme", theme.strip(), "theme")
+    series, where = _theme_option(hexo, folder / f"_config.{theme.strip()}.yml", ("series",))
+    if series.get("enable") is True:
+        order = "title" if series.get("orderBy", "title") == "title" else "date"
+        put("content.theme_series", order if series.get("order", 1) != -1 else "-" + order, where)
+        put("content.theme_series_numbered", series.get("number", True) is not False, where)
+    footnote, where = _theme_option(hexo, folder / f"_config.{theme.strip()}.yml", ("post", "footnote"))
+    if footnote.get("enable") is False:
+        put("content.theme_footnotes", False, where)
+
+
+def _theme_option(hexo: Raw, own: Path, keys: tuple[str, ...]) -> tuple[Raw, str]:
+    """One section of the theme's options, merged as Hexo merges them, and where it was last set."""
+    try:
+        options = load_site_file(own.read_text(encoding="utf-8"), own.name) if own.is_file() else None
+    except (OSError, UnicodeDecodeError, YAMLProblem) as e:
+        log.warning("%s: not read (%s); the theme's options are its defaults", own, e)
+        options = None
+    merged: Raw = {}
+    where = ""
+    for name, section in (("theme_config", hexo.get("theme_config")), (own.name, options)):
+        for key in keys:
+            section = section.get(key) if isinstance(section, dict) else None
+        if isinstance(section, dict):
+            merged.update(section)
+            where = f"{name}: {'.'.join(keys)}"
+    return merged, where
 
 
 def _site(hexo: Raw, put: Callable[[str, Any, str], None]) -> None:

@@ -29,7 +29,7 @@ from ..errors import ConfigError
 from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, host, is_http
-from . import fences, fragment, markdown, math, stray, tags
+from . import fences, fragment, markdown, math, stray, tags, themes
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _LAZY = ("data-src", "data-original", "data-actualsrc", "data-lazy-src")
@@ -93,6 +93,12 @@ class Cleaner:
 
     def __init__(self, content: ContentConfig, feeds: FeedsConfig, site: Site = _NO_SITE):
         self.site = site
+        self.theme = themes.Settings(
+            content.theme,
+            content.theme_series,
+            content.theme_series_numbered,
+            content.theme_footnotes and content.theme.strip().lower() == "fluid",
+        )
         self.summary_length = feeds.summary_length
         self.summary_delimiter = feeds.summary_delimiter
         self.markdown = markdown.options(content)
@@ -133,7 +139,10 @@ class Cleaner:
         root = site.root if site.prepend_root else ""
         render = partial(markdown.to_html, options=self.markdown, image_root=root, relative=site.asset_folder)
         body, fenced = fences.extract(body) if is_markdown else (body, None)
-        body, tagged = tags.expand(body, folder, markdown=is_markdown, render=render, site=site)
+        body = themes.before_render(self.theme, body, render) if self.theme.footnotes else body
+        body, tagged = tags.expand(
+            body, folder, markdown=is_markdown, render=render, site=site, theme=self.theme, refs=post.refs
+        )
         render = partial(render, tokens=tags.TOKEN + tagged[0]) if tagged else render  # a tag's own URLs
         pieces = MORE.split(body, maxsplit=1)
         head, has_more = pieces[0], len(pieces) > 1

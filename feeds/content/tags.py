@@ -6,9 +6,10 @@ token is replaced by the tag's HTML.  Fenced code is left as written, as
 Hexo leaves it (a tag in a code span is rendered); ``{% raw %}`` keeps its content literally and
 ``{# … #}`` comments go.  The built-in tags are rendered as Hexo writes them,
 reduced where a feed needs less (a code block is a ``<pre>`` without the
-highlighter's line-number table).  A tag feeds does not know (a theme's
-``note``, ``tabs``, ``btn``…) keeps its inner content and loses the tag, with
-one warning per tag name in a process: no ``{%`` of a tag reaches a feed.
+highlighter's line-number table); so are the tags of the site's theme
+(feeds.content.themes).  A tag feeds does not know keeps its inner content and
+the words of its arguments that read as text, and loses the tag, with one
+warning per tag name in a process: no ``{%`` of a tag reaches a feed.
 
 Everything a tag names (a URL, a size) comes from the post and is untrusted:
 it is HTML-escaped here and the cleaner sanitises the result.
@@ -22,13 +23,15 @@ import logging
 import re
 import secrets
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from ..models import Site
+from . import embeds
 from .fences import restore_tokens
 from .includes import include_code
+from .themes import Context, Settings, ThemeTag, text_words, theme_tags
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,8 @@ class _Expansion:
     render: Render
     base: str  # the post's asset folder URL: asset_* tags
     site: Site
+    themed: Mapping[str, ThemeTag]  # the tags the site's theme adds (a theme may redefine Hexo's own)
+    context: Context  # what those tags see
     pieces: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # each tag as written, for a token that lands in code
     # A token no body holds: the text a post could write ("FEEDSTAG7X") must stay text.
@@ -77,15 +82,26 @@ Tagged = tuple[str, list[str], list[str]]  # the nonce of a body's tokens, the H
 
 
 def expand(
-    body: str, base: str, *, markdown: bool, render: Render, site: Site = _NO_SITE
+    body: str,
+    base: str,
+    *,
+    markdown: bool,
+    render: Render,
+    site: Site = _NO_SITE,
+    theme: Settings | None = None,
+    refs: tuple[str, ...] = (),
 ) -> tuple[str, Tagged | None]:
     """``body`` with every tag replaced by a token, and what :func:`restore` needs to put them back.
 
-    ``base`` is the URL of the post's asset folder.
+    ``base`` is the URL of the post's asset folder; ``theme`` the site's Hexo theme, whose tags are
+    rendered too (feeds.content.themes); ``refs`` the post's (its own series among them).
     """
     if "{%" not in body and "{#" not in body:
         return body, None
-    state = _Expansion(render, base, site)
+    themed = theme_tags(theme.name) if theme else {}
+    own = next((ref[10:] for ref in refs if ref.startswith("in-series:")), "")
+    context = Context(render, theme or Settings(), site.series, own)
+    state = _Expansion(render, base, site, themed, context)
     # Code is written as it is (Hexo sets it aside before it looks for tags), but only where a tag
     # has not begun: a block tag's content runs to its end tag, backticks and all.
     return _expand_tags(_COMMENT.sub("", body), state, _CODE if markdown else None), (
@@ -101,6 +117,11 @@ def restore(rendered: str, tagged: Tagged | None) -> str:
     if tagged is None:
         return rendered
     nonce, pieces, sources = tagged
+    # A block tag's HTML holds the tokens of the tags inside it, which come before it: put back first.
+    marker = f"{TOKEN}{nonce}N"
+    for i, piece in enumerate(pieces):
+        if marker in piece:
+            pieces[i] = restore_tokens(piece, TOKEN, (nonce, pieces))
     if "&lt;!--FEEDSTAG" in rendered:
         in_code = re.compile(f"&lt;!--FEEDSTAG{nonce}N(\\d+)X--&gt;")
         rendered = in_code.sub(lambda m: html.escape(sources[int(m[1])], quote=False), rendered)
@@ -118,6 +139,7 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
         starts, found = ends.setdefault(end[1], ([], []))
         starts.append(end.start())
         found.append(end)
+    opens: dict[str, list[int]] = {}
     out: list[str] = []
     at = 0
     state.depth += 1
@@ -125,12 +147,17 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
         while k < len(spans) and spans[k][0] < at:  # passed, or begun inside a tag already taken
             k += 1
         if k < len(spans) and spans[k][0] < m.start():  # code first: as written
-            out.append(text[at : spans[k][1]])
-            at = spans[k][1]
+            stop = spans[k][1]
+            out.append(text[at:stop])
+            at = stop
             continue
         out.append(text[at : m.start()])
         name, args = m[1], m[2].strip()
-        closing = _first_after(ends.get(name), m.end()) if not name.startswith("end") else None
+        closing = None
+        if name in ends and not name.startswith("end"):
+            if name not in opens:  # where this name's tags start, once per text: nested ones pair inward
+                opens[name] = [t.start() for t in re.finditer(rf"\{{%-?\s*{name}(?!\w)", text)]
+            closing = _closing(ends[name], opens[name], m.start(), m.end())
         if closing is None:
             inner, at = None, m.end()
         else:
@@ -144,11 +171,18 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
     return "".join(out)
 
 
-def _first_after(ends: tuple[list[int], list[re.Match[str]]] | None, start: int) -> re.Match[str] | None:
-    if ends is None:
-        return None
-    i = bisect.bisect_left(ends[0], start)
-    return ends[1][i] if i < len(ends[1]) else None
+def _closing(
+    ends: tuple[list[int], list[re.Match[str]]], opens: list[int], start: int, after: int
+) -> re.Match[str] | None:
+    """The end tag that closes the tag at ``start``: as Nunjucks pairs them, a tag of the same name
+    opened inside it takes the first end (Butterfly's docs nest ``subtabs`` in ``subtabs``)."""
+    first = i = bisect.bisect_left(ends[0], after)
+    while i < len(ends[0]):
+        inside = bisect.bisect_left(opens, ends[0][i]) - bisect.bisect_right(opens, start)
+        if inside <= i - first:
+            return ends[1][i]
+        i += 1
+    return None
 
 
 def _one(name: str, args: str, inner: str | None, state: _Expansion, source: str, *, block: bool) -> str:
@@ -157,19 +191,38 @@ def _one(name: str, args: str, inner: str | None, state: _Expansion, source: str
     if name.startswith("end"):
         return ""  # a stray closing tag
     words = _words(args)
+    themed = state.themed.get(name)
+    if themed is not None:
+        content = _expand_tags(inner, state) if inner is not None else ""
+        return state.token(themed(words, content, state.context), source, block=block)
     renderer = _TAGS.get(name)
     if renderer is None:
-        if name not in _warned:
-            _warned.add(name)
-            level = logging.WARNING if len(_warned) <= MAX_WARNED else logging.DEBUG
-            log.log(
-                level, "tag plugin %r is not one feeds renders: its content is kept, the tag dropped", name
-            )
-        if inner is None:  # nothing to show, but where it starts a line it still ends a block
-            return state.token("", source, block=True) if block else ""
-        return _expand_tags(inner, state)
+        return _unknown(name, words, inner, state, source, block=block)
     content = _expand_tags(inner, state) if inner is not None else ""
     return state.token(renderer(words, content, state), source, block=block)
+
+
+def _unknown(
+    name: str, words: list[str], inner: str | None, state: _Expansion, source: str, *, block: bool
+) -> str:
+    """A tag feeds does not render: the words of its arguments that read as text (a title, a label),
+    then its content, and one warning per tag name."""
+    if name not in _warned:
+        _warned.add(name)
+        level = logging.WARNING if len(_warned) <= MAX_WARNED else logging.DEBUG
+        log.log(
+            level,
+            "tag plugin %r is not one feeds renders: its content and the words of its arguments are kept",
+            name,
+        )
+    shown = text_words(words) if words else ""
+    if block and shown and inner is not None:
+        shown = f"<p><strong>{shown}</strong></p>"
+    # Where a tag starts a line its token still ends a block, with or without words to show.
+    head = state.token(shown, source, block=block) if block or shown else ""
+    if inner is None:
+        return head
+    return head + ("\n" if block else " " if shown else "") + _expand_tags(inner, state)
 
 
 def _words(args: str) -> list[str]:
@@ -266,13 +319,6 @@ def _link(words: list[str], content: str, state: _Expansion) -> str:
     return f'<a href="{_e(url)}"{title}>{_e(text)}</a>'
 
 
-def _iframe(words: list[str], content: str, state: _Expansion) -> str:
-    if not words:
-        return ""
-    width, height = [*words[1:3], "100%", "300"][:2]
-    return f'<iframe src="{_e(words[0])}" width="{_e(width)}" height="{_e(height)}" frameborder="0"></iframe>'
-
-
 def _asset_url(state: _Expansion, name: str) -> str:
     return state.base + quote(name, safe="/")
 
@@ -299,30 +345,6 @@ def _url_for(words: list[str], content: str, state: _Expansion) -> str:
     if len(words) < 2:
         return ""
     return f'<a href="{_e(words[1])}">{_e(words[0])}</a>'
-
-
-def _embed(url: str, *, frame: bool) -> Callable[[list[str], str, _Expansion], str]:
-    """hexo-tag-embed's players: an iframe (kept only for allowed hosts) or a link to the page."""
-
-    def render(words: list[str], content: str, state: _Expansion) -> str:
-        if not words:
-            return ""
-        target = url.format(quote(words[0], safe="/"))
-        if frame:
-            return f'<iframe src="{_e(target)}" frameborder="0" allowfullscreen></iframe>'
-        return f'<a href="{_e(target)}">{_e(target)}</a>'
-
-    return render
-
-
-def _jsfiddle(words: list[str], content: str, state: _Expansion) -> str:
-    """hexo-tag-embed's fiddle: ``{% jsfiddle id [tabs] [skin] %}``, the player's iframe (or its link)."""
-    if not words:
-        return ""
-    tabs, skin = [*(w if w != "default" else "" for w in words[1:3]), "", ""][:2]
-    tabs, skin = tabs or "js,resources,html,css,result", skin or "light"
-    src = f"https://jsfiddle.net/{quote(words[0], safe='/')}/embedded/{quote(tabs, safe=',')}/{quote(skin)}"
-    return f'<iframe src="{_e(src)}" frameborder="0" allowfullscreen></iframe>'
 
 
 def _post_link(words: list[str], content: str, state: _Expansion) -> str:
@@ -375,7 +397,7 @@ _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
     "image": _img,
     "link": _link,
     "a": _link,
-    "iframe": _iframe,
+    "iframe": embeds.iframe,
     "asset_img": _asset_img,
     "asset_image": _asset_img,
     "asset_link": _asset_link,
@@ -385,8 +407,8 @@ _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
     "post_link": _post_link,
     "post_path": _post_path,
     "include_code": _include_code,
-    "youtube": _embed("https://www.youtube.com/embed/{}", frame=True),
-    "vimeo": _embed("https://player.vimeo.com/video/{}", frame=True),
-    "gist": _embed("https://gist.github.com/{}", frame=False),
-    "jsfiddle": _jsfiddle,
+    "youtube": embeds.embed("https://www.youtube.com/embed/{}", frame=True),
+    "vimeo": embeds.embed("https://player.vimeo.com/video/{}", frame=True),
+    "gist": embeds.embed("https://gist.github.com/{}", frame=False),
+    "jsfiddle": embeds.jsfiddle,
 }

@@ -206,7 +206,7 @@ def _make_post(
         in_feeds=_flag(meta.get("feed")) is not False,
         language=_language(meta.get("lang", meta.get("language"))),
         slug=slug,
-        refs=references(body) if "{%" in body and not locked else (),
+        refs=_refs("" if locked else body, _text_value(meta.get("series"))),
         protection=protected,
         abstract=abstract,
     )
@@ -216,9 +216,19 @@ def _make_post(
 _REFERENCE = re.compile(r"\{%-?\s*(post_link|post_path|include_code)\s+((?:[^%]|%(?!\}))*?)\s*-?%\}")
 
 
-def references(body: str) -> tuple[str, ...]:
-    """The other posts and code files the body's tags name: their changes change this post's entry."""
-    found = set()
+_SERIES = re.compile(r"\{%-?\s*series(?:\s+([^\s%]+))?\s*-?%\}")
+
+
+def _refs(body: str, series: str) -> tuple[str, ...]:
+    found = references(body, series) if "{%" in body else ()
+    return (*found, f"in-series:{series}") if series else found
+
+
+def references(body: str, series: str = "") -> tuple[str, ...]:
+    """The other posts and code files the body's tags name: their changes change this post's entry.
+
+    ``series`` is the post's own (Butterfly's ``{% series %}`` without a name lists it)."""
+    found = {f"series:{m[1] or series}" for m in _SERIES.finditer(body) if m[1] or series}
     for name, args in _REFERENCE.findall(body):
         words = args.split()
         if not words:
@@ -228,6 +238,11 @@ def references(body: str) -> tuple[str, ...]:
         else:
             found.add("post:" + words[0].strip("'\"").split("#")[0])
     return tuple(sorted(found))
+
+
+def _text_value(raw: object) -> str:
+    """A front-matter scalar as text (``series: 2024`` is the series "2024"); anything else is none."""
+    return str(raw).strip() if isinstance(raw, str | int | float) and not isinstance(raw, bool) else ""
 
 
 def _language(raw: object) -> str | None:

@@ -68,8 +68,17 @@ def timezone_of(cfg: dict[str, Any]) -> str:
     return zone
 
 
-def feeds_config(blog: Path, cfg: dict[str, Any], output: Path, cache: Path) -> dict[str, Any]:
-    """A feeds config.yaml (as a dict) that mirrors the blog's _config.yml as far as feeds can."""
+def theme_name(cfg: dict[str, Any]) -> str:
+    """The blog's theme (`theme:` in _config.yml), or "" for none (`theme: false`, absent)."""
+    theme = cfg.get("theme")
+    return theme.strip() if isinstance(theme, str) else ""
+
+
+def feeds_config(
+    blog: Path, cfg: dict[str, Any], output: Path, cache: Path, *, theme: bool = False
+) -> dict[str, Any]:
+    """A feeds config.yaml (as a dict) that mirrors the blog's _config.yml as far as feeds can;
+    with ``theme``, the blog's theme too (content.theme), as Hexo loads it with --keep-theme."""
     source_dir = _text(cfg.get("source_dir"), "source")
     author = cfg.get("author")
     if isinstance(author, dict):
@@ -95,6 +104,8 @@ def feeds_config(blog: Path, cfg: dict[str, Any], output: Path, cache: Path) -> 
     category_map = cfg.get("category_map")
     if isinstance(category_map, dict) and category_map:
         config["categories"] = {"map": {str(k): str(v) for k, v in category_map.items() if v is not None}}
+    if theme and theme_name(cfg):
+        config["content"] = {"theme": theme_name(cfg)}
     return config
 
 
@@ -183,7 +194,18 @@ def unlimit_hexo_feed(config: Path) -> None:
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def run_feeds(blog: Path, work: Path, *, hexo_mode: bool, feeds_cmd: list[str], log) -> dict[str, Any]:
+def no_theme(config: Path) -> None:
+    """`theme: false` in a copy's _config.yml (a text edit), as Hexo's side has it without --keep-theme."""
+    try:
+        text = config.read_text(encoding="utf-8")
+    except OSError:
+        return
+    config.write_text(re.sub(r"(?m)^theme:.*$", "theme: false", text), encoding="utf-8")
+
+
+def run_feeds(
+    blog: Path, work: Path, *, hexo_mode: bool, feeds_cmd: list[str], log, theme: bool = False
+) -> dict[str, Any]:
     """Build with feeds into ``work/feeds-out``; the --json summary, stderr and command."""
     output = work / "feeds-out"
     cache = work / "feeds-cache"
@@ -199,10 +221,12 @@ def run_feeds(blog: Path, work: Path, *, hexo_mode: bool, feeds_cmd: list[str], 
                 ignore=shutil.ignore_patterns(".git", "node_modules", "public", ".deploy_git", "themes"),
             )
             unlimit_hexo_feed(pristine / "_config.yml")
+            if not theme:
+                no_theme(pristine / "_config.yml")
         cmd = [*feeds_cmd, "build", "--hexo", str(pristine), "--output", str(output), "--json"]
         config_used: dict[str, Any] | None = None
     else:
-        config_used = feeds_config(blog, read_hexo_config(blog), output, cache)
+        config_used = feeds_config(blog, read_hexo_config(blog), output, cache, theme=theme)
         path = work / "feeds-config.yaml"
         path.write_text(yaml.safe_dump(config_used, allow_unicode=True, sort_keys=False))
         cmd = [*feeds_cmd, "build", "--config", str(path), "--json"]

@@ -126,8 +126,9 @@ def ensure_base(log) -> Path:
     return folder
 
 
-def select_plugins(blog: Path) -> tuple[list[str], list[tuple[str, str]]]:
-    """(plugins to load, [(plugin, why it is left out)]) from the blog's package.json."""
+def select_plugins(blog: Path, *, keep_theme: bool = False) -> tuple[list[str], list[tuple[str, str]]]:
+    """(plugins to load, [(plugin, why it is left out)]) from the blog's package.json; with
+    ``keep_theme`` the template and stylesheet renderers the theme's pages need as well."""
     try:
         pkg = json.loads((blog / "package.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -140,7 +141,7 @@ def select_plugins(blog: Path) -> tuple[list[str], list[tuple[str, str]]]:
     for name in names:
         bare = name.split("/", 1)[-1]
         if bare in _TEMPLATE_RENDERERS:
-            if source_exts & set(_TEMPLATE_RENDERERS[bare]):
+            if keep_theme or source_exts & set(_TEMPLATE_RENDERERS[bare]):
                 chosen.append(name)
             else:
                 skipped.append((name, "theme renderer, no such file in source/"))
@@ -155,6 +156,11 @@ def select_plugins(blog: Path) -> tuple[list[str], list[tuple[str, str]]]:
             skipped.append((name, f"not from the npm registry ({specs[name]})"))
         else:
             chosen.append(name)
+    # Hexo 7 moved youtube, vimeo, jsfiddle and gist out into hexo-tag-embed: a blog written for an
+    # older Hexo had them built in.
+    major = re.match(r"\D*(\d+)", str(specs.get("hexo", "")))
+    if major and int(major[1]) < 7 and "hexo-tag-embed" not in names:
+        chosen.append("hexo-tag-embed")
     return chosen, skipped
 
 
@@ -211,6 +217,42 @@ def ensure_plugins(names: list[str], log, retry_failed: bool = False) -> dict[st
     return status
 
 
+# The page renderers each npm theme's layouts and styles are written for (its tags need none of them:
+# they register from the theme's scripts/ even when a page fails to render).
+_THEME_RENDERERS = {
+    "butterfly": ("hexo-renderer-pug", "hexo-renderer-stylus"),
+    "next": ("hexo-renderer-stylus",),
+    "fluid": ("hexo-renderer-ejs", "hexo-renderer-stylus"),
+    "keep": ("hexo-renderer-ejs", "hexo-renderer-stylus"),
+    "icarus": ("hexo-renderer-inferno", "hexo-renderer-stylus"),
+}
+
+
+def ensure_theme(blog: Path, log, retry_failed: bool = False) -> dict[str, str]:
+    """The blog's theme, so that Hexo registers its tags: the copy in the blog's themes/ folder, else
+    the npm package hexo-theme-<name> (latest) in the node folder, where Hexo looks for it too.
+
+    {"name", "from", "version"} (version "failed: why" when npm could not install it); {} for none.
+    """
+    theme = feeds_side.theme_name(feeds_side.read_hexo_config(blog))
+    if not theme:
+        return {}
+    copy = blog / "themes" / theme
+    if _has_files(copy):
+        try:
+            version = str(json.loads((copy / "package.json").read_text(encoding="utf-8")).get("version", "?"))
+        except (OSError, ValueError):
+            version = "?"
+        return {"name": theme, "from": f"themes/{theme} (the blog's copy)", "version": version}
+    package = f"hexo-theme-{theme}"
+    status = ensure_plugins([package, *_THEME_RENDERERS.get(theme.lower(), ())], log, retry_failed)
+    return {"name": theme, "from": f"npm {package}", "version": status[package]}
+
+
+def _has_files(folder: Path) -> bool:
+    return folder.is_dir() and any(folder.iterdir())
+
+
 def copy_blog(blog: Path, dest: Path, *, keep_theme: bool) -> None:
     """A scratch copy of the blog (mtimes kept), without git data, node_modules, output or themes."""
 
@@ -218,6 +260,8 @@ def copy_blog(blog: Path, dest: Path, *, keep_theme: bool) -> None:
         drop = {n for n in names if n in _COPY_IGNORE}
         if not keep_theme and Path(folder) == blog:
             drop |= {"themes"} & set(names)
+        if Path(folder) == blog / "themes":  # an empty one (a submodule not cloned) would hide npm's
+            drop |= {n for n in names if not _has_files(Path(folder) / n)}
         return drop
 
     shutil.copytree(blog, dest, symlinks=True, ignore=ignore)
@@ -247,7 +291,14 @@ def run_hexo(
 ) -> dict[str, Any]:
     """Build the blog with Hexo in ``work/hexo-site``; the dump (dict) plus what was installed."""
     folder = ensure_base(log)
-    plugins, skipped = select_plugins(blog)
+    plugins, skipped = select_plugins(blog, keep_theme=keep_theme)
+    theme = ensure_theme(blog, log, retry_failed) if keep_theme else {}
+    if theme.get("from", "").startswith("npm"):
+        plugins += [
+            p
+            for p in (f"hexo-theme-{theme['name']}", *_THEME_RENDERERS.get(theme["name"].lower(), ()))
+            if p not in plugins
+        ]
     status = ensure_plugins(plugins, log, retry_failed=retry_failed)
     loaded = [p for p in plugins if not status[p].startswith("failed")]
     if not any(_MARKDOWN_RENDERERS.match(p.split("/", 1)[-1]) for p in loaded):
@@ -304,6 +355,7 @@ def run_hexo(
     dump["plugins_status"] = status
     dump["plugins_loaded"] = ["hexo-generator-feed", *loaded]
     dump["plugins_skipped"] = skipped
+    dump["theme"] = theme
     dump["command"] = " ".join(cmd)
     dump["site_dir"] = str(site)
     return dump

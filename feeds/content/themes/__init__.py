@@ -1,0 +1,46 @@
+"""The tags of the themes Hexo blogs use most, by theme name (Hexo's ``theme:``, in ``content.theme``).
+
+A theme registers its tags when Hexo loads it, so which ``{% note %}`` a post
+means depends on the blog's theme: NexT's, Butterfly's and Fluid's notes take
+different arguments.  :func:`theme_tags` gives the tags of one theme; a theme
+not here has none, and its tags keep their content (see ``tags.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from . import butterfly, fluid, keep, next
+from .common import Context, Render, Series, Settings, ThemeTag, text_words
+
+__all__ = [
+    "THEMES",
+    "Context",
+    "Render",
+    "Series",
+    "Settings",
+    "ThemeTag",
+    "before_render",
+    "text_words",
+    "theme_tags",
+]
+
+THEMES: Mapping[str, Mapping[str, ThemeTag]] = {
+    "next": next.TAGS,
+    "butterfly": butterfly.TAGS,
+    "fluid": fluid.TAGS,
+    "keep": keep.TAGS,
+    "icarus": keep.ICARUS_TAGS,
+}
+_NONE: Mapping[str, ThemeTag] = {}
+
+
+def before_render(settings: Settings, body: str, render: Render) -> str:
+    """What a theme does to a post's Markdown before Hexo renders it (Fluid's footnotes)."""
+    return fluid.footnotes(body, render) if settings.footnotes else body
+
+
+def theme_tags(theme: str) -> Mapping[str, ThemeTag]:
+    """The tags of ``theme`` (as Hexo names it: the folder or package ``hexo-theme-<name>``)."""
+    name = theme.strip().lower().removeprefix("hexo-theme-")
+    return THEMES.get(name, _NONE)
