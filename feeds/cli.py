@@ -47,15 +47,31 @@ def _load(config_path: Path | None, hexo: Path | None = None, **overrides: Any) 
 def _load_with_sources(
     config_path: Path | None, hexo: Path | None, **overrides: Any
 ) -> tuple[Config, dict[str, str]]:
-    path, hexo_file = locate(config_path, hexo, Path.cwd())
+    jekyll = click.get_current_context().meta.get(_JEKYLL)
+    path, hexo_file, jekyll_file = locate(config_path, hexo, Path.cwd(), jekyll)
     try:
-        config, sources = load_with_sources(path, hexo_file)
+        config, sources = load_with_sources(path, hexo_file, jekyll_file)
         return with_overrides(config, **overrides), sources
     except ConfigError as e:
         raise UsageProblem(str(e)) from e
 
 
+_JEKYLL = "feeds.jekyll"  # where --jekyll leaves its folder in the command's context
+
+
+def _remember_jekyll(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.meta[_JEKYLL] = value
+
+
 def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option(
+        "--jekyll",
+        type=click.Path(path_type=Path, exists=True),
+        expose_value=False,
+        callback=_remember_jekyll,
+        help="A Jekyll site's folder (or its _config.yml) to read the site from.",
+    )(command)
     command = click.option(
         "--hexo",
         type=click.Path(path_type=Path, exists=True),
@@ -66,7 +82,8 @@ def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
         "config_path",
         type=click.Path(path_type=Path, dir_okay=False),
         default=None,
-        help="The config file [default: config.yaml, or a Hexo blog's _config.yml when there is none].",
+        help="The config file [default: config.yaml, or a Hexo blog's or Jekyll site's _config.yml "
+        "when there is none].",
     )(command)
 
 
@@ -147,6 +164,7 @@ def build_command(
         feeds build --config config.yaml --output public
         feeds build --quiet --wait 60          # from cron
         feeds build --hexo ~/blog              # a Hexo blog, as its _config.yml says
+        feeds build --jekyll ~/site            # a Jekyll site, as its _config.yml says
     """
     _setup_logging(verbose)
     config = _load(config_path, hexo, source=source, output=output, fetch_enabled=fetch)

@@ -1,0 +1,149 @@
+"""Markdown as Jekyll renders it by default: kramdown with GitHub Pages' settings, approximated.
+
+Jekyll's Markdown is kramdown with ``input: GFM`` and ``hard_wrap: false``.
+markdown-it-py (CommonMark) is set up here to show what kramdown shows:
+
+- GFM tables and ``~~strikethrough~~``; raw HTML passed on (the cleaner
+  sanitises it); no bare-URL links (kramdown makes none); a single newline
+  is a space, unless ``hard_wrap``;
+- kramdown's typographic symbols and smart quotes (:mod:`feeds.typography`)
+  in text, never in code;
+- footnotes numbered and linked as kramdown writes them (``1``, and ``↩`` back);
+- definition lists; abbreviation definitions (``*[HTML]: …``) shown by no one;
+- kramdown's attribute lists (``{: .class}``, ``{:toc}``) and extensions
+  (``{::comment}``, ``{::options /}``) dropped from the text; ``{::nomarkdown}``
+  passed through as it is; ``$$…$$`` math as MathJax's ``\\(…\\)``/``\\[…\\]``.
+
+Differences that remain (see docs/jekyll.md): an HTML block ends at a blank
+line here, where kramdown reads to its closing tag; a ``{:toc}`` list is not
+filled with the headings; quotes next to inline markup are decided from their
+own run of text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..typography import smartify
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+Options = tuple[bool, bool]  # hard_wrap, smart quotes
+DEFAULT: Options = (False, True)
+
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
+_ABBREVIATION = re.compile(r"^ {0,3}\*\[[^\]\n]+\]:.*$")
+_BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!:)[^}\n]*\}\s*$")
+_TOC = re.compile(r"^ {0,3}(?:[*+-]|1\.)[ \t]+.*\n {0,3}\{:[^}\n]*\btoc\b[^}\n]*\}[ \t]*$", re.MULTILINE)
+_SPAN_IAL = re.compile(r"\{:(?!:)[^}\n]*\}")
+_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
+_EXTENSION = re.compile(r"\{::(?:options|nomarkdown)[^}]*/\}|\{::nomarkdown\}|\{:/(?:nomarkdown)?\}")
+_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+_MATH_MARK = "\x02feeds-math-{}\x03"
+_SPACED_URL = re.compile(r"\]\(([^()<>\"'\n]*\s[^()<>\"'\n]*)\)")  # kramdown takes spaces in a link's URL
+
+
+@lru_cache(maxsize=4)
+def _renderer(options: Options) -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    hard_wrap, smart = options
+    md = MarkdownIt("commonmark", {"html": True, "breaks": hard_wrap})
+    md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
+    md.add_render_rule("footnote_ref", _footnote_ref)
+    md.add_render_rule("footnote_anchor", _footnote_anchor)
+    md.add_render_rule(
+        "footnote_block_open", lambda *_: '<div class="footnotes" role="doc-endnotes">\n<ol>\n'
+    )
+    md.add_render_rule("footnote_block_close", lambda *_: "</ol>\n</div>\n")
+    if smart:
+        md.core.ruler.before("text_join", "kramdown_typography", _typography)
+    return md
+
+
+def _footnote_ref(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """kramdown's reference: the footnote's number alone, raised."""
+    n = int(tokens[idx].meta["id"]) + 1
+    return f'<sup id="fnref:{n}"><a href="#fn:{n}" class="footnote" rel="footnote">{n}</a></sup>'
+
+
+def _footnote_anchor(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    n = int(tokens[idx].meta["id"]) + 1
+    return f' <a href="#fnref:{n}" class="reversefootnote" role="doc-backlink">&#8617;</a>'
+
+
+def _typography(state: Any) -> None:
+    """kramdown's symbols and quotes in text, never in code or an autolink's text."""
+    for block in state.tokens:
+        for token in block.children or ():
+            if token.type == "text" and any(c in token.content for c in "'\"-.<>"):
+                token.content = smartify(token.content)
+
+
+def prepare(text: str, maths: list[str]) -> str:
+    """kramdown's own syntax that markdown-it does not know, outside fenced code: dropped or translated;
+    each ``$$…$$`` is put in ``maths`` (as MathJax reads it) and a placeholder left in its place."""
+    out: list[str] = []
+    fence = ""
+    chunk: list[str] = []
+
+    def flush() -> None:
+        if chunk:
+            out.append(_outside_code("\n".join(chunk), maths))
+            chunk.clear()
+
+    for line in text.split("\n"):
+        m = _FENCE.match(line)
+        if fence:
+            out.append(line)
+            if m and m[2][0] == fence[0] and len(m[2]) >= len(fence):
+                fence = ""
+            continue
+        if m:
+            flush()
+            fence = m[2]
+            out.append(line)
+            continue
+        chunk.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def _outside_code(text: str, maths: list[str]) -> str:
+    if "{:" in text:
+        text = _TOC.sub("", text)  # kramdown's table of contents: headings a feed shows anyway
+        text = _COMMENT.sub("", text)
+        text = _EXTENSION.sub("", text)
+        lines = [ln for ln in text.split("\n") if not _BLOCK_IAL.match(ln)]
+        text = _SPAN_IAL.sub("", "\n".join(lines))
+    if "*[" in text:
+        text = "\n".join(ln for ln in text.split("\n") if not _ABBREVIATION.match(ln))
+    if "$$" in text:
+        text = _MATH.sub(lambda m: _math(m, maths), text)
+    if "](" in text:
+        text = _SPACED_URL.sub(lambda m: f"](<{m[1]}>)", text)
+    return text
+
+
+def _math(m: re.Match[str], maths: list[str]) -> str:
+    """``$$…$$`` alone in its paragraph is display math (``\\[…\\]``), else inline (``\\(…\\)``)."""
+    head, tail = m.string[: m.start()].rstrip(" \t"), m.string[m.end() :].lstrip(" \t")
+    alone = (not head.strip() or head.endswith("\n\n")) and (not tail.strip() or tail.startswith("\n\n"))
+    body = html.escape(m[1].strip() if alone else m[1])
+    maths.append(f"\\[{body}\\]" if alone else f"\\({body}\\)")
+    return _MATH_MARK.format(len(maths) - 1)
+
+
+def to_html(text: str, options: Options = DEFAULT) -> str:
+    """A Jekyll post's Markdown (its Liquid already rendered) as kramdown would show it."""
+    maths: list[str] = []
+    rendered = str(_renderer(options).render(prepare(text, maths)))
+    for i, math in enumerate(maths):
+        rendered = rendered.replace(_MATH_MARK.format(i), math)
+    return rendered
