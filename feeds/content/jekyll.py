@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -34,12 +35,14 @@ class JekyllCleaner(Cleaner):
         self.options: kramdown.Options = (self.rules.hard_wrap, self.rules.smart_quotes)
         self.root = site_root(config.site.url)
         self.includes = config.source / "_includes"
+        self.tz = config.tz
 
     @cached_property
     def liquid(self) -> Jekyll:
         from .liquid import Jekyll  # python-liquid, only for a Jekyll site's posts that show
 
         values: dict[str, Any] = json.loads(self.rules.site)
+        values["time"] = datetime.now(UTC).astimezone(self.tz)  # site.time: when the site is built
         return Jekyll(values, self.root, self.site.posts, self.includes, self.markdownify)
 
     def markdownify(self, text: str) -> str:

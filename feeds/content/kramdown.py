@@ -42,6 +42,9 @@ _TOC = re.compile(r"^ {0,3}(?:[*+-]|1\.)[ \t]+.*\n {0,3}\{:[^}\n]*\btoc\b[^}\n]*
 _SPAN_IAL = re.compile(r"\{:(?!:)[^}\n]*\}")
 _COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 _EXTENSION = re.compile(r"\{::(?:options|nomarkdown)[^}]*/\}|\{::nomarkdown\}|\{:/(?:nomarkdown)?\}")
+_TOC_MARK, _NO_TOC = "\x02feeds-toc\x03", "\x02feeds-no-toc\x03"
+_HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.DOTALL)
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]")
 _MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 _MATH_MARK = "\x02feeds-math-{}\x03"
 _SPACED_URL = re.compile(r"\]\(([^()<>\"'\n]*\s[^()<>\"'\n]*)\)")  # kramdown takes spaces in a link's URL
@@ -117,10 +120,14 @@ def prepare(text: str, maths: list[str]) -> str:
 
 def _outside_code(text: str, maths: list[str]) -> str:
     if "{:" in text:
-        text = _TOC.sub("", text)  # kramdown's table of contents: headings a feed shows anyway
+        text = _TOC.sub(_TOC_MARK, text)  # kramdown's table of contents, filled in after rendering
         text = _COMMENT.sub("", text)
         text = _EXTENSION.sub("", text)
-        lines = [ln for ln in text.split("\n") if not _BLOCK_IAL.match(ln)]
+        lines = text.split("\n")
+        for i, line in enumerate(lines):  # a heading with .no_toc stays out of the table of contents
+            if i and "no_toc" in line and _BLOCK_IAL.match(line) and _ATX.match(lines[i - 1]):
+                lines[i - 1] += _NO_TOC
+        lines = [ln for ln in lines if not _BLOCK_IAL.match(ln)]
         text = _SPAN_IAL.sub("", "\n".join(lines))
     if "*[" in text:
         text = "\n".join(ln for ln in text.split("\n") if not _ABBREVIATION.match(ln))
@@ -146,4 +153,12 @@ def to_html(text: str, options: Options = DEFAULT) -> str:
     rendered = str(_renderer(options).render(prepare(text, maths)))
     for i, math in enumerate(maths):
         rendered = rendered.replace(_MATH_MARK.format(i), math)
-    return rendered
+    if _TOC_MARK in rendered:
+        rendered = rendered.replace(f"<p>{_TOC_MARK}</p>", _toc(rendered)).replace(_TOC_MARK, "")
+    return rendered.replace(_NO_TOC, "") if _NO_TOC in rendered else rendered
+
+
+def _toc(rendered: str) -> str:
+    """kramdown's table of contents: a list of the headings (each a link to it), in their order."""
+    items = [f"<li>{inner.strip()}</li>" for _, inner in _HEADING.findall(rendered) if _NO_TOC not in inner]
+    return f'<ul id="markdown-toc">{"".join(items)}</ul>' if items else ""

@@ -138,7 +138,7 @@ _JEKYLL = {"version": "4.3.1", "environment": "production"}
 
 def _slugify(text: str, mode: str) -> str:
     """Jekyll's ``slugify`` filter (default and pretty modes)."""
-    slug = re.sub(r"(?:[^\w]|_)+" if mode != "pretty" else r"(?:[^\w._~!$&'()+,;=@]|_)+", "-", text)
+    slug = re.sub(r"(?:[^\w]|_)+" if mode != "pretty" else r"[^\w._~!$&'()+,;=@]+", "-", text)
     return slug.strip("-").lower()
 
 
@@ -170,8 +170,18 @@ def _sentence(items: object, connector: str = "and") -> str:
     return ", ".join(words[:-1]) + f", {connector} " + words[-1]
 
 
+def _inline(stream: TokenStream) -> tuple[Token, str]:
+    """An inline tag's token and markup, as written; the stream is left on the tag's last token, as
+    the parser, which steps past it, expects."""
+    token = stream.current
+    if stream.peek.kind != TOKEN_EXPRESSION:
+        return token, ""
+    next(stream)
+    return token, str(stream.current.value).strip()
+
+
 def _argument(stream: TokenStream) -> str:
-    """A tag's markup, as written."""
+    """A block tag's markup, as written."""
     return str(stream.current.value).strip() if stream.current.kind == TOKEN_EXPRESSION else ""
 
 
@@ -191,8 +201,8 @@ class _PostUrl(Tag):
     block = False
 
     def parse(self, stream: TokenStream) -> Node:
-        token = stream.eat(TOKEN_TAG)
-        name = _argument(stream).split()[0] if _argument(stream) else ""
+        token, markup = _inline(stream)
+        name = markup.split()[0] if markup else ""
         site: Jekyll = self.env.jekyll  # type: ignore[attr-defined]
         return _Text(token, lambda _: _post(site, "post_url", name))
 
@@ -202,8 +212,8 @@ class _Link(Tag):
     block = False
 
     def parse(self, stream: TokenStream) -> Node:
-        token = stream.eat(TOKEN_TAG)
-        name = _argument(stream).split()[0] if _argument(stream) else ""
+        token, markup = _inline(stream)
+        name = markup.split()[0] if markup else ""
         site: Jekyll = self.env.jekyll  # type: ignore[attr-defined]
         return _Text(token, lambda _: _post(site, "link", name))
 
@@ -260,8 +270,7 @@ class _Include(IncludeTag):
     name = "include"
 
     def parse(self, stream: TokenStream) -> Node:
-        token = stream.eat(TOKEN_TAG)
-        markup = _argument(stream)
+        token, markup = _inline(stream)
         site: Jekyll = self.env.jekyll  # type: ignore[attr-defined]
         return _Text(token, lambda context: _include(site, markup, context))
 
@@ -298,18 +307,19 @@ def _scope(context: RenderContext) -> dict[str, Any]:
     return {k: context.globals[k] for k in ("site", "page", "jekyll", "_blocks") if k in context.globals}
 
 
-def _passthrough(name: str, block: bool) -> type[Tag]:
+def _passthrough(name: str, is_block: bool) -> type[Tag]:
     """A tag this environment does not know: nothing for a single tag; a block's content as it is."""
 
     class Unknown(Tag):
-        end = f"end{name}" if block else ""
+        end = f"end{name}" if is_block else ""
+        block = is_block
 
         def parse(self, stream: TokenStream) -> Node:
+            if not is_block:
+                return _Text(_inline(stream)[0], lambda _: "")
             token = stream.eat(TOKEN_TAG)
             if stream.current.kind == TOKEN_EXPRESSION:
                 next(stream)
-            if not block:
-                return _Text(token, lambda _: "")
             inner = get_parser(self.env).parse_block(stream, frozenset((f"end{name}", TOKEN_EOF)))
             stream.expect(TOKEN_TAG, value=f"end{name}")
             return _Block(token, inner)

@@ -20,7 +20,7 @@ from ..errors import PostError
 # Utils::SLUGIFY_*_REGEXP: runs of what each mode does not keep become one hyphen.  \p{M}\p{L}\p{Nd}
 # are Python's word characters less '_' (near enough: \w also keeps other numerals).
 _DEFAULT = re.compile(r"(?:[^\w]|_)+")
-_PRETTY = re.compile(r"(?:[^\w._~!$&'()+,;=@]|_)+")
+_PRETTY = re.compile(r"[^\w._~!$&'()+,;=@]+")  # '_' is among the kept
 _ASCII = re.compile(r"[^A-Za-z0-9]+")
 _RAW = re.compile(r"\s+")
 _MODES = {"raw": _RAW, "default": _DEFAULT, "pretty": _PRETTY, "ascii": _ASCII, "latin": _ASCII}

@@ -52,7 +52,6 @@ collapse, hexo_cleaned, visible_text = _TEXT.collapse, _TEXT.hexo_cleaned, _TEXT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FIELDS = ("link", "id", "title", "published", "updated", "terms", "text")
-SET_ASIDE = ("Gemfile", "Gemfile.lock", "_plugins", ".jekyll-cache", "_site", ".bundle", "vendor")
 
 
 def entries(path: Path) -> list[dict[str, Any]]:
@@ -88,23 +87,55 @@ def text_of(entry: dict[str, Any]) -> str:
     return visible_text(hexo_cleaned(entry["html"], entry["base"]))
 
 
-def build_jekyll(site: Path, work: Path, categories: list[str]) -> Path:
+def build_jekyll(site: Path, work: Path, categories: list[str], stubs: list[str]) -> Path:
     copy = work / "jekyll-site"
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(*SET_ASIDE, ".git"))
-    own = copy / _feed_path(site)
-    if own.is_file():  # the site's own feed template: jekyll-feed would write nothing in its place
-        own.unlink()
-    override = work / "override.yml"
+    _copy_posts(site, copy)
+    if stubs:  # plugins' tags that are not installed and show no text (gist: a script)
+        (copy / "_plugins").mkdir()
+        names = " ".join(stubs)
+        (copy / "_plugins" / "compare_stubs.rb").write_text(
+            f"%w({names}).each {{ |n| Liquid::Template.register_tag(n, Class.new(Liquid::Tag) "
+            '{ def render(_c) = "" }) }\n',
+            encoding="utf-8",
+        )
     feed = dict(_site_config(site).get("feed") or {})
     feed.update(posts_limit=1_000_000, categories=categories)
-    settings = {"plugins": ["jekyll-feed"], "theme": None, "remote_theme": None, "feed": feed}
+    settings = {"plugins": ["jekyll-feed"], "feed": feed}
+    override = work / "override.json"
     override.write_text(json.dumps(settings), encoding="utf-8")
+    config = work / "jekyll-config.yml"
+    # The site's config read as Ruby reads it, less its theme, merged with the override, as JSON (a
+    # config Debian's Psych refuses, with a :symbol in it, is read all the same).
+    script = (
+        "require 'yaml'; require 'json'; c = YAML.unsafe_load_file(ARGV[0]) || {}; "
+        "%w(theme remote_theme).each { |k| c.delete(k) }; c.merge!(JSON.parse(File.read(ARGV[1]))); "
+        "File.write(ARGV[2], JSON.parse(JSON.generate(c)).to_yaml)"
+    )
+    subprocess.run(["ruby", "-e", script, str(copy / "_config.yml"), str(override), str(config)], check=True)
     out = work / "jekyll-out"
-    cmd = ["jekyll", "build", "-s", str(copy), "-d", str(out), "--config", f"{copy / '_config.yml'},{override}"]
+    cmd = ["jekyll", "build", "-s", str(copy), "-d", str(out), "--config", str(config)]
     run = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}, check=False)
     if run.returncode != 0:
         raise SystemExit(f"jekyll failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
     return out
+
+
+def _copy_posts(site: Path, copy: Path) -> None:
+    """What a feed is made of, and nothing else: the config, _data, _includes, and every _posts and
+    _drafts folder where it is (the folders above are categories).  Pages, layouts and the site's own
+    feed template are left behind: they use the theme's and plugins' tags, which are not installed,
+    and jekyll-feed writes nothing where the site has a feed of its own."""
+    copy.mkdir(parents=True)
+    shutil.copy2(site / "_config.yml", copy / "_config.yml")
+    if (site / "_includes").is_dir():
+        shutil.copytree(site / "_includes", copy / "_includes")
+    for data in sorted((site / "_data").glob("authors.*")):  # what jekyll-feed reads of _data
+        (copy / "_data").mkdir(exist_ok=True)
+        shutil.copy2(data, copy / "_data" / data.name)
+    for folder in sorted(site.rglob("*")):
+        if folder.is_dir() and folder.name in ("_posts", "_drafts") and ".git" not in folder.parts:
+            if not any(p.name in ("_posts", "_drafts") for p in folder.relative_to(site).parents if p.name):
+                shutil.copytree(folder, copy / folder.relative_to(site), dirs_exist_ok=True)
 
 
 def _site_config(site: Path) -> dict[str, Any]:
@@ -130,7 +161,7 @@ def build_feeds(site: Path, work: Path) -> tuple[Path, str]:
     return out, run.stderr
 
 
-def compare(site: Path, work: Path, examples: int) -> dict[str, Any]:
+def compare(site: Path, work: Path, examples: int, stubs: list[str]) -> dict[str, Any]:
     feeds_out, log = build_feeds(site, work)
     ours = {e["link"]: e for e in entries(feeds_out / _feed_path(site))}
     listed = subprocess.run(
@@ -140,7 +171,7 @@ def compare(site: Path, work: Path, examples: int) -> dict[str, Any]:
         check=False,
     )
     categories = sorted({line.split("\t")[0] for line in listed.stdout.splitlines() if line.strip()})
-    jekyll_out = build_jekyll(site, work, categories)
+    jekyll_out = build_jekyll(site, work, categories, stubs)
     theirs = {e["link"]: e for e in entries(jekyll_out / _feed_path(site))}
     report: dict[str, Any] = {"site": str(site), "jekyll": len(theirs), "feeds": len(ours)}
     report["only_jekyll"] = sorted(set(theirs) - set(ours))[:examples]
@@ -232,15 +263,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--examples", type=int, default=5)
+    parser.add_argument(
+        "--stub", action="append", default=["gist"], help="a plugin's tag Jekyll renders as nothing"
+    )
     args = parser.parse_args(argv)
     site = args.site.resolve()
     if args.keep:
         shutil.rmtree(args.keep, ignore_errors=True)
         args.keep.mkdir(parents=True)
-        report = compare(site, args.keep.resolve(), args.examples)
+        report = compare(site, args.keep.resolve(), args.examples, args.stub)
     else:
         with tempfile.TemporaryDirectory() as work:
-            report = compare(site, Path(work), args.examples)
+            report = compare(site, Path(work), args.examples, args.stub)
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else render(report))
     return 0
 
