@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..typography import smartify
+from . import kramdown_spans
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -45,6 +46,8 @@ _EXTENSION = re.compile(r"\{::(?:options|nomarkdown)[^}]*/\}|\{::nomarkdown\}|\{
 _TOC_MARK, _NO_TOC = "\x02feeds-toc\x03", "\x02feeds-no-toc\x03"
 _HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.DOTALL)
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]")
+# kramdown's ATX heading starts at the line's first column: an indented one is a paragraph's text.
+_INDENTED_ATX = re.compile(r"^( {1,3})(#{1,6}[ \t])", re.MULTILINE)
 _MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 _MATH_MARK = "\x02feeds-math-{}\x03"
 _SPACED_URL = re.compile(r"\]\(([^()<>\"'\n]*\s[^()<>\"'\n]*)\)")  # kramdown takes spaces in a link's URL
@@ -59,6 +62,9 @@ def _renderer(options: Options) -> MarkdownIt:
     hard_wrap, smart = options
     md = MarkdownIt("commonmark", {"html": True, "breaks": hard_wrap})
     md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
+    md.inline.ruler.before("backticks", "kramdown_backtick", kramdown_spans.single_backtick)
+    md.inline.ruler.at("emphasis", kramdown_spans.emphasis)
+    md.add_render_rule("html_inline", kramdown_spans.span_html)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_anchor", _footnote_anchor)
     md.add_render_rule(
@@ -131,11 +137,74 @@ def _outside_code(text: str, maths: list[str]) -> str:
         text = _SPAN_IAL.sub("", "\n".join(lines))
     if "*[" in text:
         text = "\n".join(ln for ln in text.split("\n") if not _ABBREVIATION.match(ln))
+    if "#" in text:
+        text = _INDENTED_ATX.sub(_not_a_heading, text)
     if "$$" in text:
         text = _MATH.sub(lambda m: _math(m, maths), text)
     if "](" in text:
         text = _SPACED_URL.sub(lambda m: f"](<{m[1]}>)", text)
+    if "|" in text:
+        text = _tables(text)
     return text
+
+
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+_DELIMITER_ROW = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_NOT_A_ROW = re.compile(r"^(?: {4}|\t| {0,3}(?:[*+-][ \t]|\d+[.)][ \t]|#|>|<))")
+
+
+def _cells(line: str) -> list[str]:
+    """A table line's cells as kramdown splits it: at unescaped pipes outside code spans, an empty
+    first cell (a leading pipe) and last cell dropped."""
+    hidden = _CODE_SPAN.sub(lambda m: "x" * len(m[0]), line)
+    cuts = [m.start() for m in _CELL_PIPE.finditer(hidden)]
+    cells = [line[a + 1 if a >= 0 else 0 : b] for a, b in zip([-1, *cuts], [*cuts, len(line)], strict=True)]
+    if cells and not cells[0].strip() and line.lstrip().startswith("|"):
+        cells = cells[1:]
+    if cells and not cells[-1].strip():
+        cells = cells[:-1]
+    return cells
+
+
+def _row(line: str) -> bool:
+    return not _NOT_A_ROW.match(line) and bool(_CELL_PIPE.search(_CODE_SPAN.sub("", line)))
+
+
+def _tables(text: str) -> str:
+    """kramdown's tables: lines with a pipe from one block boundary to the next are a table, header
+    or not (GFM's needs a delimiter row); given one here, markdown-it shows the same cells."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        end = i
+        if (i == 0 or not lines[i - 1].strip()) and _row(lines[i]):
+            while end < len(lines) and lines[end].strip() and _row(lines[end]):
+                end += 1
+        if (
+            end > i
+            and (end == len(lines) or not lines[end].strip())
+            and not _DELIMITER_ROW.match(lines[i + 1] if i + 1 < end else "")
+        ):
+            rows = [_cells(line) for line in lines[i:end] if not _DELIMITER_ROW.match(line)]
+            width = max(len(r) for r in rows)
+            out.append("| " + " | ".join(c.strip() for c in rows[0] + [""] * (width - len(rows[0]))) + " |")
+            out.append("|" + "---|" * width)
+            out.extend("| " + " | ".join(c.strip() for c in r) + " |" for r in rows[1:])
+            i = end
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
+def _not_a_heading(m: re.Match[str]) -> str:
+    """An indented ``#`` line outside a list stays text (escaped); inside a list item it is the item's."""
+    before = m.string[: m.start()].rstrip("\n").rsplit("\n", 1)[-1]
+    if before[:1].isspace() or re.match(r"^ {0,3}(?:[*+-]|\d+[.)])[ \t]", before):
+        return m[0]
+    return m[1] + "\\" + m[2]
 
 
 def _math(m: re.Match[str], maths: list[str]) -> str:

@@ -1,0 +1,151 @@
+"""kramdown's span rules where they part from CommonMark's, as markdown-it-py inline rules.
+
+- Emphasis (kramdown's ``parse_emphasis``): a run of one or two ``*`` or ``_``
+  opens unless white space follows it (or, for ``_``, a letter precedes it, or
+  the same kind is already open); it closes at the first like run not after
+  white space (for ``*`` alone, not at a ``**``; for ``_``, not before a letter
+  or digit) once something is inside.  CommonMark's flanking rules look at
+  punctuation on both sides, which sets CJK text apart: ``**가**나`` is strong in
+  kramdown and not in CommonMark, ``**가 **나`` the other way round.
+- A single backtick after and before white space is text; a code span of one
+  backtick ends at the next backtick and keeps its spaces.
+- A block element's tag (``<div>``, ``<head>``) inside a paragraph is text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+_LETTERS_BEFORE = re.compile(r"[^\W\d_]-?[^\W\d_]*\Z")
+_LINK = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_STACK = "kramdown_emphasis"  # env key: the emphasis elements open around the text being parsed
+
+
+def emphasis(state: Any, silent: bool) -> bool:
+    src, pos, end = state.src, state.pos, state.posMax
+    kind = src[pos]
+    if kind not in "*_":
+        return False
+    run = kind * 2 if src[pos + 1 : pos + 2] == kind else kind
+    element = "strong" if len(run) == 2 else "em"
+    stack: list[str] = state.env.setdefault(_STACK, [])
+    after = pos + len(run)
+    blocked = kind == "_" and _LETTERS_BEFORE.search(src, 0, pos) is not None
+    if blocked or (after < end and src[after].isspace()) or element in stack:
+        return _text(state, silent, run)
+    close = _close(src, after, end, run, element, kind, stack)
+    if close is None and element == "strong" and not (stack and stack[-1] == "em"):
+        run, element = kind, "em"  # kramdown's retry: an em from the first character, the second inside
+        close = _close(src, pos + 1, end, run, element, kind, stack)
+    if close is None:
+        return _text(state, silent, src[pos:after])
+    if not silent:
+        state.push(f"{element}_open", element, 1).markup = run
+        stack.append(element)
+        old = state.posMax
+        state.pos, state.posMax = pos + len(run), close
+        state.md.inline.tokenize(state)
+        state.posMax = old
+        stack.pop()
+        state.push(f"{element}_close", element, -1).markup = run
+    state.pos = close + len(run)
+    return True
+
+
+def _text(state: Any, silent: bool, run: str) -> bool:
+    if not silent:
+        state.pending += run
+    state.pos += len(run)
+    return True
+
+
+def _close(
+    src: str, start: int, end: int, delim: str, element: str, kind: str, stack: list[str]
+) -> int | None:
+    """Where the emphasis opened before ``start`` closes, or None; nested spans are stepped over."""
+    p = start
+    while p < end:
+        ch = src[p]
+        if ch == "\\":
+            p += 2
+            continue
+        if src.startswith(delim, p) and p > start and _closes(src, p, delim, element, kind):
+            return p
+        if ch == "`":
+            p = _past_code(src, p, end)
+        elif ch in "[!" and (link := _LINK.match(src, p, end)):
+            p = link.end()
+        elif ch == "<" and (tag := _TAG.match(src, p, end)):
+            p = tag.end()
+        elif ch in "*_":
+            p = _past_emphasis(src, p, end, [*stack, element])
+        else:
+            p += 1
+    return None
+
+
+def _closes(src: str, p: int, delim: str, element: str, kind: str) -> bool:
+    if src[p - 1].isspace():
+        return False
+    if element == "em" and src.startswith(delim * 2, p) and not src.startswith(delim * 3, p):
+        return False
+    return not (kind == "_" and p + len(delim) < len(src) and src[p + len(delim)].isalnum())
+
+
+def _past_emphasis(src: str, p: int, end: int, stack: list[str]) -> int:
+    """Past a nested emphasis starting at ``p`` (or past its run, when it is text)."""
+    kind = src[p]
+    run = kind * 2 if src[p + 1 : p + 2] == kind else kind
+    element = "strong" if len(run) == 2 else "em"
+    after = p + len(run)
+    if element in stack or (after < end and src[after].isspace()):
+        return after
+    close = _close(src, after, end, run, element, kind, stack)
+    return close + len(run) if close is not None else after
+
+
+def _past_code(src: str, p: int, end: int) -> int:
+    run = len(src[p:end]) - len(src[p:end].lstrip("`"))
+    close = src.find("`" * run, p + run, end)
+    return close + run if close >= 0 else p + run
+
+
+def single_backtick(state: Any, silent: bool) -> bool:
+    """kramdown's code span of one backtick: it ends at the next backtick and keeps its spaces; a
+    backtick after white space (or at the start) and before white space is text."""
+    pos, src = state.pos, state.src
+    if src[pos] != "`" or src[pos + 1 : pos + 2] == "`" or (pos and src[pos - 1] == "`"):
+        return False
+    end = src.find("`", pos + 1, state.posMax)
+    lone = (not pos or src[pos - 1].isspace()) and src[pos + 1 : pos + 2].isspace()
+    if lone or end < 0:
+        return _text(state, silent, "`")
+    if not silent:
+        token = state.push("code_inline", "code", 0)
+        token.markup, token.content = "`", src[pos + 1 : end].replace("\n", " ")
+    state.pos = end + 1
+    return True
+
+
+# kramdown's HTML_BLOCK_ELEMENTS: such a tag inside a paragraph is shown as text, not taken as HTML.
+_BLOCK_ELEMENTS = frozenset(
+    [
+        *("address", "article", "aside", "applet", "body", "blockquote", "caption", "col", "colgroup"),
+        *("dd", "div", "dl", "dt", "fieldset", "figcaption", "footer", "form", "h1", "h2", "h3", "h4"),
+        *("h5", "h6", "header", "hgroup", "hr", "html", "head", "iframe", "legend", "menu", "li", "main"),
+        *("map", "nav", "ol", "optgroup", "p", "pre", "section", "summary", "table", "tbody", "td", "th"),
+        *("thead", "tfoot", "tr", "ul"),
+    ]
+)
+_TAG_NAME = re.compile(r"^</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+def span_html(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    content = str(tokens[idx].content)
+    name = _TAG_NAME.match(content)
+    if name and name[1].lower() in _BLOCK_ELEMENTS:
+        return html.escape(content, quote=False)
+    return content
