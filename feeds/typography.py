@@ -19,6 +19,7 @@ _NOT_CLOSING_AFTER = " \\\t\r\n[{(-"
 _SYMBOLS = re.compile(r"---|--|\.\.\.|<< |<<| >>|>>")
 _SYMBOL_TEXT = {"---": "\u2014", "--": "\u2013", "...": "\u2026", "<< ": "\u00ab\u00a0", "<<": "\u00ab"}
 _SYMBOL_TEXT |= {" >>": "\u00a0\u00bb", ">>": "\u00bb"}
+_SYMBOL_ENDS = ("...", "--", "<<", ">>")
 _WORD = re.compile(r"\w")
 _EMPHASIS_NEXT = re.compile(r"[_*]{1,2}\S")
 _DECADE = re.compile(r"\d\ds")
@@ -40,6 +41,8 @@ def _quotes(text: str) -> str:
     while i < n:
         ch = text[i]
         prev = text[i - 1] if i else ""
+        if prev and text.endswith(_SYMBOL_ENDS, 0, i):
+            prev = ""  # a typographic symbol is an element of its own: the quote starts a run of text
         if ch not in "'\"" or prev == "\\":  # an escaped quote stays straight
             out.append(ch)
             i += 1

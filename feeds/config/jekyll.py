@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError
 from ..yamltext import YAMLProblem, load
@@ -76,8 +77,13 @@ def _site(jekyll: Raw, put: Put) -> None:
         put("site.author", name.strip(), "author")
     if isinstance(jekyll.get("lang"), str) and jekyll["lang"].strip():
         put("site.language", jekyll["lang"].strip(), "lang")
-    if jekyll.get("timezone"):
-        put("site.timezone", str(jekyll["timezone"]), "timezone")
+    zone = jekyll.get("timezone")
+    if zone and _known_zone(str(zone)):
+        put("site.timezone", str(zone), "timezone")
+    elif zone:  # Ruby reads a TZ it does not know as UTC, and so does Jekyll
+        log.warning(
+            "_config.yml: timezone %r is not a time zone; dates are read in UTC, as Jekyll does", zone
+        )
     url = jekyll.get("url")
     if isinstance(url, str) and url.strip():
         base = jekyll.get("baseurl")
@@ -210,6 +216,14 @@ def _permalink(value: object) -> str:
     if not isinstance(value, str):
         raise ConfigError("expected a permalink style or template", key="permalink")
     return _STYLES.get(value, value)
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _text(jekyll: Raw, key: str) -> str | None:

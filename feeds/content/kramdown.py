@@ -64,6 +64,9 @@ def _renderer(options: Options) -> MarkdownIt:
     md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
     md.inline.ruler.before("backticks", "kramdown_backtick", kramdown_spans.single_backtick)
     md.inline.ruler.at("emphasis", kramdown_spans.emphasis)
+    md.block.ruler.at(
+        "html_block", kramdown_spans.html_block, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
     md.add_render_rule("html_inline", kramdown_spans.span_html)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_anchor", _footnote_anchor)

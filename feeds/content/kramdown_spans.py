@@ -149,3 +149,46 @@ def span_html(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     if name and name[1].lower() in _BLOCK_ELEMENTS:
         return html.escape(content, quote=False)
     return content
+
+
+# kramdown's HTML_SPAN_ELEMENTS: a line that starts with one of these is a paragraph, not an HTML block.
+_SPAN_ELEMENTS = frozenset(
+    [
+        *("a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em"),
+        *("i", "img", "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt"),
+        *("rtc", "ruby", "samp", "select", "small", "span", "strong", "sub", "sup", "tt", "u", "var"),
+    ]
+)
+
+
+def html_block(state: Any, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's HTML block, but not for a line that opens with a span element's tag (``<a>``,
+    ``<img>``, ``<em>``): kramdown reads that line as the start of a paragraph."""
+    from markdown_it.rules_block.html_block import html_block as commonmark_html_block
+
+    pos = state.bMarks[start] + state.tShift[start]
+    name = _TAG_NAME.match(state.src, pos, state.eMarks[start])
+    if name and name[1].lower() in _SPAN_ELEMENTS:
+        return False
+    last = _closing_line(state, start, end, name[1].lower()) if name and state.src[pos + 1] != "/" else None
+    if last is None or state.sCount[start] >= 4:
+        return bool(commonmark_html_block(state, start, end, silent))
+    if not silent:  # kramdown's HTML block ends with its element, not at a blank line
+        token = state.push("html_block", "", 0)
+        token.map = [start, last + 1]
+        token.content = state.getLines(start, last + 1, state.blkIndent, True)
+    state.line = last + 1
+    return True
+
+
+def _closing_line(state: Any, start: int, end: int, name: str) -> int | None:
+    """The line where the element opened on line ``start`` closes (same-named ones nested), or None."""
+    opening = re.compile(rf"<{re.escape(name)}(?=[\s/>])|</{re.escape(name)}\s*>", re.IGNORECASE)
+    depth = 0
+    for line in range(start, end):
+        text = state.src[state.bMarks[line] : state.eMarks[line]]
+        for m in opening.finditer(text):
+            depth += -1 if m[0].startswith("</") else 1
+            if depth == 0:
+                return line
+    return None

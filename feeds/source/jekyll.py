@@ -203,9 +203,9 @@ def _make_post(
     file_slug = file_slug.rstrip(".")
     date = _date(data.get("date"), m[1] if dated else None, path, tz)
     slug = str(data.get("slug") or file_slug)
-    title = plain_title(smartify(str(data["title"]))) if data.get("title") not in (None, "") else ""
-    if not title:
-        title = " ".join(w[:1].upper() + w[1:].lower() for w in file_slug.split("-"))
+    if data.get("title") is None:  # Jekyll's titleize_slug; a blank title stays blank, as in Jekyll
+        data["title"] = " ".join(w[:1].upper() + w[1:].lower() for w in file_slug.split("-"))
+    title = plain_title(smartify(str(data["title"])))
     markdown = ext.lstrip(".").lower() in rules_ext(config.jekyll_site)
     stem = rel.rsplit("/", 1)[-1][: -len(ext)]
     values = placeholders(
@@ -233,6 +233,7 @@ def _make_post(
         thumbnail=_image(data.get("image"), link, path, notes),
         description=str(data["description"]) if data.get("description") not in (None, "") else None,
         body_format=FORMAT_MARKDOWN if markdown else FORMAT_HTML,
+        title_from_body=not title,
         whole_file=whole_file,
         language=str(data["lang"]).strip()
         if isinstance(data.get("lang"), str) and data["lang"].strip()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,6 +52,7 @@ _TEXT = _hexo_tool()
 collapse, hexo_cleaned, visible_text = _TEXT.collapse, _TEXT.hexo_cleaned, _TEXT.visible_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+NO_URL = "https://example.com"  # the url both builds are given when the site names none
 FIELDS = ("link", "id", "title", "published", "updated", "terms", "text")
 
 
@@ -83,8 +85,13 @@ def _instant(text: str | None) -> str:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
 
 
+_SPAN = re.compile(r"</?span\b[^>]*>")
+
+
 def text_of(entry: dict[str, Any]) -> str:
-    return visible_text(hexo_cleaned(entry["html"], entry["base"]))
+    """Visible text of an entry; Rouge's highlighting spans go first (the cleaner would drop one that
+    holds only a space, and the space with it)."""
+    return visible_text(hexo_cleaned(_SPAN.sub("", entry["html"]), entry["base"]))
 
 
 def build_jekyll(site: Path, work: Path, categories: list[str], stubs: list[str]) -> Path:
@@ -100,7 +107,9 @@ def build_jekyll(site: Path, work: Path, categories: list[str], stubs: list[str]
         )
     feed = dict(_site_config(site).get("feed") or {})
     feed.update(posts_limit=1_000_000, categories=categories)
-    settings = {"plugins": ["jekyll-feed"], "feed": feed}
+    settings: dict[str, Any] = {"plugins": ["jekyll-feed"], "feed": feed}
+    if not _site_config(site).get("url"):  # feeds needs an absolute URL; so both are given the same
+        settings["url"] = NO_URL
     override = work / "override.json"
     override.write_text(json.dumps(settings), encoding="utf-8")
     config = work / "jekyll-config.yml"
@@ -153,6 +162,9 @@ def build_feeds(site: Path, work: Path) -> tuple[Path, str]:
     config = work / "config.yaml"
     settings = {"jekyll": str(site / "_config.yml"), "output": str(out), "cache": str(work / "cache")}
     settings["feeds"] = {"limit": 1_000_000}
+    if not _site_config(site).get("url"):
+        base = str(_site_config(site).get("baseurl") or "").strip("/")
+        settings["site"] = {"url": NO_URL + "/" + (base + "/" if base else "")}
     config.write_text(json.dumps(settings), encoding="utf-8")
     cmd = [sys.executable, "-m", "feeds", "build", "--config", str(config)]
     run = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -218,7 +230,9 @@ def _category_feeds(jekyll_out: Path, feeds_out: Path) -> dict[str, Any]:
         if a == b:
             result["same"] += 1
         else:
-            result["differ"].append(f"{path.name}: {len(a - b)} only in Jekyll's, {len(b - a)} only in feeds'")
+            result["differ"].append(
+                f"{path.name}: {len(a - b)} only in Jekyll's, {len(b - a)} only in feeds'"
+            )
     return result
 
 
@@ -253,7 +267,9 @@ def render(report: dict[str, Any]) -> str:
             lines.append(f"  {key}: {link}")
     for field, items in report["differences"].items():
         for item in items:
-            lines.append(f"  [{field}] {item['link']}\n    jekyll: {item['jekyll']}\n    feeds:  {item['feeds']}")
+            lines.append(
+                f"  [{field}] {item['link']}\n    jekyll: {item['jekyll']}\n    feeds:  {item['feeds']}"
+            )
     return "\n".join(lines)
 
 
