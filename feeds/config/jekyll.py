@@ -200,22 +200,14 @@ def _feed(feed: object, path: Path, put: Put) -> None:
                 put(f"tags.{ours}", [str(t) for t in section[key]], f"feed.tags.{key}")
 
 
-_STYLES = {
-    "none": "/:categories/:title:output_ext",
-    "date": "/:categories/:year/:month/:day/:title:output_ext",
-    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
-    "pretty": "/:categories/:year/:month/:day/:title/",
-    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
-}
-
-
 def _permalink(value: object) -> str:
-    """The posts' URL template: one of Jekyll's named styles spelled out, or the site's own template."""
+    """The posts' permalink: a style Jekyll names (date, pretty…; the Jekyll dialect spells it out)
+    or the site's own template; Jekyll's default is ``date``."""
     if value is None or value == "":
-        value = "date"
+        return "date"
     if not isinstance(value, str):
         raise ConfigError("expected a permalink style or template", key="permalink")
-    return _STYLES.get(value, value)
+    return value
 
 
 def _known_zone(name: str) -> bool:

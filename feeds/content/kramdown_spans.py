@@ -140,7 +140,7 @@ _BLOCK_ELEMENTS = frozenset(
         *("thead", "tfoot", "tr", "ul"),
     ]
 )
-_TAG_NAME = re.compile(r"^</?([A-Za-z][A-Za-z0-9-]*)")
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")  # match() anchors it where it starts
 
 
 def span_html(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:

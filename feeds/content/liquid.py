@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from liquid import BlockNode, Environment, Node, RenderContext, Tag
 from liquid.builtin.tags.include_tag import IncludeTag
@@ -226,8 +226,7 @@ def _post(site: Jekyll, tag: str, arg: str) -> str:
     if found is None:
         log.warning("{%% %s %s %%}: no post by that name; the link is left empty", tag, arg)
         return ""
-    url = found[0]
-    return url[len(site.root) - 1 :] if url.startswith(site.root) else url
+    return urlsplit(found[0]).path or found[0]  # relative_url: the path, with the site's baseurl
 
 
 class _HighlightNode(Node):

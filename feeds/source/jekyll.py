@@ -41,7 +41,7 @@ from ..typography import smartify
 from ..urls import UnsafeURL, http_url
 from ..yamltext import YAMLProblem, load
 from .dates import parse_date
-from .jekyll_permalink import entry_id, escape_path, placeholders, url
+from .jekyll_permalink import STYLES, entry_id, escape_path, placeholders, url
 from .jekyll_walk import DATED, DATELESS, DRAFTS, POSTS
 
 _FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((?:---|\.\.\.)\s*$\n?)", re.MULTILINE | re.DOTALL)
@@ -73,8 +73,8 @@ def jekyll_page(rel: str, text: str, rules: JekyllSiteConfig) -> tuple[dict[str,
     _merge(data, _defaults(rules.defaults, rel))
     _merge(data, front or {})
     listed = [*_list(data.get("categories")), *_plural(data, "category", "categories")]
-    data["categories"] = list(dict.fromkeys(str(c) for c in listed if c is not None))
-    data["tags"] = [str(t) for t in _plural(data, "tag", "tags") if t is not None]
+    data["categories"] = list(dict.fromkeys(_to_s(c) for c in listed if c is not None))
+    data["tags"] = [_to_s(t) for t in _plural(data, "tag", "tags") if t is not None]
     return data, rest
 
 
@@ -85,7 +85,7 @@ def _merge(data: dict[str, Any], other: dict[str, Any]) -> None:
         if isinstance(other["categories"], str):
             other["categories"] = other["categories"].split()
         if isinstance(data.get("categories"), list):
-            other["categories"] = list(dict.fromkeys([*data["categories"], *_list(other["categories"])]))
+            other["categories"] = _union(data["categories"], _list(other["categories"]))
     for key, value in other.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
             merged = dict(data[key])
@@ -93,6 +93,24 @@ def _merge(data: dict[str, Any], other: dict[str, Any]) -> None:
             data[key] = merged
         else:
             data[key] = value
+
+
+def _union(first: list[Any], second: list[Any]) -> list[Any]:
+    """Ruby's ``Array#|``: both lists' items, each once, in order (items may be lists)."""
+    out: list[Any] = []
+    for item in [*first, *second]:
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _to_s(value: object) -> str:
+    """A value as Ruby's ``to_s`` writes it: a list as its JSON-like inspection, true as true."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str).replace('", "', '", "')
+    return str(value)
 
 
 def _list(value: object) -> list[Any]:
@@ -212,7 +230,8 @@ def _make_post(
         date.astimezone(tz), slug, stem, tuple(data["categories"]), ".html", _cleaned_path(rel, ext)
     )
     own = data.get("permalink")
-    template = own if isinstance(own, str) and own.strip() else config.permalink
+    site_wide = STYLES.get(config.permalink, config.permalink)  # a style's name, spelled out
+    template = own if isinstance(own, str) and own.strip() else site_wide
     where = url(template, values, Path(path))
     root = config.site.url.rstrip("/")
     link = root + where

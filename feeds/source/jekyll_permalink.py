@@ -83,6 +83,16 @@ def placeholders(
     }
 
 
+# Configuration::STYLE_TO_PERMALINK: the named styles a site's `permalink` may give.
+STYLES = {
+    "none": "/:categories/:title:output_ext",
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+}
+
+
 def url(template: str, values: dict[str, str], source: Path) -> str:
     """The post's path on the site, as ``URL#to_s`` makes it; PostError for an unknown placeholder."""
 

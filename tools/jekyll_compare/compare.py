@@ -56,9 +56,12 @@ NO_URL = "https://example.com"  # the url both builds are given when the site na
 FIELDS = ("link", "id", "title", "published", "updated", "terms", "text")
 
 
-def entries(path: Path) -> list[dict[str, Any]]:
-    """The entries of an Atom file, each field as the comparison reads it."""
-    root = etree.parse(str(path)).getroot()
+def entries(path: Path, raw: bool = False) -> list[dict[str, Any]]:
+    """The entries of an Atom file, each field as the comparison reads it (``raw``: URLs as written)."""
+    plain = (lambda url: url) if raw else unquote
+    # jekyll-feed writes a link's href unescaped: a URL with '&' in it is read as it was meant
+    text = _BARE_AMPERSAND.sub("&amp;", path.read_text(encoding="utf-8"))
+    root = etree.fromstring(text.encode("utf-8"))
     out = []
     for entry in root.iter(f"{ATOM}entry"):
         link = entry.find(f"{ATOM}link")
@@ -66,8 +69,8 @@ def entries(path: Path) -> list[dict[str, Any]]:
         href = link.get("href", "") if link is not None else ""
         out.append(
             {
-                "link": unquote(href),
-                "id": unquote(entry.findtext(f"{ATOM}id") or ""),
+                "link": plain(href),
+                "id": plain(entry.findtext(f"{ATOM}id") or ""),
                 "title": collapse(visible_text(entry.findtext(f"{ATOM}title") or "")),
                 "published": _instant(entry.findtext(f"{ATOM}published")),
                 "updated": _instant(entry.findtext(f"{ATOM}updated")),
@@ -85,6 +88,7 @@ def _instant(text: str | None) -> str:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
 
 
+_BARE_AMPERSAND = re.compile(r"&(?![A-Za-z][A-Za-z0-9]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)")
 _SPAN = re.compile(r"</?span\b[^>]*>")
 
 
@@ -142,9 +146,10 @@ def _copy_posts(site: Path, copy: Path) -> None:
         (copy / "_data").mkdir(exist_ok=True)
         shutil.copy2(data, copy / "_data" / data.name)
     for folder in sorted(site.rglob("*")):
-        if folder.is_dir() and folder.name in ("_posts", "_drafts") and ".git" not in folder.parts:
-            if not any(p.name in ("_posts", "_drafts") for p in folder.relative_to(site).parents if p.name):
-                shutil.copytree(folder, copy / folder.relative_to(site), dirs_exist_ok=True)
+        rel = folder.relative_to(site)
+        outer = any(p.name in ("_posts", "_drafts") for p in rel.parents if p.name)  # inside another
+        if folder.is_dir() and folder.name in ("_posts", "_drafts") and ".git" not in rel.parts and not outer:
+            shutil.copytree(folder, copy / rel, dirs_exist_ok=True)
 
 
 def _site_config(site: Path) -> dict[str, Any]:
