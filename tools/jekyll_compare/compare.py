@@ -89,13 +89,15 @@ def _instant(text: str | None) -> str:
 
 
 _BARE_AMPERSAND = re.compile(r"&(?![A-Za-z][A-Za-z0-9]*;|#[0-9]+;|#x[0-9A-Fa-f]+;)")
+_GUTTER = re.compile(r'<td class="(?:rouge-)?gutter[^"]*">.*?</td>', re.DOTALL)
 _SPAN = re.compile(r"</?span\b[^>]*>")
 
 
 def text_of(entry: dict[str, Any]) -> str:
-    """Visible text of an entry; Rouge's highlighting spans go first (the cleaner would drop one that
-    holds only a space, and the space with it)."""
-    return visible_text(hexo_cleaned(_SPAN.sub("", entry["html"]), entry["base"]))
+    """Visible text of an entry; Rouge's line-number gutters and highlighting spans go first (the
+    cleaner would drop a span that holds only a space, and the space with it)."""
+    markup = _GUTTER.sub("", entry["html"])  # Rouge's line numbers (kramdown's line_numbers option)
+    return visible_text(hexo_cleaned(_SPAN.sub("", markup), entry["base"]))
 
 
 def build_jekyll(site: Path, work: Path, categories: list[str], stubs: list[str]) -> Path:
