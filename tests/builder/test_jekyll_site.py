@@ -170,3 +170,30 @@ def test_feeds_categories_and_config_in_a_jekyll_site(site: Path) -> None:
     assert lines['site.url = "https://example.org/blog/"'] == "_config.yml: url, baseurl"
     assert lines['posts.dialect = "jekyll"'] == "_config.yml: (a Jekyll site)"
     assert lines["feeds.limit = 50"] == "_config.yml: feed.posts_limit"
+
+
+def test_other_formats_sit_beside_jekyll_feeds_files(site: Path, atom_schema: etree.RelaxNG) -> None:
+    (site / "config.yaml").write_text(
+        "jekyll: _config.yml\nfeeds:\n  formats: [atom, rss, json]\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["build", "--json"])
+    assert result.exit_code == 0, result.output
+    folder = site / "_site" / "feed"
+    assert {p.name for p in folder.glob("travel*")} == {"travel.xml", "travel-rss.xml", "travel-feed.json"}
+    check_feed(folder / "travel.xml", atom_schema)
+    check_feed(folder / "travel-rss.xml", atom_schema)
+    summary = json.loads(result.stdout)
+    assert summary["files"]["atom"]["written"] == 1 + 5 + 4  # the site, five categories, four tags
+    assert summary["files"]["rss"]["written"] == summary["files"]["json"]["written"] == 10
+
+
+def test_a_changed_front_matter_default_reads_every_post_again(site: Path) -> None:
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    config = site / "_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("author: alice", "author: bob"), encoding="utf-8"
+    )
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    paris = _entries(site / "_site" / "feed" / "travel.xml")
+    entry = etree.parse(str(site / "_site" / "feed" / "travel.xml")).find(f"{ATOM}entry")
+    assert len(paris) == 1 and entry.findtext(f"{ATOM}author/{ATOM}name") == "bob"
