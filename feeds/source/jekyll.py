@@ -330,8 +330,9 @@ def _image(raw: object, link: str, path: Path | str, notes: list[Notice] | None)
         return None
 
 
-# {% post_url name %} and {% link path %}: the posts a body names, by file name without extension.
-_REFERENCE = re.compile(r"\{%-?\s*(post_url|link)\s+((?:[^%]|%(?!\}))*?)\s*-?%\}")
+# {% post_url name %} and {% link path %}: the posts a body names, by file name without extension;
+# {% include file %}: a file of _includes (its edits change the entry too).
+_REFERENCE = re.compile(r"\{%-?\s*(post_url|link|include)\s+((?:[^%]|%(?!\}))*?)\s*-?%\}")
 
 
 def _references(text: str) -> tuple[str, ...]:
@@ -340,7 +341,9 @@ def _references(text: str) -> tuple[str, ...]:
     found = set()
     for tag, args in _REFERENCE.findall(text):
         words = args.split()
-        if words:
+        if words and tag == "include":
+            found.add("code:" + words[0].strip("'\""))
+        elif words:
             found.add("post:" + jekyll_post_name(tag, words[0]))
     return tuple(sorted(found))
 

@@ -197,3 +197,13 @@ def test_a_changed_front_matter_default_reads_every_post_again(site: Path) -> No
     paris = _entries(site / "_site" / "feed" / "travel.xml")
     entry = etree.parse(str(site / "_site" / "feed" / "travel.xml")).find(f"{ATOM}entry")
     assert len(paris) == 1 and entry.findtext(f"{ATOM}author/{ATOM}name") == "bob"
+
+
+def test_an_edited_include_reaches_the_entries_that_include_it(site: Path) -> None:
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    note = site / "_includes" / "note.html"
+    note.write_text('<p class="note">Changed: {{ include.text }}</p>\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    texts = [e["text"] for e in _entries(site / "_site" / "feed.xml").values()]
+    assert any("Changed: included text" in t for t in texts)
