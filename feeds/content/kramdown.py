@@ -68,6 +68,7 @@ def _renderer(options: Options) -> MarkdownIt:
         "html_block", kramdown_spans.html_block, {"alt": ["paragraph", "reference", "blockquote"]}
     )
     md.add_render_rule("html_inline", kramdown_spans.span_html)
+    md.core.ruler.push("kramdown_stray_tags", kramdown_spans.stray_closing_tags)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_anchor", _footnote_anchor)
     md.add_render_rule(
@@ -197,9 +198,24 @@ def _tables(text: str) -> str:
             out.extend("| " + " | ".join(c.strip() for c in r) + " |" for r in rows[1:])
             i = end
             continue
-        out.append(lines[i])
+        out.extend(_item_table(lines, i))
         i += 1
     return "\n".join(out)
+
+
+_ITEM = re.compile(r"^( {0,3}(?:[*+-]|\d+[.)])[ \t]+)(\S.*)$")
+
+
+def _item_table(lines: list[str], i: int) -> list[str]:
+    """A list item whose whole text is one line with a pipe is a one-row table in kramdown (its text
+    is parsed as blocks, and ends at a block boundary); anything else stays as it is."""
+    item = _ITEM.match(lines[i])
+    after = lines[i + 1] if i + 1 < len(lines) else ""
+    if item is None or not _row(item[2]) or (after.strip() and not _ITEM.match(after)):
+        return [lines[i]]
+    cells = _cells(item[2])
+    indent = " " * len(item[1].expandtabs())
+    return [item[1] + "| " + " | ".join(c.strip() for c in cells) + " |", indent + "|" + "---|" * len(cells)]
 
 
 def _not_a_heading(m: re.Match[str]) -> str:

@@ -144,11 +144,32 @@ _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")  # match() anchors it wher
 
 
 def span_html(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-    content = str(tokens[idx].content)
+    token = tokens[idx]
+    content = str(token.content)
     name = _TAG_NAME.match(content)
-    if name and name[1].lower() in _BLOCK_ELEMENTS:
+    if (name and name[1].lower() in _BLOCK_ELEMENTS) or (token.meta or {}).get("stray"):
         return html.escape(content, quote=False)
     return content
+
+
+def stray_closing_tags(state: Any) -> None:
+    """A closing tag with no opening one before it in its paragraph is text in kramdown (``</rant>``)."""
+    for block in state.tokens:
+        open_names: list[str] = []
+        for token in block.children or ():
+            if token.type != "html_inline":
+                continue
+            name = _TAG_NAME.match(token.content)
+            if name is None:
+                continue
+            tag = name[1].lower()
+            if not token.content.startswith("</"):
+                if not token.content.rstrip().endswith("/>"):
+                    open_names.append(tag)
+            elif tag in open_names:
+                del open_names[len(open_names) - 1 - open_names[::-1].index(tag)]
+            else:
+                token.meta = {**(token.meta or {}), "stray": True}
 
 
 # kramdown's HTML_SPAN_ELEMENTS: a line that starts with one of these is a paragraph, not an HTML block.

@@ -52,6 +52,7 @@ def test_kramdowns_typography(source: str, shown: str) -> None:
         ("add it to the <head> section", "<p>add it to the &lt;head&gt; section</p>"),
         (" # Not a heading", "<p># Not a heading</p>"),
         ("x | y\nz", "<p>x | y\nz</p>"),
+        ("I say no. </rant>", "<p>I say no. &lt;/rant&gt;</p>"),  # a closing tag with no opening one
     ],
 )
 def test_kramdowns_spans(markdown: str, html: str) -> None:
@@ -74,6 +75,8 @@ def test_kramdowns_blocks_and_extensions() -> None:
     assert '<sup id="fnref:1"><a href="#fn:1" class="footnote" rel="footnote">1</a></sup>' in html
     assert "<dt>Term</dt>" in html and "<dd>Its definition.</dd>" in html
     assert "<td>[a</td>" in html or "<th>[a</th>" in html  # a line with a pipe is a table row
+    listed = to_html("1. [a | b](http://x) c\n2. plain\n")
+    assert "<li>\n<table>" in listed and "b](http://x) c" in listed  # so is a list item's only line
     assert "\\(x_1\\)" in html and "\\[a \\\\ b\\]" in html
     assert "<h4>Block</h4>\n<p>After it’s</p>" in html
 
