@@ -46,6 +46,11 @@ _EXTENSION = re.compile(r"\{::(?:options|nomarkdown)[^}]*/\}|\{::nomarkdown\}|\{
 _TOC_MARK, _NO_TOC = "\x02feeds-toc\x03", "\x02feeds-no-toc\x03"
 _HEADING = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.DOTALL)
 _ATX = re.compile(r"^ {0,3}#{1,6}[ \t]")
+_BLOCK_THEN_TEXT = re.compile(
+    r"^(<(blockquote|div|p|h[1-6]|table|ul|ol|dl|pre|section|article|aside|header|footer|figure|form)\b"
+    r"[^>]*>.*?</\2\s*>)[ \t]*(\S.*)$",
+    re.MULTILINE | re.IGNORECASE,
+)
 # kramdown's ATX heading starts at the line's first column: an indented one is a paragraph's text.
 _INDENTED_ATX = re.compile(r"^( {1,3})(#{1,6}[ \t])", re.MULTILINE)
 _MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
@@ -91,11 +96,18 @@ def _footnote_anchor(self: Any, tokens: Any, idx: int, options: Any, env: Any) -
     return f' <a href="#fnref:{n}" class="reversefootnote" role="doc-backlink">&#8617;</a>'
 
 
+# kramdown's HTML_CONTENT_MODEL :raw elements: their text is taken as it is, quotes and all.
+_RAW_ELEMENTS = re.compile(r"<(/?)(script|style|math|option|textarea|pre|code|kbd|samp|var)\b", re.IGNORECASE)
+
+
 def _typography(state: Any) -> None:
-    """kramdown's symbols and quotes in text, never in code or an autolink's text."""
+    """kramdown's symbols and quotes in text, never in code (Markdown's or HTML's) or a link's URL."""
     for block in state.tokens:
+        raw = 0
         for token in block.children or ():
-            if token.type == "text" and any(c in token.content for c in "'\"-.<>"):
+            if token.type == "html_inline" and (m := _RAW_ELEMENTS.match(token.content)):
+                raw = max(0, raw - 1) if m[1] else raw + 1
+            elif token.type == "text" and not raw and any(c in token.content for c in "'\"-.<>"):
                 token.content = smartify(token.content)
 
 
@@ -141,6 +153,8 @@ def _outside_code(text: str, maths: list[str]) -> str:
         text = _SPAN_IAL.sub("", "\n".join(lines))
     if "*[" in text:
         text = "\n".join(ln for ln in text.split("\n") if not _ABBREVIATION.match(ln))
+    if "</" in text:  # an HTML block ends with its element: text after it on its line is Markdown
+        text = _BLOCK_THEN_TEXT.sub(lambda m: f"{m[1]}\n{m[3]}", text)
     if "#" in text:
         text = _INDENTED_ATX.sub(_not_a_heading, text)
     if "$$" in text:

@@ -184,13 +184,13 @@ _SPAN_ELEMENTS = frozenset(
 
 def html_block(state: Any, start: int, end: int, silent: bool) -> bool:
     """markdown-it's HTML block, but not for a line that opens with a span element's tag (``<a>``,
-    ``<img>``, ``<em>``): kramdown reads that line as the start of a paragraph."""
+    ``<img>``, ``<em>``) or a closing tag: kramdown reads that line as the start of a paragraph."""
     from markdown_it.rules_block.html_block import html_block as commonmark_html_block
 
     pos = state.bMarks[start] + state.tShift[start]
     name = _TAG_NAME.match(state.src, pos, state.eMarks[start])
-    if name and name[1].lower() in _SPAN_ELEMENTS:
-        return False
+    if name and (name[1].lower() in _SPAN_ELEMENTS or state.src.startswith("</", pos)):
+        return False  # a paragraph; a closing tag no block opened is text in it (stray_closing_tags)
     last = _closing_line(state, start, end, name[1].lower()) if name and state.src[pos + 1] != "/" else None
     if last is None or state.sCount[start] >= 4:
         return bool(commonmark_html_block(state, start, end, silent))
