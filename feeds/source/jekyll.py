@@ -253,6 +253,7 @@ def _make_post(
         description=str(data["description"]) if data.get("description") not in (None, "") else None,
         body_format=FORMAT_MARKDOWN if markdown else FORMAT_HTML,
         title_from_body=not title,
+        dated_by_mtime=not dated and data.get("date") in (None, ""),  # a draft: its file's mtime
         whole_file=whole_file,
         language=str(data["lang"]).strip()
         if isinstance(data.get("lang"), str) and data["lang"].strip()
