@@ -47,12 +47,21 @@ def _load(config_path: Path | None, hexo: Path | None = None, **overrides: Any) 
 def _load_with_sources(
     config_path: Path | None, hexo: Path | None, **overrides: Any
 ) -> tuple[Config, dict[str, str]]:
-    path, hexo_file = locate(config_path, hexo, Path.cwd())
+    jekyll = click.get_current_context().meta.get(_JEKYLL)
+    path, hexo_file, jekyll_file = locate(config_path, hexo, Path.cwd(), jekyll)
     try:
-        config, sources = load_with_sources(path, hexo_file)
+        config, sources = load_with_sources(path, hexo_file, jekyll_file)
         return with_overrides(config, **overrides), sources
     except ConfigError as e:
         raise UsageProblem(str(e)) from e
+
+
+_JEKYLL = "feeds.jekyll"  # where --jekyll leaves its folder in the command's context
+
+
+def _remember_jekyll(ctx: click.Context, _: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.meta[_JEKYLL] = value
 
 
 def _config_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -61,7 +70,8 @@ def _config_option(command: Callable[..., Any]) -> Callable[..., Any]:
         "config_path",
         type=click.Path(path_type=Path, dir_okay=False),
         default=None,
-        help="The config file [default: config.yaml, or a Hexo blog's _config.yml when there is none].",
+        help="The config file [default: config.yaml, or a Hexo blog's or Jekyll site's _config.yml "
+        "when there is none].",
     )(command)
 
 
@@ -73,8 +83,20 @@ def _hexo_option(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
 
 
+def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--hexo, and --jekyll (kept in the context, so that every command's signature stays as it is)."""
+    command = click.option(
+        "--jekyll",
+        type=click.Path(path_type=Path, exists=True),
+        expose_value=False,
+        callback=_remember_jekyll,
+        help="A Jekyll site's folder (or its _config.yml) to read the site from.",
+    )(command)
+    return _hexo_option(command)
+
+
 def _config_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    return _config_option(_hexo_option(command))
+    return _config_option(_site_options(command))
 
 
 def _version_message() -> str:
@@ -139,7 +161,7 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help="Exit 1 when any post was skipped.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary instead of the line.")
-@_hexo_option
+@_site_options
 @click.option("--source", type=click.Path(path_type=Path), help="Posts folder (overrides the config).")
 @click.option("--output", type=click.Path(path_type=Path), help="Output folder (overrides the config).")
 @click.option("--fetch/--no-fetch", "fetch", default=None, help="Resolve thumbnails over HTTP.")
@@ -171,6 +193,7 @@ def build_command(
         feeds build                            # config.yaml, or the Hexo blog in this folder
         feeds build --quiet --wait 300         # from cron: prints only what needs a look
         feeds build --hexo ~/blog              # a Hexo blog, as its _config.yml says
+        feeds build --jekyll ~/site            # a Jekyll site, as its _config.yml says
         # a crontab line: every ten minutes
         */10 * * * *  cd /srv/blog && feeds build --quiet --wait 300
     """

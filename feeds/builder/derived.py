@@ -24,7 +24,7 @@ from ..config import Config
 from ..output import INDEX_NAME, OPML_NAME, FeedFile, Listing, Record, record_for
 from ..urls import site_root
 from .archive import ARCHIVE_DIR
-from .planning import FeedPlan, feed_name, feed_url, file_name, page_url
+from .planning import FeedPlan, feed_name, feed_url, file_name, page_url, place
 
 DERIVED = (OPML_NAME, INDEX_NAME)  # the files of this module, by their names under the output folder
 PAGES_STATE = "pages.json"  # in the cache folder: each page's size and mtime as autodiscovery left it
@@ -138,9 +138,19 @@ def _kinds(config: Config) -> Callable[[str], str]:
     by_base = {file_name(config, fmt): fmt for fmt in config.feeds.formats}
     by_base |= {OPML_NAME: "opml", INDEX_NAME: "index"}
 
+    flat = {place(config, ("x",), file_name(config, fmt))[1][1:]: fmt for fmt in config.feeds.formats}
+
     def kind(name: str) -> str:
         folder, _, base = name.rpartition("/")
-        return "archive" if _page(folder, base) else by_base.get(base, "other")
+        if _page(folder, base):
+            return "archive"
+        found = by_base.get(base)
+        if found is None and config.feeds.flat_names:  # a group's feed named after it: its ending tells
+            found = next(
+                (fmt for end, fmt in sorted(flat.items(), key=lambda e: -len(e[0])) if base.endswith(end)),
+                None,
+            )
+        return found or "other"
 
     return kind
 

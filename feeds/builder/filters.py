@@ -23,7 +23,7 @@ from ..config import Config
 from ..models import HIDDEN, LOCKED, Notice, Post
 
 POST_RULES = ("hidden", "protected", "feed_false", "exclude_paths", "exclude_categories", "exclude_tags")
-FEED_RULES = ("depth", "min_posts", "shared_folder")
+FEED_RULES = ("depth", "min_posts", "shared_folder", "tags_chosen")
 _KEYS = {
     "hidden": "hidden by its author",
     "protected": "filters.protected",
@@ -34,6 +34,7 @@ _KEYS = {
     "depth": "categories.depth",
     "min_posts": "feeds.min_posts",
     "shared_folder": "a folder taken by another feed",
+    "tags_chosen": "tags.only, tags.skip, tags.pattern",
 }
 
 

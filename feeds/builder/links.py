@@ -61,7 +61,10 @@ def _series(names: set[str], posts: Sequence[Post]) -> dict[str, tuple[tuple[str
 
 
 def _code_folder(config: Config) -> Path | None:
-    """include_code's folder: ``posts.code_dir`` beside the posts' folder (under Hexo's source_dir)."""
+    """include_code's folder: ``posts.code_dir`` beside the posts' folder (under Hexo's source_dir);
+    in a Jekyll site, ``_includes``, whose files ``{% include %}`` renders into a body."""
+    if config.posts.dialect == "jekyll":
+        return config.source / "_includes"
     code_dir = config.posts.code_dir.strip("/")
     return config.source.parent / code_dir if code_dir else None
 

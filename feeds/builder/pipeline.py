@@ -21,7 +21,7 @@ from ..config import Config
 from ..errors import PostError
 from ..models import Image, Notice, Post
 from ..output import BuildLock, Manifest, State, all_current, load_manifest
-from ..source import scan_posts, source_path
+from ..source import scan_source, source_file
 from .derived import DERIVED, PAGES_STATE, count_kinds, derived_files, link_site_pages, listings
 from .filters import feeds_not_written, select, unused_limits
 from .links import code_files, make_site
@@ -68,10 +68,7 @@ def _build_locked(
         # A first build (no record of an earlier one, no post cache) reads every file anyway, and
         # learns their sizes and mtimes from the open files: its walk need not stat them.
         first = not manifest.state.inputs and not cache.posts.exists()
-        rules = config.posts
-        files = scan_posts(
-            config.source, drafts=rules.render_drafts, stat=not first, hexo_hidden=rules.hexo_hidden
-        )
+        files = scan_source(config, stat=not first)
         key = plan_key(config, cache.key)
         stats = ((f.rel, f.size, f.mtime_ns) for f in files)
         token = "" if first else inputs_token(key, chain(stats, code_files(config)))
@@ -96,7 +93,7 @@ def _build_locked(
     log_grouped(notices, log)
     for rel, record in records.items():
         if record.error is not None:
-            error = PostError(record.error, path=source_path(config.source, rel))
+            error = PostError(record.error, path=source_file(config, rel))
             log.error("%s", error)
             report.errors.append(error)
     with clock("plan"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -110,7 +111,18 @@ def skip_reason(config: Config, kind: str, group: Category) -> str | None:
         return "depth"
     if len(group.posts) < config.feeds.min_posts:
         return "min_posts"
+    if kind == "tag" and not _tag_wanted(config, group.label):
+        return "tags_chosen"
     return None
+
+
+def _tag_wanted(config: Config, name: str) -> bool:
+    """Whether a tag gets a feed: ``tags.only`` (when it lists any), less ``tags.skip``, whose name
+    matches ``tags.pattern`` (jekyll-feed's rules for its tag feeds)."""
+    tags = config.tags
+    if (tags.only and name not in tags.only) or name in tags.skip:
+        return False
+    return not tags.pattern or re.fullmatch(tags.pattern, name) is not None
 
 
 def _group_plan(config: Config, kind: str, folder: tuple[str, ...], group: Category, limit: int) -> FeedPlan:
@@ -138,11 +150,23 @@ def selected_posts(plans: Iterable[FeedPlan]) -> list[Post]:
 
 
 def feed_url(config: Config, folder: tuple[str, ...], name: str) -> str:
-    return page_url(config, folder) + name
+    where, name = place(config, folder, name)
+    return page_url(config, where) + name
 
 
 def page_url(config: Config, folder: tuple[str, ...]) -> str:
     return site_root(config.site.url) + "".join(quote_segment(s) + "/" for s in folder)
+
+
+def place(config: Config, folder: tuple[str, ...], name: str) -> tuple[tuple[str, ...], str]:
+    """The folder a feed file goes in, and its name: ``name`` in ``folder``, or with ``feeds.flat_names``
+    a group's feed named after the group, ``<dir>/<slug>.xml`` beside its fellows (jekyll-feed's)."""
+    if not (config.feeds.flat_names and folder):
+        return folder, name
+    stem, dot, ext = name.rpartition(".")
+    first = config.feeds.formats[0]
+    own = "" if name == file_name(config, first) else "-" + (stem.rsplit("/", 1)[-1] if dot else name)
+    return folder[:-1], f"{folder[-1]}{own}.{ext}" if dot else f"{folder[-1]}{own}"
 
 
 def category_dir(config: Config) -> tuple[str, ...]:
@@ -164,7 +188,8 @@ def feed_name(config: Config, folder: tuple[str, ...], fmt: str) -> str:
     """The feed's path relative to the output folder; refuses anything that could leave it."""
     if any(s in ("", ".", "..") or "/" in s or "\\" in s or "\x00" in s for s in folder):
         raise OutputError(f"refusing a feed folder outside the output ({'/'.join(folder)!r})", path=Path("."))
-    return "/".join((*folder, file_name(config, fmt)))
+    where, name = place(config, folder, file_name(config, fmt))
+    return "/".join((*where, name))
 
 
 def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:
@@ -231,7 +256,8 @@ def make_jobs(
             if not pages:
                 jobs.append(_job(key, config, fmt, name, info, plan.posts, entries[0]))
                 continue
-            here, fname = page_url(config, plan.folder), file_name(config, fmt)
+            where, fname = place(config, plan.folder, file_name(config, fmt))
+            here = page_url(config, where)
             linked = archive.links(here, fname, info.self_url, [page.number for page in pages])
             subscription = replace(info, archive=linked[0])
             jobs.append(_job(key, config, fmt, name, subscription, plan.posts, entries[0]))
@@ -239,8 +265,8 @@ def make_jobs(
                 # No hub on a page: nobody subscribes to one, and hubs hear only of subscription documents.
                 url = archive.page_url(here, fname, page.number)
                 info_page = replace(info, self_url=url, archive=links, hubs=())
-                where = "/".join((*plan.folder, *archive.page_path(fname, page.number)))
-                jobs.append(_job(key, config, fmt, where, info_page, page.posts, digest))
+                at = "/".join((*where, *archive.page_path(fname, page.number)))
+                jobs.append(_job(key, config, fmt, at, info_page, page.posts, digest))
     return jobs
 
 

@@ -63,6 +63,7 @@ _SHAPERS = (
     "mdit_py_plugins",
     "latex2mathml",
     "emoji",
+    "liquid",  # python-liquid: a Jekyll post's Liquid
     "cssselect",
     "frontmatter",
     "yaml",
@@ -97,6 +98,7 @@ def fingerprint(config: Config) -> str:
         replace(config.feeds, **_NEUTRAL),
         config.content,
         config.websub,  # the hubs every feed names: a new one must rewrite them, not take the shortcut
+        config.jekyll_site,  # a Jekyll site's reading rules: defaults, exclude, authors, site values
     )
     return hashlib.sha256(f"{__version__}\n{shaping!r}\n{_libraries()}".encode()).hexdigest()
 

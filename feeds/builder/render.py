@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from ..config import Config
-from ..content import Cleaner
+from ..content import Cleaner, make_cleaner
 from ..errors import PostError
 from ..models import Content, FeedJob, Image, Post, Site, order_key
 from ..output import (
@@ -84,7 +84,7 @@ def write_share(
     """
     ordered = sorted(jobs, key=partial(newest_first_key, posts, config.feeds.order_by))
     held = _Held(ordered)
-    cleaner = Cleaner(config.content, config.feeds, site)
+    cleaner = make_cleaner(config, site)
     errors: list[PostError] = []
     failed: set[str] = set()  # posts whose body could not be used: left out, and not tried again
     changed: list[tuple[str, bool]] = []
@@ -222,7 +222,7 @@ def clean_posts(
     config: Config, posts: Sequence[Post], site: Site, cleaner: Cleaner | None = None
 ) -> list[tuple[str, Content | None, PostError | None]]:
     """Read and clean each post's body; a file that vanished or broke since it was parsed is an error."""
-    cleaner = cleaner or Cleaner(config.content, config.feeds, site)
+    cleaner = cleaner or make_cleaner(config, site)
     out: list[tuple[str, Content | None, PostError | None]] = []
     for post in posts:
         try:

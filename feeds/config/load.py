@@ -40,63 +40,101 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def load_config(path: Path | None, hexo: Path | None = None) -> Config:
+def load_config(path: Path | None, hexo: Path | None = None, jekyll: Path | None = None) -> Config:
     """Load and validate a config file; relative paths resolve against its folder.
 
     ``path=None`` gives the defaults relative to the current folder, which is
     what ``feeds convert`` uses.  ``hexo`` names a Hexo ``_config.yml`` to read
-    the site from (as does a ``hexo:`` key in the file); the file's own keys win.
+    the site from (as does a ``hexo:`` key in the file), ``jekyll`` a Jekyll
+    site's (or a ``jekyll:`` key); the file's own keys win.
     """
-    return load_with_sources(path, hexo)[0]
+    return load_with_sources(path, hexo, jekyll)[0]
 
 
-def locate(given: Path | None, hexo: Path | None, here: Path) -> tuple[Path | None, Path | None]:
-    """Which config file and which Hexo ``_config.yml`` to read, from what the command line named.
+def locate(
+    given: Path | None, hexo: Path | None, here: Path, jekyll: Path | None = None
+) -> tuple[Path | None, Path | None, Path | None]:
+    """Which config file and which Hexo or Jekyll ``_config.yml`` to read, from what the command line named.
 
-    ``--hexo DIR`` reads that blog (with ``--config`` on top when given); else
-    ``--config``; else ``config.yaml`` here; else, in a Hexo blog's folder with
-    no ``config.yaml``, its ``_config.yml``.  Nothing found: ``config.yaml``,
-    so the error names the file a newcomer should write.
+    ``--hexo DIR`` (or ``--jekyll DIR``) reads that site (with ``--config`` on
+    top when given); else ``--config``; else ``config.yaml`` here; else, in a
+    site's folder with no ``config.yaml``, its ``_config.yml``: a Jekyll site's
+    when ``_posts/`` sits beside it (Hexo keeps posts in ``source/_posts/``), else
+    a Hexo blog's.  Nothing found: ``config.yaml``, so the error names the file
+    a newcomer should write.
     """
+    if jekyll is not None:
+        return given, None, jekyll / "_config.yml" if jekyll.is_dir() else jekyll
     if hexo is not None:
-        return given, hexo / "_config.yml" if hexo.is_dir() else hexo
+        return given, hexo / "_config.yml" if hexo.is_dir() else hexo, None
     if given is not None:
-        return given, None
+        return given, None, None
     if not (here / "config.yaml").exists() and (here / "_config.yml").is_file():
-        return None, here / "_config.yml"
-    return here / "config.yaml", None
+        if (here / "_posts").is_dir() and not (here / "source" / "_posts").is_dir():
+            return None, None, here / "_config.yml"
+        return None, here / "_config.yml", None
+    return here / "config.yaml", None, None
 
 
-def load_with_sources(path: Path | None, hexo: Path | None = None) -> tuple[Config, dict[str, str]]:
+def load_with_sources(
+    path: Path | None, hexo: Path | None = None, jekyll: Path | None = None
+) -> tuple[Config, dict[str, str]]:
     """The config, and for each key that was set, where its value came from (``feeds config``)."""
     raw: dict[str, Any] = _read(path) if path is not None else {}
     base = path.resolve().parent if path is not None else Path.cwd()
-    sources = {key: path.name for key in _dotted(raw) if key != "hexo"} if path is not None else {}
-    named = raw.pop("hexo", None)
-    if hexo is None and named is not None:
-        if not isinstance(named, str):
-            raise ConfigError("expected the path of Hexo's _config.yml", key="hexo", path=path)
-        hexo = base / named
-    if hexo is not None:
-        from .hexo import from_hexo  # only for Hexo sites
-
+    sources = {key: path.name for key in _dotted(raw) if key not in _SITE_KEYS} if path is not None else {}
+    hexo, jekyll = _named_site(raw, path, base, hexo, jekyll)
+    site = jekyll or hexo
+    if site is not None:
         try:
-            hexo_raw, hexo_sources = from_hexo(hexo, _read(hexo, site=True))
+            site_raw, site_sources = _from_site(site, jekyll is not None)
         except ConfigError as e:
-            raise ConfigError(e.reason, key=e.key, path=hexo) from None
-        raw = _merged(hexo_raw, raw)
-        sources = {**hexo_sources, **sources}
+            raise ConfigError(e.reason, key=e.key, path=site) from None
+        raw = _merged(site_raw, raw)
+        sources = {**site_sources, **sources}
     try:
         config = _build(Config, raw, "")
         config = _resolve_paths(_canonical_url(config), base)
         validate(config)
     except ConfigError as e:
-        raise ConfigError(e.reason, key=e.key, path=path or hexo) from None
+        raise ConfigError(e.reason, key=e.key, path=path or site) from None
     return config, sources
 
 
-def _read(path: Path, site: bool = False) -> dict[str, Any]:
-    """A config file's mapping; ``site``: a Hexo site's ``_config.yml``, read by Hexo's YAML rules."""
+_SITE_KEYS = ("hexo", "jekyll")  # keys of config.yaml that name a site's _config.yml to read under it
+
+
+def _named_site(
+    raw: dict[str, Any], path: Path | None, base: Path, hexo: Path | None, jekyll: Path | None
+) -> tuple[Path | None, Path | None]:
+    """The Hexo or Jekyll ``_config.yml`` to read: the command line's, else the one config.yaml names."""
+    named = {key: raw.pop(key) for key in _SITE_KEYS if key in raw}
+    for key, value in named.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"expected the path of {key.title()}'s _config.yml", key=key, path=path)
+    if len(named) > 1:
+        raise ConfigError("name a Hexo or a Jekyll site, not both", key="jekyll", path=path)
+    if hexo is None and jekyll is None:
+        if "hexo" in named:
+            hexo = base / named["hexo"]
+        elif "jekyll" in named:
+            jekyll = base / named["jekyll"]
+    return hexo, jekyll
+
+
+def _from_site(site: Path, is_jekyll: bool) -> tuple[dict[str, Any], dict[str, str]]:
+    if is_jekyll:
+        from .jekyll import from_jekyll  # only for Jekyll sites
+
+        return from_jekyll(site, _read(site))
+    from .hexo import from_hexo  # only for Hexo sites
+
+    return from_hexo(site, _read(site, hexo_site=True))
+
+
+def _read(path: Path, hexo_site: bool = False) -> dict[str, Any]:
+    """A config file's mapping; ``hexo_site``: a Hexo site's ``_config.yml``, read by Hexo's YAML rules
+    (a Jekyll site's is read as YAML, as Ruby's parser reads the forms such files use)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
@@ -104,7 +142,7 @@ def _read(path: Path, site: bool = False) -> dict[str, Any]:
     except UnicodeDecodeError as e:
         raise ConfigError("config is not UTF-8", path=path) from e
     try:
-        raw = (load_site_file(text, str(path)) if site else load(text)) or {}
+        raw = (load_site_file(text, str(path)) if hexo_site else load(text)) or {}
     except YAMLProblem as e:
         raise ConfigError(f"not valid YAML: {e}", path=path) from e
     if not isinstance(raw, dict):

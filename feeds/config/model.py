@@ -60,6 +60,9 @@ class FeedsConfig:
     index: bool = True  # <output>/feeds.html: a page listing every feed
     autodiscovery: bool = False  # <link rel="alternate"> for the feeds in the site's own HTML pages
     archive: bool = False  # RFC 5005 archived feeds: older entries in archive/ pages beside each feed
+    # A category's (tag's, author's) feed as one file named after it, <dir>/<slug>.xml, as jekyll-feed
+    # names them, rather than a folder <dir>/<slug>/ holding the site's file names.
+    flat_names: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class TagsConfig:
 
     map: dict[str, str] = field(default_factory=dict)  # tag name -> slug (Hexo's tag_map)
     dir: str = "tags"  # the folder of tag feeds under the output (Hexo's tag_dir)
+    only: tuple[str, ...] = ()  # feeds for these tags only (jekyll-feed's tags.only); (): every tag
+    skip: tuple[str, ...] = ()  # no feed for these tags (jekyll-feed's tags.except); their posts stay
+    pattern: str = ""  # a tag gets a feed only when its whole name matches this regex ("": any)
 
 
 @dataclass(frozen=True)
@@ -123,6 +129,28 @@ class PostsConfig:
     locked_tags: tuple[str, ...] = ()  # posts with one of these tags are locked (hexo-blog-encrypt's tags)
     locked_abstract: str = ""  # a locked post's text when it has no `abstract` (encrypt.abstract)
     hide_keys: tuple[str, ...] = ("hidden",)  # a true value of one of these keys hides the post
+    dialect: str = "hexo"  # hexo | jekyll: whose rules read the source (jekyll: see jekyll_site)
+
+
+@dataclass(frozen=True)
+class JekyllSiteConfig:
+    """A Jekyll site's reading rules (``posts.dialect: jekyll``), filled from its ``_config.yml``.
+
+    Jekyll's structured settings (front-matter ``defaults``, ``_data/authors.yml``,
+    the ``site`` values Liquid shows) are kept as JSON text: the config stays
+    frozen and hashable, and its repr is the cache key that tells a changed rule.
+    """
+
+    excerpt_separator: str = "\n\n"
+    exclude: tuple[str, ...] = ()  # Jekyll's exclude (with its defaults): paths and globs under the site
+    include: tuple[str, ...] = ()  # Jekyll's include: names read although they start with '.' or '_'
+    unpublished: bool = False  # posts with `published: false` are read too
+    markdown_ext: tuple[str, ...] = ("markdown", "mkdown", "mkdn", "mkd", "md")
+    defaults: str = "[]"  # JSON: front-matter defaults, [{"path": ..., "type": ..., "values": {...}}]
+    authors: str = "{}"  # JSON: _data/authors.yml, what a post's `author` key names
+    site: str = "{}"  # JSON: the _config.yml as Liquid's {{ site.* }} sees it
+    hard_wrap: bool = False  # kramdown's hard_wrap: a single newline is a <br>
+    smart_quotes: bool = True  # kramdown's typographic quotes, dashes and ellipsis
 
 
 @dataclass(frozen=True)
@@ -194,6 +222,7 @@ class Config:
     content: ContentConfig = ContentConfig()
     fetch: FetchConfig = FetchConfig()
     websub: WebsubConfig = WebsubConfig()
+    jekyll_site: JekyllSiteConfig = JekyllSiteConfig()
 
     @property
     def tz(self) -> ZoneInfo:
@@ -214,4 +243,5 @@ _SECTIONS = {
     "content": ContentConfig,
     "fetch": FetchConfig,
     "websub": WebsubConfig,
+    "jekyll_site": JekyllSiteConfig,
 }

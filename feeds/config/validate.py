@@ -53,6 +53,13 @@ def validate(config: Config) -> None:
     for hub in config.websub.hubs:
         if not re.match(r"^https?://[^/\s]+", hub):
             raise ConfigError(f"{hub!r} is not an absolute http(s) URL", key="websub.hubs")
+    if config.posts.dialect not in ("hexo", "jekyll"):
+        raise ConfigError("expected hexo or jekyll", key="posts.dialect")
+    if config.tags.pattern:
+        try:
+            re.compile(config.tags.pattern)
+        except re.error as e:
+            raise ConfigError(f"not a valid regular expression: {e}", key="tags.pattern") from e
     if config.categories.slugs not in ("safe", "hexo"):
         raise ConfigError("expected safe or hexo", key="categories.slugs")
     for fmt, name in config.feeds.file_names.items():

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from .clean import Cleaner as Cleaner
     from .includes import code_file as code_file
     from .includes import code_path as code_path
+    from .jekyll import make_cleaner as make_cleaner
 
-_EXPORTS = {"clean": ("Cleaner",), "includes": ("code_file", "code_path")}
+_EXPORTS = {"clean": ("Cleaner",), "includes": ("code_file", "code_path"), "jekyll": ("make_cleaner",)}
 __all__ = exported(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

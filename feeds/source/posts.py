@@ -26,7 +26,7 @@ from .dates import parse_date
 from .frontmatter import body_of, decode, parse
 from .permalink import from_file_name, full_url, post_path, slugize
 from .protection import protection
-from .walk import DRAFTS, read_file, scan
+from .walk import DRAFTS, JEKYLL_FORMATS, read_file, scan, scan_source
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +49,19 @@ def find_posts(source: Path, hexo_hidden: bool = False) -> list[Path]:
     return [Path(f.path) for f in scan(source, hexo_hidden=hexo_hidden)]
 
 
+def _site_posts(config: Config) -> list[Path]:
+    """The posts of the configured site, by its dialect's walk."""
+    if config.posts.dialect == "jekyll":
+        return [Path(f.path) for f in scan_source(config, stat=False)]
+    return find_posts(config.source, config.posts.hexo_hidden)
+
+
 def read_posts(config: Config, paths: list[Path] | None = None, source: Path | None = None) -> ReadResult:
     """Every post under the source (or just ``paths``, relative to ``source``); drafts are counted."""
     posts: list[Post] = []
     errors: list[PostError] = []
     drafts = 0
-    for path in paths if paths is not None else find_posts(config.source, config.posts.hexo_hidden):
+    for path in paths if paths is not None else _site_posts(config):
         try:
             post = read_post(path, config, source)
         except PostError as e:
@@ -90,6 +97,8 @@ def read_body(post: Post) -> str:
         data = read_file(post.path)
     except OSError as e:
         raise PostError(f"cannot read: {e.strerror or e}", path=Path(post.path)) from e
+    if post.body_format in JEKYLL_FORMATS:  # the whole file: Liquid's `page` shows its front matter
+        return decode(data, post.path)
     return body_of(decode(data, post.path), post.whole_file)
 
 
@@ -112,6 +121,10 @@ def parse_text(
     notes: list[Notice] | None = None,
     rel: str | None = None,
 ) -> Post | None:
+    if config.posts.dialect == "jekyll":
+        from .jekyll import parse_text as jekyll_post  # the Jekyll dialect's own rules
+
+        return jekyll_post(path, text, config, notes, rel if rel is not None else _rel(path, source, config))
     meta, body = parse(text, path)
     if _flag(meta.get("draft")) is True:
         return None
@@ -125,6 +138,11 @@ def parse_text(
         return _make_post(path, rel, meta, body, config, notes, whole_file=body == text)
     except (ValueError, TypeError, OverflowError, UnicodeError) as e:  # an odd value we did not foresee
         raise PostError(f"cannot be used ({type(e).__name__}: {e})", path=Path(path)) from e
+
+
+def _rel(path: Path | str, source: Path | None, config: Config) -> str:
+    base, path = source or config.source, Path(path)
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
 
 
 _FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
+from ..config import Config
 from ..errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -172,3 +173,24 @@ def _add_file(
         return
     if entry.is_file():
         found.append(SourceFile(path, rel, info.st_size, info.st_mtime_ns))
+
+
+# How a Jekyll post's body is marked (Post.body_format): rendered by the Jekyll dialect of the content stage.
+JEKYLL_FORMATS = ("jekyll:markdown", "jekyll:html")
+
+
+def scan_source(config: Config, *, stat: bool = True) -> list[SourceFile]:
+    """The post files of the configured site, by its dialect's walk (Hexo's, or a Jekyll site's)."""
+    if config.posts.dialect == "jekyll":
+        from .jekyll_walk import scan_site
+
+        if not config.source.is_dir():
+            raise SourceError("the Jekyll site's folder does not exist", path=config.source)
+        return scan_site(config.source, config.jekyll_site, drafts=config.posts.render_drafts, stat=stat)
+    rules = config.posts
+    return scan_posts(config.source, drafts=rules.render_drafts, stat=stat, hexo_hidden=rules.hexo_hidden)
+
+
+def source_file(config: Config, rel: str) -> Path:
+    """The file a path from :func:`scan_source` names."""
+    return config.source / rel if config.posts.dialect == "jekyll" else source_path(config.source, rel)

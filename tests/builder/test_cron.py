@@ -211,7 +211,7 @@ def test_json_summary(tmp_path: Path, make_config: Callable[..., Path]) -> None:
             check=True,
         ).stdout
     )
-    none_left = {"depth": 0, "min_posts": 0, "shared_folder": 0}
+    none_left = {"depth": 0, "min_posts": 0, "shared_folder": 0, "tags_chosen": 0}
     assert again["feeds"] == {"written": 0, "unchanged": 182, "removed": 0, "not_written": none_left}
     assert again["posts"]["changed"] == 0
 
