@@ -12,8 +12,6 @@ import re
 from functools import lru_cache
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
-import idna
-
 _PLAIN_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*)?$")
 BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")  # a '%' that starts no escape
 # Characters RFC 3986 allows in a URI as they are; everything else gets escaped.
@@ -214,6 +212,8 @@ def _domain(host: str) -> str:
     labels = []
     for label in text.split("."):
         if not label.isascii():
+            import idna  # only for a host that is not ASCII: every cron run reads the site URL
+
             try:
                 label = idna.uts46_remap(label, std3_rules=False, transitional=False)
                 label.encode("punycode")

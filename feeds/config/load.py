@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..siteyaml import load_site_file
 from ..urls import canonical_site_url
 from ..yamltext import YAMLProblem, load
 from .model import _SECTIONS, Config
@@ -142,7 +141,12 @@ def _read(path: Path, hexo_site: bool = False) -> dict[str, Any]:
     except UnicodeDecodeError as e:
         raise ConfigError("config is not UTF-8", path=path) from e
     try:
-        raw = (load_site_file(text, str(path)) if hexo_site else load(text)) or {}
+        if hexo_site:  # PyYAML with js-yaml's types: loaded only for a Hexo site, not on every cron run
+            from ..siteyaml import load_site_file
+
+            raw = load_site_file(text, str(path)) or {}
+        else:
+            raw = load(text) or {}
     except YAMLProblem as e:
         raise ConfigError(f"not valid YAML: {e}", path=path) from e
     if not isinstance(raw, dict):
