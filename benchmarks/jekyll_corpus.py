@@ -52,5 +52,6 @@ def _day(text: str) -> datetime | None:
     except (ValueError, OverflowError):  # 'Invalid Date'
         return None
 
+
 if __name__ == "__main__":
     print(f"{convert(Path(sys.argv[1]), Path(sys.argv[2]))} posts in {sys.argv[2]}")
