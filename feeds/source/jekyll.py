@@ -35,7 +35,7 @@ from typing import Any
 
 from ..config import Config, JekyllSiteConfig
 from ..errors import PostError
-from ..models import Notice, Post
+from ..models import LOCKED, Notice, Post
 from ..text import plain_title
 from ..typography import smartify
 from ..urls import UnsafeURL, http_url
@@ -43,6 +43,7 @@ from ..yamltext import YAMLProblem, load
 from .dates import parse_date
 from .jekyll_permalink import STYLES, entry_id, escape_path, placeholders, url
 from .jekyll_walk import DATED, DATELESS, DRAFTS, POSTS
+from .protection import protection
 
 _FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((?:---|\.\.\.)\s*$\n?)", re.MULTILINE | re.DOTALL)
 FORMAT_MARKDOWN, FORMAT_HTML = "jekyll:markdown", "jekyll:html"
@@ -224,6 +225,11 @@ def _make_post(
     if data.get("title") is None:  # Jekyll's titleize_slug; a blank title stays blank, as in Jekyll
         data["title"] = " ".join(w[:1].upper() + w[1:].lower() for w in file_slug.split("-"))
     title = plain_title(smartify(str(data["title"])))
+    tags = tuple(dict.fromkeys(t for t in data["tags"] if t))
+    protected, abstract = protection(data, tags, config.posts)  # as in a Hexo blog: a password, a hide flag
+    locked = protected == LOCKED
+    if locked and not title:  # the abstract's first words would read as the post's title
+        title = file_slug
     markdown = ext.lstrip(".").lower() in rules_ext(config.jekyll_site)
     stem = rel.rsplit("/", 1)[-1][: -len(ext)]
     values = placeholders(
@@ -246,11 +252,13 @@ def _make_post(
         permalink=link,
         id=root + entry_id(where, escape_path(slug)),
         categories=tuple((c,) for c in data["categories"] if c),
-        tags=tuple(dict.fromkeys(t for t in data["tags"] if t)),
+        tags=tags,
         author=author,
         author_email=email,
-        thumbnail=_image(data.get("image"), link, path, notes),
-        description=str(data["description"]) if data.get("description") not in (None, "") else None,
+        thumbnail=None if locked else _image(data.get("image"), link, path, notes),
+        description=str(data["description"])
+        if data.get("description") not in (None, "") and not locked
+        else None,
         body_format=FORMAT_MARKDOWN if markdown else FORMAT_HTML,
         title_from_body=not title,
         dated_by_mtime=not dated and data.get("date") in (None, ""),  # a draft: its file's mtime
@@ -259,7 +267,9 @@ def _make_post(
         if isinstance(data.get("lang"), str) and data["lang"].strip()
         else None,
         slug=stem,
-        refs=_references(rest),
+        refs=() if locked else _references(rest),
+        protection=protected,
+        abstract=abstract,
     )
 
 

@@ -12,26 +12,24 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..content import code_path
 from ..errors import PostError
 from ..models import LOCKED, CategoryPath, Notice, Post
 from ..text import plain_title, titlecase
 from ..urls import UnsafeURL, clean_url, fragment, http_url
 from .dates import parse_date
+from .fields import author_of, categories_of, tags_of, text_value
 from .frontmatter import body_of, decode, parse
 from .permalink import from_file_name, full_url, post_path, slugize
 from .protection import protection
+from .refs import refs_of
 from .walk import DRAFTS, JEKYLL_FORMATS, read_file, scan, scan_source
 
 log = logging.getLogger(__name__)
 
-_MARKERS = "—–-|•·"
-_LIST_MARKER = re.compile(r"^(?:[—–\-|•·]\s+)+")
 _FILE_DATE_FIELDS = frozenset({"year", "month", "day", "i_month", "i_day", "hash"})
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):\S+$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
@@ -190,8 +188,8 @@ def _make_post(
         said = "missing" if meta.get("date") in (None, "") else f"{_shown(meta.get('date'))} is not a date"
         fallback = "its 'updated' date" if updated else "the file's modification time"
         _warn(notes, "date" if said != "missing" else "no-date", path, f"date {said}; using {fallback}")
-    categories = _categories(meta.get("categories", meta.get("category")))
-    tags = _tags(meta.get("tags", meta.get("tag")))
+    categories = categories_of(meta.get("categories", meta.get("category")))
+    tags = tags_of(meta.get("tags", meta.get("tag")))
     protected, abstract = protection(meta, tags, config.posts)
     locked = protected == LOCKED  # nothing drawn from the body or a picture of it may show
     title = _title(meta, slug, config)
@@ -201,7 +199,7 @@ def _make_post(
     elif not title:
         _warn(notes, "title", path, "title is blank; using the start of the body's text")
     link = _link(config, meta, slug, date.astimezone(tz), title, categories)
-    author, email = _author(meta.get("author"))
+    author, email = author_of(meta.get("author"))
     description = meta.get("description", meta.get("excerpt"))
     return Post(
         path=str(path),
@@ -224,43 +222,10 @@ def _make_post(
         in_feeds=_flag(meta.get("feed")) is not False,
         language=_language(meta.get("lang", meta.get("language"))),
         slug=slug,
-        refs=_refs("" if locked else body, _text_value(meta.get("series"))),
+        refs=refs_of("" if locked else body, text_value(meta.get("series"))),
         protection=protected,
         abstract=abstract,
     )
-
-
-# {% post_link slug[#hash] [text] %}, {% post_path slug %}, {% include_code [title] [lang:x] path %}
-_REFERENCE = re.compile(r"\{%-?\s*(post_link|post_path|include_code)\s+((?:[^%]|%(?!\}))*?)\s*-?%\}")
-
-
-_SERIES = re.compile(r"\{%-?\s*series(?:\s+([^\s%]+))?\s*-?%\}")
-
-
-def _refs(body: str, series: str) -> tuple[str, ...]:
-    found = references(body, series) if "{%" in body else ()
-    return (*found, f"in-series:{series}") if series else found
-
-
-def references(body: str, series: str = "") -> tuple[str, ...]:
-    """The other posts and code files the body's tags name: their changes change this post's entry.
-
-    ``series`` is the post's own (Butterfly's ``{% series %}`` without a name lists it)."""
-    found = {f"series:{m[1] or series}" for m in _SERIES.finditer(body) if m[1] or series}
-    for name, args in _REFERENCE.findall(body):
-        words = args.split()
-        if not words:
-            continue
-        if name == "include_code":
-            found.add("code:" + code_path(args))
-        else:
-            found.add("post:" + words[0].strip("'\"").split("#")[0])
-    return tuple(sorted(found))
-
-
-def _text_value(raw: object) -> str:
-    """A front-matter scalar as text (``series: 2024`` is the series "2024"); anything else is none."""
-    return str(raw).strip() if isinstance(raw, str | int | float) and not isinstance(raw, bool) else ""
 
 
 def _language(raw: object) -> str | None:
@@ -362,59 +327,6 @@ def _slug_source(rel: str) -> str:
     rel = rel.removeprefix(DRAFTS)
     folder, _, name = rel.rpartition("/")
     return f"{folder}/_.md" if folder and name == ".md" else "_.md" if name == ".md" else rel
-
-
-def _name(value: object) -> str:
-    """A category or tag name as plain text; names repeat across an archive, so strings are cached."""
-    return _text_name(value) if isinstance(value, str) else _text_name(plain_title(value))
-
-
-@lru_cache(maxsize=8192)
-def _text_name(value: str) -> str:
-    text = plain_title(value)
-    return _LIST_MARKER.sub("", text).strip() if text[:1] in _MARKERS else text
-
-
-def _categories(raw: object) -> tuple[CategoryPath, ...]:
-    """Hexo: a string is one category; a list is a hierarchy; a list holding lists is several."""
-    if raw is None or raw == "":
-        return ()
-    if not isinstance(raw, list):
-        raw = [raw]
-    hierarchies: list[list[object]]
-    lists = [item for item in raw if isinstance(item, list)]
-    if len(lists) < len(raw) and all(len(item) == 1 for item in lists):
-        # `- - child` is a list marker the scraper left, as `— child` is: one hierarchy.
-        hierarchies = [[item[0] if isinstance(item, list) else item for item in raw]]
-    else:
-        hierarchies = [item if isinstance(item, list) else [item] for item in raw]
-    result: list[CategoryPath] = []
-    for levels in hierarchies:
-        path = tuple(n for n in (_name(level) for level in levels if level is not None) if n)
-        if path and path not in result:
-            result.append(path)
-    return tuple(result)
-
-
-def _tags(raw: object) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    items = raw if isinstance(raw, list) else [raw]
-    seen: dict[str, None] = {}
-    for item in items:
-        name = _name(item)
-        if name:
-            seen.setdefault(name, None)
-    return tuple(seen)
-
-
-def _author(raw: object) -> tuple[str | None, str | None]:
-    if isinstance(raw, dict):
-        name = plain_title(raw.get("name") or raw.get("nick") or "") or None
-        email = str(raw["email"]).strip() if raw.get("email") else None
-        return name, email
-    name = plain_title(raw) if raw is not None else ""
-    return name or None, None
 
 
 def _thumbnail(

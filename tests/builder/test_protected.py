@@ -298,3 +298,25 @@ def test_protection_rules(
 def test_truthy_is_javascripts() -> None:
     assert [truthy(v) for v in (None, False, 0, 0.0, float("nan"), "")] == [False] * 6
     assert [truthy(v) for v in (True, 1, -1, "0", "no", [], {})] == [True] * 7
+
+
+def test_a_jekyll_site_honours_password_and_hidden(tmp_path: Path) -> None:
+    """The Jekyll dialect decides protection by the same rules: the words stay out of every file."""
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: J\nurl: https://j.example.org\n", encoding="utf-8")
+    write_post(site / "_posts", "2024-01-01-locked.md", "---\ntitle: Locked\npassword: pw\n---\nSECRET-j1\n")
+    write_post(
+        site / "_posts", "2024-01-02-hidden.md", "---\ntitle: TITLE-j2\nhidden: true\n---\nSECRET-j2\n"
+    )
+    write_post(
+        site / "_posts", "2024-01-03-open.md", "---\ntitle: Open\ncategories: [news]\n---\nPublic j3\n"
+    )
+    out = tmp_path / "out"
+    config = tmp_path / "config.yaml"
+    config.write_text(f"jekyll: {site / '_config.yml'}\noutput: {out}\ncache: {tmp_path / 'cache'}\n")
+    result = CliRunner().invoke(main, ["build", "--config", str(config), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["posts"]["protected"] == 1 and summary["posts"]["hidden"] == 1
+    assert not _leaks(out, ["SECRET-", "TITLE-j2", "/hidden"]) and _leaks(out, ["Public j3", "Locked"])

@@ -20,7 +20,7 @@ from feeds.config import Config, ContentConfig, FeedsConfig, load_config
 from feeds.config.hexo import from_hexo
 from feeds.content import Cleaner, tags
 from feeds.models import Post, Site
-from feeds.source.posts import references
+from feeds.source.refs import references
 
 from ..conftest import write_post
 
