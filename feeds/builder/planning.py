@@ -151,7 +151,7 @@ def selected_posts(plans: Iterable[FeedPlan]) -> list[Post]:
 
 def feed_url(config: Config, folder: tuple[str, ...], name: str) -> str:
     where, name = place(config, folder, name)
-    return page_url(config, where) + name
+    return page_url(config, where) + "/".join(quote_segment(part) for part in name.split("/"))
 
 
 def page_url(config: Config, folder: tuple[str, ...]) -> str:

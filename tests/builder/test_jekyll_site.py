@@ -126,6 +126,13 @@ def test_category_and_tag_feeds_sit_where_jekyll_feed_puts_them(built: Path) -> 
         assert sorted(_entries(path)) == links, name
 
 
+def test_a_feed_named_after_a_category_links_itself_by_an_escaped_url(built: Path) -> None:
+    """``feed/Big News.xml`` is at ``feed/Big%20News.xml``: a self link with a space is no URI."""
+    feed = etree.parse(str(built / "feed" / "Big News.xml"))
+    selves = feed.xpath("//*[local-name()='link'][@rel='self']/@href")
+    assert selves == ["https://example.org/blog/feed/Big%20News.xml"]
+
+
 def test_categories_differing_only_in_case_share_one_feed(built: Path) -> None:
     """Jekyll's categories are case-sensitive; two files named so would overwrite each other on a
     case-insensitive file system (macOS, Windows), so feeds writes one, holding both."""
