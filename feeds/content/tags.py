@@ -22,7 +22,6 @@ import html
 import logging
 import re
 import secrets
-import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -225,11 +224,41 @@ def _unknown(
     return head + ("\n" if block else " " if shown else "") + _expand_tags(inner, state)
 
 
+# Characters that end a token of Nunjucks' lexer, which cuts a tag's arguments before Hexo joins
+# the pieces of each word again: a quote just after one opens a string.
+_DELIMITERS = frozenset("()[]{}%*-+~/#,:|.<>=!")
+
+
 def _words(args: str) -> list[str]:
-    try:
-        return shlex.split(args)
-    except ValueError:  # an unbalanced quote: split on spaces, as Hexo's own tokenizer would mostly do
-        return args.split()
+    """A tag's arguments as Hexo hands them over: words split at spaces, where a quote that opens a
+    token (``'a b'``, ``x,'a b'``) groups words and is dropped, and one inside a word stays
+    (``info@'unsafe-inline'`` keeps its quotes, as NexT's label shows them)."""
+    words: list[str] = []
+    word: list[str] = []
+    i, n = 0, len(args)
+    while i < n:
+        char = args[i]
+        if char.isspace():
+            if word:
+                words.append("".join(word))
+                word = []
+            i += 1
+        elif char in "'\"" and (not word or word[-1] in _DELIMITERS):
+            end = i + 1
+            while end < n and args[end] != char:
+                end += 2 if args[end] == "\\" else 1
+            if end >= n:  # never closed: the quote is text, as the rest of the word is
+                word.append(char)
+                i += 1
+                continue
+            word.append(re.sub(r"\\(.)", r"\1", args[i + 1 : end]))
+            i = end + 1
+        else:
+            word.append(char)
+            i += 1
+    if word:
+        words.append("".join(word))
+    return words
 
 
 def _e(text: str) -> str:

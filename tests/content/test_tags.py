@@ -145,3 +145,14 @@ def test_deep_nesting_and_a_body_that_writes_the_token() -> None:
     assert "x" in html_of(deep)  # no RecursionError: past 16 levels the tags go, the text stays
     html = html_of("{% raw %}<i>r</i>{% endraw %}\n\nsee FEEDSTAG7X and FEEDSTAG0X")
     assert "<i>r</i>" in html and "FEEDSTAG7X and FEEDSTAG0X" in html
+
+
+def test_tag_arguments_are_cut_as_hexo_cuts_them() -> None:
+    """Nunjucks' lexer: a quote opening a token groups words and goes; one inside a word stays."""
+    from feeds.content.tags import _words
+
+    assert _words("'a b' c") == ["a b", "c"]
+    assert _words('x,"a b" d') == ["x,a b", "d"]
+    assert _words("info@'unsafe-inline'") == ["info@'unsafe-inline'"]
+    assert _words("it's fine") == ["it's", "fine"]
+    assert _words("'never closed") == ["'never", "closed"]

@@ -392,3 +392,11 @@ def test_a_series_entry_follows_the_posts_that_join_the_series(
     write_post(src, "two.md", "---\ntitle: Part two\ndate: 2021-01-02\nseries: s\n---\nx\n")
     build(config)
     assert listed() == ["Part one", "Part two", "Index"]
+
+
+def test_a_quote_inside_an_argument_stays_and_one_opening_it_groups_words() -> None:
+    """Hexo hands a tag the words Nunjucks' lexer cut: a quote inside a word is text (NexT's page shows
+    `('unsafe-inline')` for `{% label info@'unsafe-inline' %}`), and words keep their quotes however many."""
+    html = html_of("JavaScript ({% label info@'unsafe-inline' %}) here", "next")
+    assert "<mark>'unsafe-inline'</mark>" in html
+    assert "<mark>'two words'</mark>" in html_of("{% label info@'two words' %}", "next")
