@@ -315,12 +315,38 @@ def _fix_srcset(value: str, base: str) -> str:
 
 
 def _drop_empty(tree: etree._Element) -> None:
-    """Remove wrappers with no text and no media, innermost first, so emptied parents go too."""
+    """Remove wrappers with no text and no media, innermost first, so emptied parents go too.
+
+    A blank wrapper between two words is their space (``from<span> </span><a>Skippy</a>``):
+    it leaves a space behind, so the words do not run together.
+    """
     for el in reversed(list(tree.iter(*_WRAPPERS))):
         if el is tree or not _BLANK.match(el.text or ""):
             continue
         if all(child.tag == "br" and _BLANK.match(child.tail or "") for child in el):
+            if (el.text or len(el)) and _between_words(el):
+                el.tail = " " + (el.tail or "")
             fragment.drop(el)
+
+
+def _between_words(el: etree._Element) -> bool:
+    """Whether text runs right up to ``el`` on both sides, inside its parent (a block beside it
+    separates the words anyway)."""
+    previous, following, parent = el.getprevious(), el.getnext(), el.getparent()
+    if previous is not None and not previous.tail:
+        if previous.tag in _BLOCKS:
+            return False
+        before = "".join(str(t) for t in previous.itertext())
+    elif previous is not None:
+        before = previous.tail or ""
+    else:
+        before = (parent.text or "") if parent is not None else ""
+    after = el.tail or ""
+    if not after and following is not None:
+        if following.tag in _BLOCKS:
+            return False
+        after = "".join(str(t) for t in following.itertext())
+    return bool(before) and bool(after) and not before[-1].isspace() and not after[0].isspace()
 
 
 def _text(tree: etree._Element, need: int) -> str:

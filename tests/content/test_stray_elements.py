@@ -216,3 +216,16 @@ def test_a_block_in_a_sentence_that_is_closed_is_structure() -> None:
     html = render("<p>Note <div>boxed</div> after</p>\n<div>x</div>\n<p>Use <div> here</p>", "html")
     assert "&lt;div&gt; here" in html and visible(html) == "Note boxed after x Use <div> here"
     assert html.count("&lt;") == 1  # three <div>, two </div>: the last one in a sentence is left open
+
+
+@pytest.mark.parametrize(
+    ("html", "words"),
+    [
+        ('<p>from<span> </span><a href="https://x.example/">Skippy</a> ok</p>', "from Skippy ok"),
+        ("<p>a<span> </span>b</p>", "a b"),
+        ("<p>word<span><br></span>next</p>", "word next"),
+        ("<p>a<span></span>b</p>", "ab"),  # an empty element separates nothing
+    ],
+)
+def test_a_blank_element_between_words_leaves_their_space(html: str, words: str) -> None:
+    assert visible(render(html, "html")) == words
