@@ -32,20 +32,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import newest_post
+from bench_build import CONFIG, newest_post
 from hugo_site import convert
 from make_corpus import make
 
-CONFIG = """site:
-  title: Mirror
-  url: https://mirror.example.org/
-  timezone: Asia/Shanghai
-source: posts
-output: {output}
-cache: {cache}
-feeds:
-  limit: 20
-{feeds}"""
 STATES = ("cold", "nothing changed", "one post changed")
 
 
@@ -71,7 +61,8 @@ def bench(n: int, pairs: int, root: Path, extra: str) -> dict[str, dict[str, lis
     results: dict[str, dict[str, list[tuple[float, float]]]] = {s: {"feeds": [], "hugo": []} for s in STATES}
     for i in range(pairs):
         config = root / f"config-{i}.yaml"
-        config.write_text(CONFIG.format(output=f"public-{i}", cache=f"cache-{i}", feeds=extra), "utf-8")
+        text = CONFIG.format(output=f"public-{i}", cache=f"cache-{i}", feeds=f"  limit: 20\n{extra}")
+        config.write_text(text, "utf-8")
         build_feeds = [feeds, "build", "--config", str(config), "--quiet"]
         hugo_out = ["--source", str(site), "--destination", str(root / f"hugo-{i}"), "--quiet"]
         build_hugo = ["hugo", *hugo_out, "--cacheDir", str(root / f"hugo-cache-{i}")]

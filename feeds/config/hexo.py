@@ -21,6 +21,7 @@ from ..errors import ConfigError
 from ..siteyaml import load_site_file
 from ..yamltext import YAMLProblem
 from .renderers import renderer
+from .sitevalues import folder_name
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +84,9 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
         if value not in (None, ""):
             put(dotted, value, hexo_key)
     _site(hexo, put)
-    source_dir = _text(hexo, "source_dir") or "source"
+    source_dir = folder_name(hexo, "source_dir") or "source"
     put("source", str(folder / source_dir / "_posts"), "source_dir")
-    put("output", str(folder / (_text(hexo, "public_dir") or "public")), "public_dir")
+    put("output", str(folder / (folder_name(hexo, "public_dir") or "public")), "public_dir")
     put("cache", str(folder / ".feeds-cache"), "(the blog's folder)")
     put("posts.hexo_hidden", True, "(Hexo skips files and folders starting with '_')")
     put("posts.front_matter_ids", False, "(Hexo's `id` is a database id; its feeds use the permalink)")
@@ -104,8 +105,9 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
             if isinstance(marked.get(key), bool):
                 put(f"content.{ours}", marked[key], f"marked.{key}")
     _external_link(hexo, put)
-    _protection(hexo, installed_plugins(folder), put)
-    renderer(folder, hexo, package_names(folder), put)
+    packages = package_names(folder)  # package.json, read once: plugins decide protection and renderer
+    _protection(hexo, frozenset(packages), put)
+    renderer(folder, hexo, packages, put)
     _theme(hexo, folder, put)
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)
@@ -254,16 +256,6 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def _text(hexo: Raw, key: str) -> str | None:
-    """A key that must be text (a folder name), or a ConfigError naming it."""
-    value = hexo.get(key)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ConfigError(f"expected a folder name, got {value!r}", key=key)
-    return value
-
-
 def _with_xml(name: str) -> str:
     """hexo-generator-feed adds ``.xml`` to a path without an extension."""
     return name if "." in name.rsplit("/", 1)[-1] else name + ".xml"
@@ -277,14 +269,9 @@ _FEED_GENERATORS = ("atom", "rss2")
 THEME_HIDE_KEYS = {"fluid": ("hide",)}
 
 
-def installed_plugins(folder: Path) -> frozenset[str]:
-    """The npm packages a site's ``package.json`` installs, as Hexo reads it for plugins to load
-    (dependencies and devDependencies); none when it has no readable ``package.json``."""
-    return frozenset(package_names(folder))
-
-
 def package_names(folder: Path) -> list[str]:
-    """:func:`installed_plugins` in the order Hexo loads them (dependencies, then devDependencies)."""
+    """The npm packages a site's ``package.json`` installs, in the order Hexo loads them as plugins
+    (dependencies, then devDependencies); none when it has no readable ``package.json``."""
     try:
         manifest = json.loads((folder / "package.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):

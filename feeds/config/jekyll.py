@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError
 from ..yamltext import YAMLProblem, load
+from .sitevalues import folder_name
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,10 @@ def from_jekyll(path: Path, jekyll: Raw) -> tuple[Raw, dict[str, str]]:
         (out.setdefault(section, {}) if section else out)[name] = value
         sources[dotted] = f"{path.name}: {key}"
 
-    source = folder / (_text(jekyll, "source") or ".")
+    source = folder / (folder_name(jekyll, "source") or ".")
     put("posts.dialect", "jekyll", "(a Jekyll site)")
     put("source", str(source), "source")
-    put("output", str(folder / (_text(jekyll, "destination") or "_site")), "destination")
+    put("output", str(folder / (folder_name(jekyll, "destination") or "_site")), "destination")
     put("cache", str(folder / ".feeds-cache"), "(the site's folder)")
     put("permalink", _permalink(jekyll.get("permalink")), "permalink")
     put("posts.future", jekyll.get("future") is True, "future")
@@ -216,15 +217,6 @@ def _known_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError):
         return False
     return True
-
-
-def _text(jekyll: Raw, key: str) -> str | None:
-    value = jekyll.get(key)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise ConfigError(f"expected a folder name, got {value!r}", key=key)
-    return value
 
 
 def _json(value: object) -> str:

@@ -197,25 +197,21 @@ class _Text(Node):
 
 
 class _PostUrl(Tag):
+    """``{% post_url name %}``; ``{% link path %}`` (the subclass) differs only in its name."""
+
     name = "post_url"
     block = False
 
     def parse(self, stream: TokenStream) -> Node:
         token, markup = _inline(stream)
-        name = markup.split()[0] if markup else ""
+        target = markup.split()[0] if markup else ""
         site: Jekyll = self.env.jekyll  # type: ignore[attr-defined]
-        return _Text(token, lambda _: _post(site, "post_url", name))
+        kind = self.name
+        return _Text(token, lambda _: _post(site, kind, target))
 
 
-class _Link(Tag):
+class _Link(_PostUrl):
     name = "link"
-    block = False
-
-    def parse(self, stream: TokenStream) -> Node:
-        token, markup = _inline(stream)
-        name = markup.split()[0] if markup else ""
-        site: Jekyll = self.env.jekyll  # type: ignore[attr-defined]
-        return _Text(token, lambda _: _post(site, "link", name))
 
 
 def _post(site: Jekyll, tag: str, arg: str) -> str:
