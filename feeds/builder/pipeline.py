@@ -79,9 +79,10 @@ def _build_locked(
     from .read import read_sources
 
     with clock("read"):
-        records, changed, notices, saving = read_sources(
+        read = read_sources(
             config, files, cache, progress, parallel_min=PARALLEL_MIN, meanwhile=_load_writers
         )
+        records, changed, notices, saving = read.records, read.changed, read.notices, read.saving
         del files  # a large archive's listing is not needed again
     if first:
         stats = ((rel, r.size, r.mtime_ns) for rel, r in records.items())
@@ -108,8 +109,9 @@ def _build_locked(
     errors = tuple((str(e.path), e.reason) for e in report.errors)
     counts = (tuple(report.excluded.items()), tuple(report.not_written.items()))
     state = State(token, report.posts_read, report.drafts, errors, due, *counts, report.protected)
-    shown = Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images, site)
-    del records, posts  # from here on only the posts that show matter: let the rest go
+    bodies = {p.rel: read.bodies[p.rel] for p in selected if p.rel in read.bodies}
+    shown = Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images, site, bodies)
+    del records, posts, read  # from here on only the posts that show matter: let the rest go
     changed_feeds = write_feeds(
         config, cache, plans, shown, report, clock, manifest, state, derived, PARALLEL_MIN
     )

@@ -9,8 +9,8 @@ feeds they list, keeps the manifest, and tells WebSub hubs what changed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +40,7 @@ class Shown:
     digests: dict[str, bytes]  # rel -> hash of the file's bytes
     images: dict[str, Image]  # thumbnail URL -> what the fetcher found
     site: Site  # what the bodies' links and tags name outside their posts
+    bodies: Mapping[str, str] = field(default_factory=dict)  # rel -> body kept since it was parsed
 
 
 def write_feeds(
@@ -158,9 +159,8 @@ def _render_and_write(
         groups = partition_by_date(todo, parts, partial(newest_first_key, posts, config.feeds.order_by))
     else:
         groups = partition(todo, parts)
-    tasks = [
-        partial(write_share, config, root, group, posts, cached, shown.images, shown.site) for group in groups
-    ]
+    writer = partial(write_share, config, root, posts=posts, cache=cached, images=shown.images)
+    tasks = [partial(writer, group, site=shown.site, bodies=shown.bodies) for group in groups]
     shares = list(run_shared(tasks, parallel=parallel))
     reported: set[str] = set()
     for share in shares:
