@@ -53,6 +53,8 @@ _BLOCK_THEN_TEXT = re.compile(
 )
 # kramdown's ATX heading starts at the line's first column: an indented one is a paragraph's text.
 _INDENTED_ATX = re.compile(r"^( {1,3})(#{1,6}[ \t])", re.MULTILINE)
+# A tab after a quote's marker is kramdown's indent (four columns): the line is code, not a list item.
+_QUOTED_TAB = re.compile(r"^((?: {0,3}> ?)+)\t", re.MULTILINE)
 _MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 _MATH_MARK = "\x02feeds-math-{}\x03"
 _SPACED_URL = re.compile(r"\]\(([^()<>\"'\n]*\s[^()<>\"'\n]*)\)")  # kramdown takes spaces in a link's URL
@@ -157,6 +159,8 @@ def _outside_code(text: str, maths: list[str]) -> str:
         text = _BLOCK_THEN_TEXT.sub(lambda m: f"{m[1]}\n{m[3]}", text)
     if "#" in text:
         text = _INDENTED_ATX.sub(_not_a_heading, text)
+    if ">" in text and "\t" in text:
+        text = _QUOTED_TAB.sub(lambda m: m[1].rstrip(" ") + "     ", text)
     if "$$" in text:
         text = _MATH.sub(lambda m: _math(m, maths), text)
     if "](" in text:

@@ -114,19 +114,27 @@ def _past_code(src: str, p: int, end: int) -> int:
 
 
 def single_backtick(state: Any, silent: bool) -> bool:
-    """kramdown's code span of one backtick: it ends at the next backtick and keeps its spaces; a
-    backtick after white space (or at the start) and before white space is text."""
+    """kramdown's code span: a run of backticks ends at the next run of as many, even inside a longer
+    one (one backtick then two: the span ends at the first of the two); one backtick keeps its spaces,
+    more lose one each side; a lone backtick after white space (or at the start) and before it is text."""
     pos, src = state.pos, state.src
-    if src[pos] != "`" or src[pos + 1 : pos + 2] == "`" or (pos and src[pos - 1] == "`"):
+    if src[pos] != "`":
         return False
-    end = src.find("`", pos + 1, state.posMax)
-    lone = (not pos or src[pos - 1].isspace()) and src[pos + 1 : pos + 2].isspace()
+    after = pos
+    while after < state.posMax and src[after] == "`":
+        after += 1
+    run = src[pos:after]
+    end = src.find(run, after, state.posMax)
+    lone = len(run) == 1 and (not pos or src[pos - 1].isspace()) and src[after : after + 1].isspace()
     if lone or end < 0:
-        return _text(state, silent, "`")
+        return _text(state, silent, run)
     if not silent:
+        content = src[after:end].replace("\n", " ")
+        if len(run) > 1:
+            content = content.removeprefix(" ").removesuffix(" ")
         token = state.push("code_inline", "code", 0)
-        token.markup, token.content = "`", src[pos + 1 : end].replace("\n", " ")
-    state.pos = end + 1
+        token.markup, token.content = run, content
+    state.pos = end + len(run)
     return True
 
 
@@ -192,14 +200,62 @@ def html_block(state: Any, start: int, end: int, silent: bool) -> bool:
     if name and (name[1].lower() in _SPAN_ELEMENTS or state.src.startswith("</", pos)):
         return False  # a paragraph; a closing tag no block opened is text in it (stray_closing_tags)
     last = _closing_line(state, start, end, name[1].lower()) if name and state.src[pos + 1] != "/" else None
+    if last is None and name and _VOID_BLOCK.match(state.src, pos, state.eMarks[start]):
+        last = start  # <hr> has no content: the block is its tag, the next line Markdown again
     if last is None or state.sCount[start] >= 4:
         return bool(commonmark_html_block(state, start, end, silent))
+    if last > start and (mode := _markdown_inside(state, start, last, name[1].lower())):
+        if not silent:
+            _parse_inside(state, start, last, mode)
+        state.line = last + 1
+        return True
     if not silent:  # kramdown's HTML block ends with its element, not at a blank line
         token = state.push("html_block", "", 0)
         token.map = [start, last + 1]
         token.content = state.getLines(start, last + 1, state.blkIndent, True)
     state.line = last + 1
     return True
+
+
+# kramdown's ``markdown`` attribute on an HTML block element: its content is Markdown (block or span).
+_MARKDOWN_ATTR = re.compile(r"""\s+markdown\s*=\s*(?:"(1|block|span)"|'(1|block|span)'|(1|block|span)\b)""")
+_SPAN_CONTENT = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "td", "legend", "caption"])
+
+
+def _markdown_inside(state: Any, start: int, last: int, name: str) -> str:
+    """``block`` or ``span`` when the element opened alone on line ``start`` (closed at the start of
+    line ``last``) asks for its content to be read as Markdown, else ``""``."""
+    first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]].rstrip()
+    closing = state.src[state.bMarks[last] + state.tShift[last] : state.eMarks[last]]
+    m = _MARKDOWN_ATTR.search(first)
+    if m is None or not first.endswith(">") or first.count(">") != 1:
+        return ""
+    if not re.match(rf"</{re.escape(name)}\s*>", closing, re.IGNORECASE):
+        return ""
+    mode = m[1] or m[2] or m[3]
+    return ("span" if name in _SPAN_CONTENT else "block") if mode == "1" else str(mode)
+
+
+def _parse_inside(state: Any, start: int, last: int, mode: str) -> None:
+    """The element's tags as HTML (less the ``markdown`` attribute), its content as Markdown between."""
+    first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]].rstrip()
+    token = state.push("html_block", "", 0)
+    token.map = [start, start + 1]
+    token.content = _MARKDOWN_ATTR.sub("", first, count=1) + "\n"
+    if mode == "block":
+        line_max, state.lineMax = state.lineMax, last  # a paragraph's lazy lines stop at the element's end
+        state.md.block.tokenize(state, start + 1, last)
+        state.lineMax = line_max
+    elif inner := state.getLines(start + 1, last, state.blkIndent, False).strip():
+        token = state.push("inline", "", 0)
+        token.map = [start + 1, last]
+        token.content, token.children = inner, []
+    token = state.push("html_block", "", 0)
+    token.map = [last, last + 1]
+    token.content = state.getLines(last, last + 1, state.blkIndent, True)
+
+
+_VOID_BLOCK = re.compile(r"<hr\b[^>]*>[ \t]*$", re.IGNORECASE)
 
 
 def _closing_line(state: Any, start: int, end: int, name: str) -> int | None:

@@ -163,3 +163,20 @@ def test_the_excerpt_is_what_comes_before_the_separator(tmp_path: Path) -> None:
     assert summary == "The first paragraph."
     _, summary = _render(tmp_path, "---\n\nx\n".replace("---\n\nx\n", "One.\n\nTwo.<!--more-->Three.\n"))
     assert summary == "One."
+
+
+def test_kramdowns_markdown_attribute_void_blocks_quoted_tabs_and_backtick_runs() -> None:
+    """Each case as kramdown 2 (input GFM) renders it, checked with kramdown itself."""
+    inside = to_html('<div class="x" markdown="1">\n>"Quoted" **x**\n</div><br>\n\n<p>after</p>\n')
+    assert '<div class="x">\n<blockquote>\n<p>“Quoted” <strong>x</strong></p>' in inside
+    assert "markdown=" not in inside and "</blockquote>\n</div><br>" in inside
+    assert "<div>\na <em>b</em>\nc</div>" in to_html('<div markdown="span">\na *b*\nc\n</div>\n')
+    assert to_html('<hr class="y"/>\nIn **x**\n').endswith("<p>In <strong>x</strong></p>\n")
+    assert "<blockquote>\n<p>q <strong>b</strong></p>" in to_html("<hr>\n>q **b**\n")
+    quoted = to_html("> **q**\n>\n> \t- <span>**a**</span>\n")
+    assert "<pre><code>- &lt;span&gt;**a**&lt;/span&gt;\n</code></pre>" in quoted
+    runs = to_html("a `(B, ``\\frac{C}{4}``)` and ``a ` b`` end\n")
+    assert (
+        runs
+        == "<p>a <code>(B, </code><code>\\frac{C}{4}</code><code>)</code> and <code>a ` b</code> end</p>\n"
+    )

@@ -180,7 +180,9 @@ def build_feeds(site: Path, work: Path) -> tuple[Path, str]:
     return out, run.stderr
 
 
-def compare(site: Path, work: Path, examples: int, stubs: list[str]) -> dict[str, Any]:
+def compare(
+    site: Path, work: Path, examples: int, stubs: list[str], jekyll_out: Path | None = None
+) -> dict[str, Any]:
     feeds_out, log = build_feeds(site, work)
     ours = {e["link"]: e for e in entries(feeds_out / _feed_path(site))}
     listed = subprocess.run(
@@ -190,7 +192,8 @@ def compare(site: Path, work: Path, examples: int, stubs: list[str]) -> dict[str
         check=False,
     )
     categories = sorted({line.split("\t")[0] for line in listed.stdout.splitlines() if line.strip()})
-    jekyll_out = build_jekyll(site, work, categories, stubs)
+    if jekyll_out is None:
+        jekyll_out = build_jekyll(site, work, categories, stubs)
     theirs = {e["link"]: e for e in entries(jekyll_out / _feed_path(site))}
     report: dict[str, Any] = {"site": str(site), "jekyll": len(theirs), "feeds": len(ours)}
     report["only_jekyll"] = sorted(set(theirs) - set(ours))[:examples]
@@ -289,15 +292,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stub", action="append", default=["gist"], help="a plugin's tag Jekyll renders as nothing"
     )
+    parser.add_argument(
+        "--jekyll-out",
+        type=Path,
+        help="Jekyll's output of an earlier run (its --keep DIR/jekyll-out): no build",
+    )
     args = parser.parse_args(argv)
     site = args.site.resolve()
     if args.keep:
         shutil.rmtree(args.keep, ignore_errors=True)
         args.keep.mkdir(parents=True)
-        report = compare(site, args.keep.resolve(), args.examples, args.stub)
+        report = compare(site, args.keep.resolve(), args.examples, args.stub, args.jekyll_out)
     else:
         with tempfile.TemporaryDirectory() as work:
-            report = compare(site, Path(work), args.examples, args.stub)
+            report = compare(site, Path(work), args.examples, args.stub, args.jekyll_out)
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else render(report))
     return 0
 
