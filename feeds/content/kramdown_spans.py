@@ -204,7 +204,7 @@ def html_block(state: Any, start: int, end: int, silent: bool) -> bool:
         last = start  # <hr> has no content: the block is its tag, the next line Markdown again
     if last is None or state.sCount[start] >= 4:
         return bool(commonmark_html_block(state, start, end, silent))
-    if last > start and (mode := _markdown_inside(state, start, last, name[1].lower())):
+    if name and last > start and (mode := _markdown_inside(state, start, last, name[1].lower())):
         if not silent:
             _parse_inside(state, start, last, mode)
         state.line = last + 1
