@@ -152,6 +152,14 @@ def _copy_posts(site: Path, copy: Path) -> None:
         outer = any(p.name in ("_posts", "_drafts") for p in rel.parents if p.name)  # inside another
         if folder.is_dir() and folder.name in ("_posts", "_drafts") and ".git" not in rel.parts and not outer:
             shutil.copytree(folder, copy / rel, dirs_exist_ok=True)
+    config = _site_config(site)
+    feed = config.get("feed") if isinstance(config.get("feed"), dict) else {}
+    listed = feed.get("collections") if isinstance(feed, dict) else None
+    holder = str(config.get("collections_dir") or "").strip("/")
+    for name in listed or ():  # feed.collections: a list of names or a mapping of them
+        folder = Path(holder) / f"_{name}"
+        if name != "posts" and (site / folder).is_dir():
+            shutil.copytree(site / folder, copy / folder, dirs_exist_ok=True)
 
 
 def _site_config(site: Path) -> dict[str, Any]:
@@ -230,19 +238,20 @@ def _category_feeds(jekyll_out: Path, feeds_out: Path) -> dict[str, Any]:
     result = {"jekyll": 0, "same": 0, "missing": [], "differ": []}
     if not folder.is_dir():
         return result
-    for path in sorted(folder.glob("*.xml")):
+    for path in sorted(folder.rglob("*.xml")):  # feed/<category>.xml, feed/<collection>[/<category>].xml
+        name = path.relative_to(folder).as_posix()
+        mine = feeds_out / "feed" / name
+        if not mine.is_file() and not entries(path):
+            continue  # a category only a collection's documents have: listed for jekyll-feed, empty
         result["jekyll"] += 1
-        mine = feeds_out / "feed" / path.name
         if not mine.is_file():
-            result["missing"].append(path.name)
+            result["missing"].append(name)
             continue
         a, b = ({e["link"] for e in entries(p)} for p in (path, mine))
         if a == b:
             result["same"] += 1
         else:
-            result["differ"].append(
-                f"{path.name}: {len(a - b)} only in Jekyll's, {len(b - a)} only in feeds'"
-            )
+            result["differ"].append(f"{name}: {len(a - b)} only in Jekyll's, {len(b - a)} only in feeds'")
     return result
 
 
