@@ -79,12 +79,43 @@ def _close(
         elif ch in "[!" and (link := _LINK.match(src, p, end)):
             p = link.end()
         elif ch == "<" and (tag := _TAG.match(src, p, end)):
-            p = tag.end()
+            if _ends_outer(src, start, tag[0]):
+                return None  # the HTML element around the opener ends first: its content is parsed alone
+            p = _past_element(src, tag, end)
         elif ch in "*_":
             p = _past_emphasis(src, p, end, [*stack, element])
         else:
             p += 1
     return None
+
+
+def _name(tag: str) -> str:
+    m = _TAG_NAME.match(tag)
+    return m[1].lower() if m else ""
+
+
+def _ends_outer(src: str, start: int, tag: str) -> bool:
+    """A closing tag of a span element left open before ``start`` (kramdown parses an element's
+    content by itself: emphasis inside cannot close outside)."""
+    name = _name(tag)
+    if not tag.startswith("</") or not name or name in _BLOCK_ELEMENTS:
+        return False
+    before = src[:start]
+    opened = len(re.findall(rf"<{re.escape(name)}(?=[\s/>])", before, re.IGNORECASE))
+    return opened > len(re.findall(rf"</{re.escape(name)}\s*>", before, re.IGNORECASE))
+
+
+def _past_element(src: str, tag: re.Match[str], end: int) -> int:
+    """Past a span element opening at ``tag``, its content and its closing tag (or past the tag alone)."""
+    name = _name(tag[0])
+    if tag[0].startswith("</") or tag[0].endswith("/>") or not name or name in _BLOCK_ELEMENTS:
+        return tag.end()
+    depth, pattern = 1, re.compile(rf"<{re.escape(name)}(?=[\s/>])|</{re.escape(name)}\s*>", re.IGNORECASE)
+    for m in pattern.finditer(src, tag.end(), end):
+        depth += -1 if m[0].startswith("</") else 1
+        if depth == 0:
+            return m.end()
+    return tag.end()
 
 
 def _closes(src: str, p: int, delim: str, element: str, kind: str) -> bool:

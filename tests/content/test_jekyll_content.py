@@ -180,3 +180,12 @@ def test_kramdowns_markdown_attribute_void_blocks_quoted_tabs_and_backtick_runs(
         runs
         == "<p>a <code>(B, </code><code>\\frac{C}{4}</code><code>)</code> and <code>a ` b</code> end</p>\n"
     )
+
+
+def test_kramdown_reads_an_html_span_elements_content_by_itself() -> None:
+    """Emphasis cannot close outside the element it opened in (as kramdown 2 renders it)."""
+    source = "<span>_**a b **_</span><span>_**c**_</span> *x <b>y*</b> z* and </rant> *f*\n"
+    assert to_html(source) == (
+        "<p><span><em>**a b **</em></span><span><em><strong>c</strong></em></span>"
+        " <em>x <b>y*</b> z</em> and &lt;/rant&gt; <em>f</em></p>\n"
+    )
