@@ -71,6 +71,7 @@ def _renderer(options: Options) -> MarkdownIt:
     md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
     md.inline.ruler.before("backticks", "kramdown_backtick", kramdown_spans.single_backtick)
     md.inline.ruler.at("emphasis", kramdown_spans.emphasis)
+    md.inline.ruler.before("html_inline", "kramdown_raw_element", kramdown_spans.raw_element)
     md.block.ruler.at(
         "html_block", kramdown_spans.html_block, {"alt": ["paragraph", "reference", "blockquote"]}
     )

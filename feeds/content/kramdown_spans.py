@@ -79,8 +79,8 @@ def _close(
         elif ch in "[!" and (link := _LINK.match(src, p, end)):
             p = link.end()
         elif ch == "<" and (tag := _TAG.match(src, p, end)):
-            if _ends_outer(src, start, tag[0]):
-                return None  # the HTML element around the opener ends first: its content is parsed alone
+            if _ends_outer(src, start, tag[0]) or _unclosed(src, tag, end):
+                return None  # the HTML element around the opener ends first, or takes the rest as text
             p = _past_element(src, tag, end)
         elif ch in "*_":
             p = _past_emphasis(src, p, end, [*stack, element])
@@ -103,6 +103,83 @@ def _ends_outer(src: str, start: int, tag: str) -> bool:
     before = src[:start]
     opened = len(re.findall(rf"<{re.escape(name)}(?=[\s/>])", before, re.IGNORECASE))
     return opened > len(re.findall(rf"</{re.escape(name)}\s*>", before, re.IGNORECASE))
+
+
+# kramdown's HTML_ELEMENTS_WITHOUT_BODY: these tags open nothing.
+_VOID = frozenset(
+    [
+        *("area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link", "meta"),
+        *("param", "source", "track", "wbr"),
+    ]
+)
+_OPEN_TAG = re.compile(
+    r"<[A-Za-z][A-Za-z0-9-]*(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*"
+    r"""(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*>"""
+)
+
+
+def _unclosed(src: str, tag: re.Match[str], end: int) -> bool:
+    """A span element's opening tag with no closing one before ``end``: its content runs to the end of
+    the paragraph, so an emphasis opened before it cannot close after it."""
+    name = _name(tag[0])
+    if not name or name in _BLOCK_ELEMENTS or name in _VOID or not _OPEN_TAG.fullmatch(tag[0]):
+        return False
+    return _past_element(src, tag, end) == tag.end()
+
+
+# kramdown's HTML_CONTENT_MODEL_SPAN and _BLOCK: the elements whose content is Markdown; any other
+# element's content (<u>, <mark>, <code>, <kbd>, a name HTML does not have: Mono<Response>) is raw.
+_PARSED_CONTENT = frozenset(
+    [
+        *("a", "abbr", "acronym", "b", "bdo", "big", "button", "cite", "caption", "del", "dfn", "dt", "em"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "i", "ins", "label", "legend", "optgroup", "p", "q", "rb"),
+        *("rbc", "rp", "rt", "rtc", "ruby", "select", "small", "span", "strong", "sub", "sup", "th", "tt"),
+        *("address", "applet", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl"),
+        *("fieldset", "figure", "figcaption", "footer", "form", "header", "hgroup", "iframe", "li", "main"),
+        *("map", "menu", "nav", "noscript", "object", "section", "summary", "td"),
+    ]
+)
+
+
+def raw_element(state: Any, silent: bool) -> bool:
+    """An element whose content kramdown does not parse: its content as written, up to its closing tag
+    (or, never closed, to the paragraph's end)."""
+    src, pos, end = state.src, state.pos, state.posMax
+    if src[pos] != "<" or not (tag := _OPEN_TAG.match(src, pos, end)):
+        return False
+    name = _name(tag[0])
+    if not name or name in _PARSED_CONTENT or name in _BLOCK_ELEMENTS or name in _VOID:
+        return False
+    after = _past_element(src, tag, end)
+    closing = re.search(r"</[^<>]*>\Z", src[tag.end() : after]) if after > tag.end() else None
+    inner_end = after - len(closing[0]) if closing else end
+    if not silent:
+        for part in (tag[0], _raw_html(src[tag.end() : inner_end]), closing[0] if closing else ""):
+            if part:
+                state.push("html_inline", "", 0).content = part
+    state.pos = after if closing else end
+    return True
+
+
+_BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
+_ANY_TAG = re.compile(_OPEN_TAG.pattern[:-1] + r"/?>|</[A-Za-z][A-Za-z0-9-]*\s*>")  # any tag, <x/> too
+
+
+def _raw_html(text: str) -> str:
+    """Raw content as kramdown writes it: span elements' tags kept, the rest (text, a block element's
+    tag, a broken tag) escaped."""
+    out, last = [], 0
+    for m in _ANY_TAG.finditer(text):
+        if _name(m[0]) in _BLOCK_ELEMENTS:
+            continue
+        out += [_escaped(text[last : m.start()]), m[0]]
+        last = m.end()
+    return "".join(out) + _escaped(text[last:])
+
+
+def _escaped(text: str) -> str:
+    """``<``, ``>`` and a bare ``&`` escaped; an entity (``&amp;``, ``&#8217;``) kept as one."""
+    return _BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _past_element(src: str, tag: re.Match[str], end: int) -> int:

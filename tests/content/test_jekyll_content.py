@@ -189,3 +189,19 @@ def test_kramdown_reads_an_html_span_elements_content_by_itself() -> None:
         "<p><span><em>**a b **</em></span><span><em><strong>c</strong></em></span>"
         " <em>x <b>y*</b> z</em> and &lt;/rant&gt; <em>f</em></p>\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [  # each as kramdown 2 renders it: an element outside its content models keeps its content as written
+        ("a <u>*x*</u> <sup>*s*</sup>", "<p>a <u>*x*</u> <sup><em>s</em></sup></p>"),
+        ("**Mono<Reply> `x()`** *y*", "<p>**Mono<Reply> `x()`** *y*</p>"),  # never closed: to the end
+        (
+            'x <code>a &amp; <b>b</b> <pre>y</pre> <img src="a alt="b" /></code>',
+            '<p>x <code>a &amp; <b>b</b> &lt;pre&gt;y&lt;/pre&gt; &lt;img src="a alt="b" /&gt;</code></p>',
+        ),
+        ("*n <x>o* p</x> q* <br> *z*", "<p><em>n <x>o* p</x> q</em> <br> <em>z</em></p>"),
+    ],
+)
+def test_kramdowns_raw_content_elements(markdown: str, html: str) -> None:
+    assert to_html(markdown).strip() == html
