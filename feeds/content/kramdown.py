@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..typography import smartify
-from . import kramdown_spans
+from . import kramdown_html, kramdown_spans
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -73,9 +73,10 @@ def _renderer(options: Options) -> MarkdownIt:
     md.inline.ruler.at("emphasis", kramdown_spans.emphasis)
     md.inline.ruler.before("html_inline", "kramdown_raw_element", kramdown_spans.raw_element)
     md.block.ruler.at(
-        "html_block", kramdown_spans.html_block, {"alt": ["paragraph", "reference", "blockquote"]}
+        "html_block", kramdown_html.html_block, {"alt": ["paragraph", "reference", "blockquote"]}
     )
     md.add_render_rule("html_inline", kramdown_spans.span_html)
+    md.add_render_rule("html_block", kramdown_html.block_html)
     md.core.ruler.push("kramdown_stray_tags", kramdown_spans.stray_closing_tags)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_anchor", _footnote_anchor)

@@ -89,15 +89,15 @@ def _close(
     return None
 
 
-def _name(tag: str) -> str:
-    m = _TAG_NAME.match(tag)
+def tag_name(tag: str) -> str:
+    m = TAG_NAME.match(tag)
     return m[1].lower() if m else ""
 
 
 def _ends_outer(src: str, start: int, tag: str) -> bool:
     """A closing tag of a span element left open before ``start`` (kramdown parses an element's
     content by itself: emphasis inside cannot close outside)."""
-    name = _name(tag)
+    name = tag_name(tag)
     if not tag.startswith("</") or not name or name in _BLOCK_ELEMENTS:
         return False
     before = src[:start]
@@ -106,7 +106,7 @@ def _ends_outer(src: str, start: int, tag: str) -> bool:
 
 
 # kramdown's HTML_ELEMENTS_WITHOUT_BODY: these tags open nothing.
-_VOID = frozenset(
+VOID = frozenset(
     [
         *("area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link", "meta"),
         *("param", "source", "track", "wbr"),
@@ -121,8 +121,8 @@ _OPEN_TAG = re.compile(
 def _unclosed(src: str, tag: re.Match[str], end: int) -> bool:
     """A span element's opening tag with no closing one before ``end``: its content runs to the end of
     the paragraph, so an emphasis opened before it cannot close after it."""
-    name = _name(tag[0])
-    if not name or name in _BLOCK_ELEMENTS or name in _VOID or not _OPEN_TAG.fullmatch(tag[0]):
+    name = tag_name(tag[0])
+    if not name or name in _BLOCK_ELEMENTS or name in VOID or not _OPEN_TAG.fullmatch(tag[0]):
         return False
     return _past_element(src, tag, end) == tag.end()
 
@@ -147,8 +147,8 @@ def raw_element(state: Any, silent: bool) -> bool:
     src, pos, end = state.src, state.pos, state.posMax
     if src[pos] != "<" or not (tag := _OPEN_TAG.match(src, pos, end)):
         return False
-    name = _name(tag[0])
-    if not name or name in _PARSED_CONTENT or name in _BLOCK_ELEMENTS or name in _VOID:
+    name = tag_name(tag[0])
+    if not name or name in _PARSED_CONTENT or name in _BLOCK_ELEMENTS or name in VOID:
         return False
     after = _past_element(src, tag, end)
     closing = re.search(r"</[^<>]*>\Z", src[tag.end() : after]) if after > tag.end() else None
@@ -162,29 +162,29 @@ def raw_element(state: Any, silent: bool) -> bool:
 
 
 _BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
-_ANY_TAG = re.compile(_OPEN_TAG.pattern[:-1] + r"/?>|</[A-Za-z][A-Za-z0-9-]*\s*>")  # any tag, <x/> too
+ANY_TAG = re.compile(_OPEN_TAG.pattern[:-1] + r"/?>|</[A-Za-z][A-Za-z0-9-]*\s*>")  # any tag, <x/> too
 
 
 def _raw_html(text: str) -> str:
     """Raw content as kramdown writes it: span elements' tags kept, the rest (text, a block element's
     tag, a broken tag) escaped."""
     out, last = [], 0
-    for m in _ANY_TAG.finditer(text):
-        if _name(m[0]) in _BLOCK_ELEMENTS:
+    for m in ANY_TAG.finditer(text):
+        if tag_name(m[0]) in _BLOCK_ELEMENTS:
             continue
-        out += [_escaped(text[last : m.start()]), m[0]]
+        out += [escaped(text[last : m.start()]), m[0]]
         last = m.end()
-    return "".join(out) + _escaped(text[last:])
+    return "".join(out) + escaped(text[last:])
 
 
-def _escaped(text: str) -> str:
+def escaped(text: str) -> str:
     """``<``, ``>`` and a bare ``&`` escaped; an entity (``&amp;``, ``&#8217;``) kept as one."""
     return _BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _past_element(src: str, tag: re.Match[str], end: int) -> int:
     """Past a span element opening at ``tag``, its content and its closing tag (or past the tag alone)."""
-    name = _name(tag[0])
+    name = tag_name(tag[0])
     if tag[0].startswith("</") or tag[0].endswith("/>") or not name or name in _BLOCK_ELEMENTS:
         return tag.end()
     depth, pattern = 1, re.compile(rf"<{re.escape(name)}(?=[\s/>])|</{re.escape(name)}\s*>", re.IGNORECASE)
@@ -256,13 +256,13 @@ _BLOCK_ELEMENTS = frozenset(
         *("thead", "tfoot", "tr", "ul"),
     ]
 )
-_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")  # match() anchors it where it starts
+TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")  # match() anchors it where it starts
 
 
 def span_html(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     content = str(token.content)
-    name = _TAG_NAME.match(content)
+    name = TAG_NAME.match(content)
     if (name and name[1].lower() in _BLOCK_ELEMENTS) or (token.meta or {}).get("stray"):
         return html.escape(content, quote=False)
     return content
@@ -275,7 +275,7 @@ def stray_closing_tags(state: Any) -> None:
         for token in block.children or ():
             if token.type != "html_inline":
                 continue
-            name = _TAG_NAME.match(token.content)
+            name = TAG_NAME.match(token.content)
             if name is None:
                 continue
             tag = name[1].lower()
@@ -286,94 +286,3 @@ def stray_closing_tags(state: Any) -> None:
                 del open_names[len(open_names) - 1 - open_names[::-1].index(tag)]
             else:
                 token.meta = {**(token.meta or {}), "stray": True}
-
-
-# kramdown's HTML_SPAN_ELEMENTS: a line that starts with one of these is a paragraph, not an HTML block.
-_SPAN_ELEMENTS = frozenset(
-    [
-        *("a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em"),
-        *("i", "img", "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt"),
-        *("rtc", "ruby", "samp", "select", "small", "span", "strong", "sub", "sup", "tt", "u", "var"),
-    ]
-)
-
-
-def html_block(state: Any, start: int, end: int, silent: bool) -> bool:
-    """markdown-it's HTML block, but not for a line that opens with a span element's tag (``<a>``,
-    ``<img>``, ``<em>``) or a closing tag: kramdown reads that line as the start of a paragraph."""
-    from markdown_it.rules_block.html_block import html_block as commonmark_html_block
-
-    pos = state.bMarks[start] + state.tShift[start]
-    name = _TAG_NAME.match(state.src, pos, state.eMarks[start])
-    if name and (name[1].lower() in _SPAN_ELEMENTS or state.src.startswith("</", pos)):
-        return False  # a paragraph; a closing tag no block opened is text in it (stray_closing_tags)
-    last = _closing_line(state, start, end, name[1].lower()) if name and state.src[pos + 1] != "/" else None
-    if last is None and name and _VOID_BLOCK.match(state.src, pos, state.eMarks[start]):
-        last = start  # <hr> has no content: the block is its tag, the next line Markdown again
-    if last is None or state.sCount[start] >= 4:
-        return bool(commonmark_html_block(state, start, end, silent))
-    if name and last > start and (mode := _markdown_inside(state, start, last, name[1].lower())):
-        if not silent:
-            _parse_inside(state, start, last, mode)
-        state.line = last + 1
-        return True
-    if not silent:  # kramdown's HTML block ends with its element, not at a blank line
-        token = state.push("html_block", "", 0)
-        token.map = [start, last + 1]
-        token.content = state.getLines(start, last + 1, state.blkIndent, True)
-    state.line = last + 1
-    return True
-
-
-# kramdown's ``markdown`` attribute on an HTML block element: its content is Markdown (block or span).
-_MARKDOWN_ATTR = re.compile(r"""\s+markdown\s*=\s*(?:"(1|block|span)"|'(1|block|span)'|(1|block|span)\b)""")
-_SPAN_CONTENT = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "th", "td", "legend", "caption"])
-
-
-def _markdown_inside(state: Any, start: int, last: int, name: str) -> str:
-    """``block`` or ``span`` when the element opened alone on line ``start`` (closed at the start of
-    line ``last``) asks for its content to be read as Markdown, else ``""``."""
-    first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]].rstrip()
-    closing = state.src[state.bMarks[last] + state.tShift[last] : state.eMarks[last]]
-    m = _MARKDOWN_ATTR.search(first)
-    if m is None or not first.endswith(">") or first.count(">") != 1:
-        return ""
-    if not re.match(rf"</{re.escape(name)}\s*>", closing, re.IGNORECASE):
-        return ""
-    mode = m[1] or m[2] or m[3]
-    return ("span" if name in _SPAN_CONTENT else "block") if mode == "1" else str(mode)
-
-
-def _parse_inside(state: Any, start: int, last: int, mode: str) -> None:
-    """The element's tags as HTML (less the ``markdown`` attribute), its content as Markdown between."""
-    first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]].rstrip()
-    token = state.push("html_block", "", 0)
-    token.map = [start, start + 1]
-    token.content = _MARKDOWN_ATTR.sub("", first, count=1) + "\n"
-    if mode == "block":
-        line_max, state.lineMax = state.lineMax, last  # a paragraph's lazy lines stop at the element's end
-        state.md.block.tokenize(state, start + 1, last)
-        state.lineMax = line_max
-    elif inner := state.getLines(start + 1, last, state.blkIndent, False).strip():
-        token = state.push("inline", "", 0)
-        token.map = [start + 1, last]
-        token.content, token.children = inner, []
-    token = state.push("html_block", "", 0)
-    token.map = [last, last + 1]
-    token.content = state.getLines(last, last + 1, state.blkIndent, True)
-
-
-_VOID_BLOCK = re.compile(r"<hr\b[^>]*>[ \t]*$", re.IGNORECASE)
-
-
-def _closing_line(state: Any, start: int, end: int, name: str) -> int | None:
-    """The line where the element opened on line ``start`` closes (same-named ones nested), or None."""
-    opening = re.compile(rf"<{re.escape(name)}(?=[\s/>])|</{re.escape(name)}\s*>", re.IGNORECASE)
-    depth = 0
-    for line in range(start, end):
-        text = state.src[state.bMarks[line] : state.eMarks[line]]
-        for m in opening.finditer(text):
-            depth += -1 if m[0].startswith("</") else 1
-            if depth == 0:
-                return line
-    return None

@@ -205,3 +205,15 @@ def test_kramdown_reads_an_html_span_elements_content_by_itself() -> None:
 )
 def test_kramdowns_raw_content_elements(markdown: str, html: str) -> None:
     assert to_html(markdown).strip() == html
+
+
+def test_kramdown_shows_a_closing_tag_that_closes_nothing_in_an_html_block() -> None:
+    """As kramdown 2 renders them: a leftover </a>, void elements' </param>, a misspelt </bockquote>."""
+    html = to_html(
+        '<div class="c">text </a> more</div>\n\n<object><param name="a"></param><embed src="x"></object>\n\n'
+        '<div>x</bockquote>\n</div>\n\n<div markdown="1">\n*y*\n</div>\n'
+    )
+    assert '<div class="c">text &lt;/a&gt; more</div>' in html
+    assert '<object><param name="a">&lt;/param&gt;<embed src="x"></object>' in html
+    assert "<div>x&lt;/bockquote&gt;\n</div>" in html
+    assert "<div>\n<p><em>y</em></p>\n</div>" in html  # the tags around Markdown content close each other
