@@ -14,10 +14,10 @@ markdown-it-py (CommonMark) is set up here to show what kramdown shows:
   (``{::comment}``, ``{::options /}``) dropped from the text; ``{::nomarkdown}``
   passed through as it is; ``$$…$$`` math as MathJax's ``\\(…\\)``/``\\[…\\]``.
 
-Differences that remain (see docs/jekyll.md): an HTML block ends at a blank
-line here, where kramdown reads to its closing tag; a ``{:toc}`` list is not
-filled with the headings; quotes next to inline markup are decided from their
-own run of text.
+HTML blocks and elements follow kramdown's content models (:mod:`.kramdown_html`,
+:mod:`.kramdown_spans`). Differences that remain (see docs/jekyll.md): quotes next
+to inline markup are decided from their own run of text; broken HTML that kramdown
+reads its own way (an element left open across blocks).
 """
 
 from __future__ import annotations

@@ -7,9 +7,13 @@
   or digit) once something is inside.  CommonMark's flanking rules look at
   punctuation on both sides, which sets CJK text apart: ``**가**나`` is strong in
   kramdown and not in CommonMark, ``**가 **나`` the other way round.
-- A single backtick after and before white space is text; a code span of one
-  backtick ends at the next backtick and keeps its spaces.
+- A single backtick after and before white space is text; a code span of N
+  backticks ends at the next run of N (even inside a longer run).
 - A block element's tag (``<div>``, ``<head>``) inside a paragraph is text.
+- An HTML span element's content is parsed by itself (emphasis cannot close
+  outside it); an element outside kramdown's span and block content models
+  (``<u>``, ``<code>``, ``Mono<Reply>``) keeps its content as written, up to its
+  closing tag or, never closed, the paragraph's end.
 """
 
 from __future__ import annotations
