@@ -80,8 +80,8 @@ def ref_stamp(post: Post, site: Site) -> bytes:
             parts.append(f"{ref}={site.posts.get(name)!r}")
         elif kind == "series":
             parts.append(f"{ref}={site.series.get(name)!r}")
-        elif kind == "in-series":
-            continue  # the post's own front matter, in its key already
+        elif kind in ("in-series", "collection"):
+            continue  # the post's own front matter (its Jekyll collection's name), in its key already
         else:
             parts.append(f"{ref}={_file_stamp(code_file(site, name))}")
     return ("\0".join(parts) + "\0").encode("utf-8", "surrogateescape")

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import OutputError
 from ..models import Category, FeedInfo, FeedJob, Image, Post, Site, newest_first
-from ..source import author_paths, build_tree, category_paths, full_url, slugger, tag_paths
+from ..source import author_paths, build_tree, by_collection, category_paths, full_url, slugger, tag_paths
 from ..urls import absolute, quote_segment, site_root
 from . import archive
 from .links import ref_stamp
@@ -66,6 +66,7 @@ def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
 def plan_all(config: Config, posts: Sequence[Post]) -> Planned:
     """:func:`plan_feeds`, and what ``categories.depth`` and ``feeds.min_posts`` left out."""
     limit = config.feeds.limit
+    posts, collections = by_collection(posts) if config.posts.dialect == "jekyll" else (posts, {})
     newest = newest_first(posts, config.feeds.order_by)
     older = tuple(newest[limit:]) if config.feeds.archive else ()
     plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]), count=len(newest), older=older)]
@@ -87,7 +88,30 @@ def plan_all(config: Config, posts: Sequence[Post]) -> Planned:
                 continue
             taken.add(tuple(s.casefold() for s in folder))
             plans.append(_group_plan(config, kind, folder, group, limit))
+    for name, documents in sorted(collections.items()):
+        plans += _collection_plans(config, name, newest_first(documents, config.feeds.order_by), taken)
     return Planned(plans, dict(skipped))
+
+
+def _collection_plans(
+    config: Config, name: str, newest: Sequence[Post], taken: set[tuple[str, ...]]
+) -> list[FeedPlan]:
+    """A Jekyll collection's feed (jekyll-feed's ``feed/<name>.xml``) and one per category of its
+    documents (``feed/<name>/<category>.xml``)."""
+    limit, folder = config.feeds.limit, (*category_dir(config), name)
+    if tuple(s.casefold() for s in folder) in taken:
+        log.warning(
+            "collection %r: its feed %s is taken by a category's; not written", name, "/".join(folder)
+        )
+        return []
+    title = f"{config.site.title} · {name[:1].upper()}{name[1:]}"
+    plans = [
+        FeedPlan(folder, title, name, tuple(newest[:limit]), kind="category", path=(name,), count=len(newest))
+    ]
+    for group in groups(config, "category", newest):
+        plan = _group_plan(config, "category", (*folder, *group.slugs), group, limit)
+        plans.append(replace(plan, info_title=f"{title} · {group.label}", path=(name, *group.path)))
+    return plans
 
 
 def kinds(config: Config) -> tuple[str, ...]:

@@ -63,6 +63,7 @@ def from_jekyll(path: Path, jekyll: Raw) -> tuple[Raw, dict[str, str]]:
     _site(jekyll, put)
     _rules(jekyll, source, put)
     _feed(jekyll.get("feed"), path, put)
+    _collections(jekyll, path, put)
     return out, sources
 
 
@@ -188,8 +189,6 @@ def _feed(feed: object, path: Path, put: Put) -> None:
     put("feeds.limit", limit if ok else POSTS_LIMIT, "feed.posts_limit")
     if feed.get("excerpt_only") is True:
         put("feeds.content", "summary", "feed.excerpt_only")
-    if feed.get("collections"):
-        log.warning("%s: feed.collections: feeds reads the posts only; other collections get no feed", path)
     tags = feed.get("tags")
     if tags:
         section: Raw = tags if isinstance(tags, dict) else {}
@@ -199,6 +198,41 @@ def _feed(feed: object, path: Path, put: Put) -> None:
         for key, ours in (("only", "only"), ("except", "skip")):
             if isinstance(section.get(key), list):
                 put(f"tags.{ours}", [str(t) for t in section[key]], f"feed.tags.{key}")
+
+
+def _collections(jekyll: Raw, path: Path, put: Put) -> None:
+    """jekyll-feed's ``feed.collections`` (a list of names, or names with ``path`` and ``categories``):
+    each collection's folder and permalink template, from Jekyll's ``collections`` and ``collections_dir``."""
+    feed = jekyll.get("feed")
+    wanted = feed.get("collections") if isinstance(feed, dict) else None
+    names = wanted if isinstance(wanted, list) else list(wanted) if isinstance(wanted, dict) else []
+    site = jekyll.get("collections")
+    meta_of: Raw = site if isinstance(site, dict) else {}
+    holder = str(jekyll.get("collections_dir") or "").strip("/")
+    if holder:
+        put("jekyll_site.collections_dir", holder, "collections_dir")
+    style = _permalink(jekyll.get("permalink"))
+    found: dict[str, list[str]] = {}
+    for name in (str(n) for n in names if n not in (None, "posts")):
+        meta: Raw = meta_of[name] if isinstance(meta_of.get(name), dict) else {}
+        own = (wanted.get(name) if isinstance(wanted, dict) else None) or {}
+        where = own.get("path") if isinstance(own, dict) else None
+        if where and str(where).strip("/") != f"feed/{name}.xml":
+            log.warning("%s: feed.collections.%s.path: feeds writes it at feed/%s.xml", path, name, name)
+        template = meta.get("permalink") if isinstance(meta.get("permalink"), str) else None
+        folder = "/".join(p for p in (holder, "_" + name) if p)
+        found[name] = [folder, template or "/:collection/:path" + _suffix(style)]
+    if found:
+        put("jekyll_site.collections", _json(found), "feed.collections, collections")
+
+
+def _suffix(style: str) -> str:
+    """``Utils.add_permalink_suffix``: what a collection's default permalink takes from the site's style."""
+    if style == "pretty":
+        return "/"
+    if style in ("date", "ordinal", "none"):
+        return ":output_ext"
+    return "/" if style.endswith("/") else ":output_ext" if style.endswith(":output_ext") else ""
 
 
 def _permalink(value: object) -> str:

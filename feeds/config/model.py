@@ -151,6 +151,9 @@ class JekyllSiteConfig:
     site: str = "{}"  # JSON: the _config.yml as Liquid's {{ site.* }} sees it
     hard_wrap: bool = False  # kramdown's hard_wrap: a single newline is a <br>
     smart_quotes: bool = True  # kramdown's typographic quotes, dashes and ellipsis
+    # JSON: the collections jekyll-feed's feed.collections names, {name: [folder, permalink template]}
+    collections: str = "{}"
+    collections_dir: str = ""  # Jekyll's collections_dir: the folder _posts (and every collection) is under
 
 
 @dataclass(frozen=True)

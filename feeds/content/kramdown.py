@@ -14,10 +14,10 @@ markdown-it-py (CommonMark) is set up here to show what kramdown shows:
   (``{::comment}``, ``{::options /}``) dropped from the text; ``{::nomarkdown}``
   passed through as it is; ``$$…$$`` math as MathJax's ``\\(…\\)``/``\\[…\\]``.
 
-Differences that remain (see docs/jekyll.md): an HTML block ends at a blank
-line here, where kramdown reads to its closing tag; a ``{:toc}`` list is not
-filled with the headings; quotes next to inline markup are decided from their
-own run of text.
+HTML blocks and elements follow kramdown's content models (:mod:`.kramdown_html`,
+:mod:`.kramdown_spans`). Differences that remain (see docs/jekyll.md): quotes next
+to inline markup are decided from their own run of text; broken HTML that kramdown
+reads its own way (an element left open across blocks).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..typography import smartify
-from . import kramdown_spans
+from . import kramdown_html, kramdown_spans
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -53,6 +53,8 @@ _BLOCK_THEN_TEXT = re.compile(
 )
 # kramdown's ATX heading starts at the line's first column: an indented one is a paragraph's text.
 _INDENTED_ATX = re.compile(r"^( {1,3})(#{1,6}[ \t])", re.MULTILINE)
+# A tab after a quote's marker is kramdown's indent (four columns): the line is code, not a list item.
+_QUOTED_TAB = re.compile(r"^((?: {0,3}> ?)+)\t", re.MULTILINE)
 _MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 _MATH_MARK = "\x02feeds-math-{}\x03"
 _SPACED_URL = re.compile(r"\]\(([^()<>\"'\n]*\s[^()<>\"'\n]*)\)")  # kramdown takes spaces in a link's URL
@@ -69,10 +71,12 @@ def _renderer(options: Options) -> MarkdownIt:
     md.enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
     md.inline.ruler.before("backticks", "kramdown_backtick", kramdown_spans.single_backtick)
     md.inline.ruler.at("emphasis", kramdown_spans.emphasis)
+    md.inline.ruler.before("html_inline", "kramdown_raw_element", kramdown_spans.raw_element)
     md.block.ruler.at(
-        "html_block", kramdown_spans.html_block, {"alt": ["paragraph", "reference", "blockquote"]}
+        "html_block", kramdown_html.html_block, {"alt": ["paragraph", "reference", "blockquote"]}
     )
     md.add_render_rule("html_inline", kramdown_spans.span_html)
+    md.add_render_rule("html_block", kramdown_html.block_html)
     md.core.ruler.push("kramdown_stray_tags", kramdown_spans.stray_closing_tags)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_anchor", _footnote_anchor)
@@ -157,6 +161,8 @@ def _outside_code(text: str, maths: list[str]) -> str:
         text = _BLOCK_THEN_TEXT.sub(lambda m: f"{m[1]}\n{m[3]}", text)
     if "#" in text:
         text = _INDENTED_ATX.sub(_not_a_heading, text)
+    if ">" in text and "\t" in text:
+        text = _QUOTED_TAB.sub(lambda m: m[1].rstrip(" ") + "     ", text)
     if "$$" in text:
         text = _MATH.sub(lambda m: _math(m, maths), text)
     if "](" in text:

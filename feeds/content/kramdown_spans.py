@@ -7,9 +7,13 @@
   or digit) once something is inside.  CommonMark's flanking rules look at
   punctuation on both sides, which sets CJK text apart: ``**가**나`` is strong in
   kramdown and not in CommonMark, ``**가 **나`` the other way round.
-- A single backtick after and before white space is text; a code span of one
-  backtick ends at the next backtick and keeps its spaces.
+- A single backtick after and before white space is text; a code span of N
+  backticks ends at the next run of N (even inside a longer run).
 - A block element's tag (``<div>``, ``<head>``) inside a paragraph is text.
+- An HTML span element's content is parsed by itself (emphasis cannot close
+  outside it); an element outside kramdown's span and block content models
+  (``<u>``, ``<code>``, ``Mono<Reply>``) keeps its content as written, up to its
+  closing tag or, never closed, the paragraph's end.
 """
 
 from __future__ import annotations
@@ -79,12 +83,120 @@ def _close(
         elif ch in "[!" and (link := _LINK.match(src, p, end)):
             p = link.end()
         elif ch == "<" and (tag := _TAG.match(src, p, end)):
-            p = tag.end()
+            if _ends_outer(src, start, tag[0]) or _unclosed(src, tag, end):
+                return None  # the HTML element around the opener ends first, or takes the rest as text
+            p = _past_element(src, tag, end)
         elif ch in "*_":
             p = _past_emphasis(src, p, end, [*stack, element])
         else:
             p += 1
     return None
+
+
+def tag_name(tag: str) -> str:
+    m = TAG_NAME.match(tag)
+    return m[1].lower() if m else ""
+
+
+def _ends_outer(src: str, start: int, tag: str) -> bool:
+    """A closing tag of a span element left open before ``start`` (kramdown parses an element's
+    content by itself: emphasis inside cannot close outside)."""
+    name = tag_name(tag)
+    if not tag.startswith("</") or not name or name in _BLOCK_ELEMENTS:
+        return False
+    before = src[:start]
+    opened = len(re.findall(rf"<{re.escape(name)}(?=[\s/>])", before, re.IGNORECASE))
+    return opened > len(re.findall(rf"</{re.escape(name)}\s*>", before, re.IGNORECASE))
+
+
+# kramdown's HTML_ELEMENTS_WITHOUT_BODY: these tags open nothing.
+VOID = frozenset(
+    [
+        *("area", "base", "br", "col", "command", "embed", "hr", "img", "input", "keygen", "link", "meta"),
+        *("param", "source", "track", "wbr"),
+    ]
+)
+_OPEN_TAG = re.compile(
+    r"<[A-Za-z][A-Za-z0-9-]*(?:\s+[a-zA-Z_:][a-zA-Z0-9:._-]*"
+    r"""(?:\s*=\s*(?:[^"'=<>`\x00-\x20]+|'[^']*'|"[^"]*"))?)*\s*>"""
+)
+
+
+def _unclosed(src: str, tag: re.Match[str], end: int) -> bool:
+    """A span element's opening tag with no closing one before ``end``: its content runs to the end of
+    the paragraph, so an emphasis opened before it cannot close after it."""
+    name = tag_name(tag[0])
+    if not name or name in _BLOCK_ELEMENTS or name in VOID or not _OPEN_TAG.fullmatch(tag[0]):
+        return False
+    return _past_element(src, tag, end) == tag.end()
+
+
+# kramdown's HTML_CONTENT_MODEL_SPAN and _BLOCK: the elements whose content is Markdown; any other
+# element's content (<u>, <mark>, <code>, <kbd>, a name HTML does not have: Mono<Response>) is raw.
+_PARSED_CONTENT = frozenset(
+    [
+        *("a", "abbr", "acronym", "b", "bdo", "big", "button", "cite", "caption", "del", "dfn", "dt", "em"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "i", "ins", "label", "legend", "optgroup", "p", "q", "rb"),
+        *("rbc", "rp", "rt", "rtc", "ruby", "select", "small", "span", "strong", "sub", "sup", "th", "tt"),
+        *("address", "applet", "article", "aside", "blockquote", "body", "dd", "details", "div", "dl"),
+        *("fieldset", "figure", "figcaption", "footer", "form", "header", "hgroup", "iframe", "li", "main"),
+        *("map", "menu", "nav", "noscript", "object", "section", "summary", "td"),
+    ]
+)
+
+
+def raw_element(state: Any, silent: bool) -> bool:
+    """An element whose content kramdown does not parse: its content as written, up to its closing tag
+    (or, never closed, to the paragraph's end)."""
+    src, pos, end = state.src, state.pos, state.posMax
+    if src[pos] != "<" or not (tag := _OPEN_TAG.match(src, pos, end)):
+        return False
+    name = tag_name(tag[0])
+    if not name or name in _PARSED_CONTENT or name in _BLOCK_ELEMENTS or name in VOID:
+        return False
+    after = _past_element(src, tag, end)
+    closing = re.search(r"</[^<>]*>\Z", src[tag.end() : after]) if after > tag.end() else None
+    inner_end = after - len(closing[0]) if closing else end
+    if not silent:
+        for part in (tag[0], _raw_html(src[tag.end() : inner_end]), closing[0] if closing else ""):
+            if part:
+                state.push("html_inline", "", 0).content = part
+    state.pos = after if closing else end
+    return True
+
+
+_BARE_AMPERSAND = re.compile(r"&(?!#?[A-Za-z0-9]+;)")
+ANY_TAG = re.compile(_OPEN_TAG.pattern[:-1] + r"/?>|</[A-Za-z][A-Za-z0-9-]*\s*>")  # any tag, <x/> too
+
+
+def _raw_html(text: str) -> str:
+    """Raw content as kramdown writes it: span elements' tags kept, the rest (text, a block element's
+    tag, a broken tag) escaped."""
+    out, last = [], 0
+    for m in ANY_TAG.finditer(text):
+        if tag_name(m[0]) in _BLOCK_ELEMENTS:
+            continue
+        out += [escaped(text[last : m.start()]), m[0]]
+        last = m.end()
+    return "".join(out) + escaped(text[last:])
+
+
+def escaped(text: str) -> str:
+    """``<``, ``>`` and a bare ``&`` escaped; an entity (``&amp;``, ``&#8217;``) kept as one."""
+    return _BARE_AMPERSAND.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _past_element(src: str, tag: re.Match[str], end: int) -> int:
+    """Past a span element opening at ``tag``, its content and its closing tag (or past the tag alone)."""
+    name = tag_name(tag[0])
+    if tag[0].startswith("</") or tag[0].endswith("/>") or not name or name in _BLOCK_ELEMENTS:
+        return tag.end()
+    depth, pattern = 1, re.compile(rf"<{re.escape(name)}(?=[\s/>])|</{re.escape(name)}\s*>", re.IGNORECASE)
+    for m in pattern.finditer(src, tag.end(), end):
+        depth += -1 if m[0].startswith("</") else 1
+        if depth == 0:
+            return m.end()
+    return tag.end()
 
 
 def _closes(src: str, p: int, delim: str, element: str, kind: str) -> bool:
@@ -114,19 +226,27 @@ def _past_code(src: str, p: int, end: int) -> int:
 
 
 def single_backtick(state: Any, silent: bool) -> bool:
-    """kramdown's code span of one backtick: it ends at the next backtick and keeps its spaces; a
-    backtick after white space (or at the start) and before white space is text."""
+    """kramdown's code span: a run of backticks ends at the next run of as many, even inside a longer
+    one (one backtick then two: the span ends at the first of the two); one backtick keeps its spaces,
+    more lose one each side; a lone backtick after white space (or at the start) and before it is text."""
     pos, src = state.pos, state.src
-    if src[pos] != "`" or src[pos + 1 : pos + 2] == "`" or (pos and src[pos - 1] == "`"):
+    if src[pos] != "`":
         return False
-    end = src.find("`", pos + 1, state.posMax)
-    lone = (not pos or src[pos - 1].isspace()) and src[pos + 1 : pos + 2].isspace()
+    after = pos
+    while after < state.posMax and src[after] == "`":
+        after += 1
+    run = src[pos:after]
+    end = src.find(run, after, state.posMax)
+    lone = len(run) == 1 and (not pos or src[pos - 1].isspace()) and src[after : after + 1].isspace()
     if lone or end < 0:
-        return _text(state, silent, "`")
+        return _text(state, silent, run)
     if not silent:
+        content = src[after:end].replace("\n", " ")
+        if len(run) > 1:
+            content = content.removeprefix(" ").removesuffix(" ")
         token = state.push("code_inline", "code", 0)
-        token.markup, token.content = "`", src[pos + 1 : end].replace("\n", " ")
-    state.pos = end + 1
+        token.markup, token.content = run, content
+    state.pos = end + len(run)
     return True
 
 
@@ -140,13 +260,13 @@ _BLOCK_ELEMENTS = frozenset(
         *("thead", "tfoot", "tr", "ul"),
     ]
 )
-_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")  # match() anchors it where it starts
+TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")  # match() anchors it where it starts
 
 
 def span_html(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     content = str(token.content)
-    name = _TAG_NAME.match(content)
+    name = TAG_NAME.match(content)
     if (name and name[1].lower() in _BLOCK_ELEMENTS) or (token.meta or {}).get("stray"):
         return html.escape(content, quote=False)
     return content
@@ -159,7 +279,7 @@ def stray_closing_tags(state: Any) -> None:
         for token in block.children or ():
             if token.type != "html_inline":
                 continue
-            name = _TAG_NAME.match(token.content)
+            name = TAG_NAME.match(token.content)
             if name is None:
                 continue
             tag = name[1].lower()
@@ -170,46 +290,3 @@ def stray_closing_tags(state: Any) -> None:
                 del open_names[len(open_names) - 1 - open_names[::-1].index(tag)]
             else:
                 token.meta = {**(token.meta or {}), "stray": True}
-
-
-# kramdown's HTML_SPAN_ELEMENTS: a line that starts with one of these is a paragraph, not an HTML block.
-_SPAN_ELEMENTS = frozenset(
-    [
-        *("a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em"),
-        *("i", "img", "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt"),
-        *("rtc", "ruby", "samp", "select", "small", "span", "strong", "sub", "sup", "tt", "u", "var"),
-    ]
-)
-
-
-def html_block(state: Any, start: int, end: int, silent: bool) -> bool:
-    """markdown-it's HTML block, but not for a line that opens with a span element's tag (``<a>``,
-    ``<img>``, ``<em>``) or a closing tag: kramdown reads that line as the start of a paragraph."""
-    from markdown_it.rules_block.html_block import html_block as commonmark_html_block
-
-    pos = state.bMarks[start] + state.tShift[start]
-    name = _TAG_NAME.match(state.src, pos, state.eMarks[start])
-    if name and (name[1].lower() in _SPAN_ELEMENTS or state.src.startswith("</", pos)):
-        return False  # a paragraph; a closing tag no block opened is text in it (stray_closing_tags)
-    last = _closing_line(state, start, end, name[1].lower()) if name and state.src[pos + 1] != "/" else None
-    if last is None or state.sCount[start] >= 4:
-        return bool(commonmark_html_block(state, start, end, silent))
-    if not silent:  # kramdown's HTML block ends with its element, not at a blank line
-        token = state.push("html_block", "", 0)
-        token.map = [start, last + 1]
-        token.content = state.getLines(start, last + 1, state.blkIndent, True)
-    state.line = last + 1
-    return True
-
-
-def _closing_line(state: Any, start: int, end: int, name: str) -> int | None:
-    """The line where the element opened on line ``start`` closes (same-named ones nested), or None."""
-    opening = re.compile(rf"<{re.escape(name)}(?=[\s/>])|</{re.escape(name)}\s*>", re.IGNORECASE)
-    depth = 0
-    for line in range(start, end):
-        text = state.src[state.bMarks[line] : state.eMarks[line]]
-        for m in opening.finditer(text):
-            depth += -1 if m[0].startswith("</") else 1
-            if depth == 0:
-                return line
-    return None

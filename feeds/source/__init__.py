@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .frontmatter import decode as decode
     from .jekyll import jekyll_page as jekyll_page
     from .jekyll import jekyll_post_name as jekyll_post_name
+    from .jekyll_collections import by_collection as by_collection
     from .permalink import full_url as full_url
     from .posts import find_posts as find_posts
     from .posts import parse_text as parse_text
@@ -42,6 +43,7 @@ _EXPORTS = {
     "categories": ("author_paths", "build_tree", "category_paths", "slugger", "slugify", "tag_paths"),
     "frontmatter": ("decode",),
     "jekyll": ("jekyll_page", "jekyll_post_name"),
+    "jekyll_collections": ("by_collection",),
     "permalink": ("full_url",),
     "posts": ("find_posts", "parse_text", "parse_text_body", "read_body", "read_posts"),
     "walk": (

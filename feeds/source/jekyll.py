@@ -41,6 +41,7 @@ from ..typography import smartify
 from ..urls import UnsafeURL, http_url
 from ..yamltext import YAMLProblem, load
 from .dates import parse_date
+from .jekyll_collections import MARK, cleaned_path, collection_at
 from .jekyll_permalink import STYLES, entry_id, escape_path, placeholders, url
 from .jekyll_walk import DATED, DATELESS, DRAFTS, POSTS
 from .protection import protection
@@ -68,10 +69,15 @@ def jekyll_page(rel: str, text: str, rules: JekyllSiteConfig) -> tuple[dict[str,
     """The post's data as Jekyll holds it before its URL is made (defaults, front matter, categories,
     tags; no date yet), and its body: what the reader and Liquid's ``page`` both see."""
     front, rest = split(text, rel)
+    inside = collection_at(rules, rel) if rules.collections != "{}" else None
     magic = DRAFTS if f"/{DRAFTS}/" in "/" + rel else POSTS
-    categories = [c for c in rel.split(magic, 1)[0].split("/") if c]  # categories_from_path
+    holder = rules.collections_dir + "/" if rules.collections_dir else ""
+    under = rel[len(holder) :] if holder and rel.startswith(holder) else rel  # relative_path
+    categories = (
+        [] if inside else [c for c in under.split(magic, 1)[0].split("/") if c]
+    )  # categories_from_path
     data: dict[str, Any] = {"categories": categories}
-    _merge(data, _defaults(rules.defaults, rel))
+    _merge(data, _defaults(rules.defaults, rel, inside[0] if inside else "posts"))
     _merge(data, front or {})
     listed = [*_list(data.get("categories")), *_plural(data, "category", "categories")]
     data["categories"] = list(dict.fromkeys(_to_s(c) for c in listed if c is not None))
@@ -136,12 +142,13 @@ def _default_sets(text: str) -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(text))
 
 
-def _defaults(text: str, rel: str) -> dict[str, Any]:
-    """``FrontmatterDefaults#all`` for a post at ``rel``: the sets that apply, narrower paths on top."""
+def _defaults(text: str, rel: str, kind: str = "posts") -> dict[str, Any]:
+    """``FrontmatterDefaults#all`` for a document of collection ``kind`` at ``rel``: the sets that
+    apply, narrower paths on top."""
     result: dict[str, Any] = {}
     held: dict[str, Any] | None = None
     for rule in _default_sets(text):
-        if rule.get("type") not in (None, "posts") or not _in_scope(rule.get("path"), rel):
+        if rule.get("type") not in (None, kind) or not _in_scope(rule.get("path"), rel):
             continue
         if _precedes(held, rule):
             _merge(result, rule["values"])
@@ -214,13 +221,14 @@ def _make_post(
 ) -> Post:
     tz = config.tz
     name = rel.rsplit("/", 1)[-1]
-    dated = DATED.match(name)  # a draft's name may carry a date too (populate_title)
-    m = dated or (DATELESS.match(name) if f"/{DRAFTS}/" in "/" + rel else None)
-    if m is None:
+    inside = collection_at(config.jekyll_site, rel) if config.jekyll_site.collections != "{}" else None
+    dated = DATED.match(name)  # a draft's or a document's name may carry a date too (populate_title)
+    m = dated or (DATELESS.match(name) if inside or f"/{DRAFTS}/" in "/" + rel else None)
+    if m is None and not inside:
         raise PostError("not a post's file name (YYYY-MM-DD-title.ext)", path=Path(path))
-    file_slug, ext = (m[2], m[3]) if dated else (m[1], m[2])
+    file_slug, ext = (dated[2], dated[3]) if dated else (m[1], m[2]) if m else (name, "")
     file_slug = file_slug.rstrip(".")
-    date = _date(data.get("date"), m[1] if dated else None, path, tz)
+    date = _date(data.get("date"), dated[1] if dated else None, path, tz)
     slug = str(data.get("slug") or file_slug)
     if data.get("title") is None:  # Jekyll's titleize_slug; a blank title stays blank, as in Jekyll
         data["title"] = " ".join(w[:1].upper() + w[1:].lower() for w in file_slug.split("-"))
@@ -231,12 +239,15 @@ def _make_post(
     if locked and not title:  # the abstract's first words would read as the post's title
         title = file_slug
     markdown = ext.lstrip(".").lower() in rules_ext(config.jekyll_site)
-    stem = rel.rsplit("/", 1)[-1][: -len(ext)]
+    stem = name[: -len(ext)] if ext else name
     values = placeholders(
         date.astimezone(tz), slug, stem, tuple(data["categories"]), ".html", _cleaned_path(rel, ext)
     )
     own = data.get("permalink")
     site_wide = STYLES.get(config.permalink, config.permalink)  # a style's name, spelled out
+    if inside:
+        values.update(collection=inside[0], path=cleaned_path(rel, inside[1], ext))
+        site_wide = inside[2]
     template = own if isinstance(own, str) and own.strip() else site_wide
     where = url(template, values, Path(path))
     root = config.site.url.rstrip("/")
@@ -267,7 +278,7 @@ def _make_post(
         if isinstance(data.get("lang"), str) and data["lang"].strip()
         else None,
         slug=stem,
-        refs=() if locked else _references(rest),
+        refs=(*(() if locked else _references(rest)), *((MARK + inside[0],) if inside else ())),
         protection=protected,
         abstract=abstract,
     )

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from ..config import JekyllSiteConfig
+from .jekyll_collections import scan_collections
 from .walk import UNKNOWN, SourceFile
 
 # Document::DATE_FILENAME_MATCHER and DATELESS_FILENAME_MATCHER, on a path under _posts or _drafts.
@@ -35,9 +36,12 @@ def scan_site(site: Path, rules: JekyllSiteConfig, *, drafts: bool, stat: bool =
         for entry in entries:
             if entry.is_dir() and _kept(rules, rel + entry.name, entry.name):
                 stack.append(rel + entry.name + "/")
+        within = not rules.collections_dir or rel.startswith(rules.collections_dir + "/")
         for magic, wanted in ((POSTS, True), (DRAFTS, drafts)):
-            if wanted and (folder / magic).is_dir():
+            if wanted and within and (folder / magic).is_dir():
                 found += _publishable(site, rules, rel + magic + "/", magic == POSTS, stat)
+    if rules.collections != "{}":
+        found += scan_collections(site, rules, lambda rel, entry: _kept(rules, rel, entry), stat)
     found.sort(key=lambda f: f.rel)
     return found
 

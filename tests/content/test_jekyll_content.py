@@ -163,3 +163,57 @@ def test_the_excerpt_is_what_comes_before_the_separator(tmp_path: Path) -> None:
     assert summary == "The first paragraph."
     _, summary = _render(tmp_path, "---\n\nx\n".replace("---\n\nx\n", "One.\n\nTwo.<!--more-->Three.\n"))
     assert summary == "One."
+
+
+def test_kramdowns_markdown_attribute_void_blocks_quoted_tabs_and_backtick_runs() -> None:
+    """Each case as kramdown 2 (input GFM) renders it, checked with kramdown itself."""
+    inside = to_html('<div class="x" markdown="1">\n>"Quoted" **x**\n</div><br>\n\n<p>after</p>\n')
+    assert '<div class="x">\n<blockquote>\n<p>“Quoted” <strong>x</strong></p>' in inside
+    assert "markdown=" not in inside and "</blockquote>\n</div><br>" in inside
+    assert "<div>\na <em>b</em>\nc</div>" in to_html('<div markdown="span">\na *b*\nc\n</div>\n')
+    assert to_html('<hr class="y"/>\nIn **x**\n').endswith("<p>In <strong>x</strong></p>\n")
+    assert "<blockquote>\n<p>q <strong>b</strong></p>" in to_html("<hr>\n>q **b**\n")
+    quoted = to_html("> **q**\n>\n> \t- <span>**a**</span>\n")
+    assert "<pre><code>- &lt;span&gt;**a**&lt;/span&gt;\n</code></pre>" in quoted
+    runs = to_html("a `(B, ``\\frac{C}{4}``)` and ``a ` b`` end\n")
+    assert (
+        runs
+        == "<p>a <code>(B, </code><code>\\frac{C}{4}</code><code>)</code> and <code>a ` b</code> end</p>\n"
+    )
+
+
+def test_kramdown_reads_an_html_span_elements_content_by_itself() -> None:
+    """Emphasis cannot close outside the element it opened in (as kramdown 2 renders it)."""
+    source = "<span>_**a b **_</span><span>_**c**_</span> *x <b>y*</b> z* and </rant> *f*\n"
+    assert to_html(source) == (
+        "<p><span><em>**a b **</em></span><span><em><strong>c</strong></em></span>"
+        " <em>x <b>y*</b> z</em> and &lt;/rant&gt; <em>f</em></p>\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [  # each as kramdown 2 renders it: an element outside its content models keeps its content as written
+        ("a <u>*x*</u> <sup>*s*</sup>", "<p>a <u>*x*</u> <sup><em>s</em></sup></p>"),
+        ("**Mono<Reply> `x()`** *y*", "<p>**Mono<Reply> `x()`** *y*</p>"),  # never closed: to the end
+        (
+            'x <code>a &amp; <b>b</b> <pre>y</pre> <img src="a alt="b" /></code>',
+            '<p>x <code>a &amp; <b>b</b> &lt;pre&gt;y&lt;/pre&gt; &lt;img src="a alt="b" /&gt;</code></p>',
+        ),
+        ("*n <x>o* p</x> q* <br> *z*", "<p><em>n <x>o* p</x> q</em> <br> <em>z</em></p>"),
+    ],
+)
+def test_kramdowns_raw_content_elements(markdown: str, html: str) -> None:
+    assert to_html(markdown).strip() == html
+
+
+def test_kramdown_shows_a_closing_tag_that_closes_nothing_in_an_html_block() -> None:
+    """As kramdown 2 renders them: a leftover </a>, void elements' </param>, a misspelt </bockquote>."""
+    html = to_html(
+        '<div class="c">text </a> more</div>\n\n<object><param name="a"></param><embed src="x"></object>\n\n'
+        '<div>x</bockquote>\n</div>\n\n<div markdown="1">\n*y*\n</div>\n'
+    )
+    assert '<div class="c">text &lt;/a&gt; more</div>' in html
+    assert '<object><param name="a">&lt;/param&gt;<embed src="x"></object>' in html
+    assert "<div>x&lt;/bockquote&gt;\n</div>" in html
+    assert "<div>\n<p><em>y</em></p>\n</div>" in html  # the tags around Markdown content close each other

@@ -152,6 +152,14 @@ def _copy_posts(site: Path, copy: Path) -> None:
         outer = any(p.name in ("_posts", "_drafts") for p in rel.parents if p.name)  # inside another
         if folder.is_dir() and folder.name in ("_posts", "_drafts") and ".git" not in rel.parts and not outer:
             shutil.copytree(folder, copy / rel, dirs_exist_ok=True)
+    config = _site_config(site)
+    feed = config.get("feed") if isinstance(config.get("feed"), dict) else {}
+    listed = feed.get("collections") if isinstance(feed, dict) else None
+    holder = str(config.get("collections_dir") or "").strip("/")
+    for name in listed or ():  # feed.collections: a list of names or a mapping of them
+        folder = Path(holder) / f"_{name}"
+        if name != "posts" and (site / folder).is_dir():
+            shutil.copytree(site / folder, copy / folder, dirs_exist_ok=True)
 
 
 def _site_config(site: Path) -> dict[str, Any]:
@@ -180,7 +188,9 @@ def build_feeds(site: Path, work: Path) -> tuple[Path, str]:
     return out, run.stderr
 
 
-def compare(site: Path, work: Path, examples: int, stubs: list[str]) -> dict[str, Any]:
+def compare(
+    site: Path, work: Path, examples: int, stubs: list[str], jekyll_out: Path | None = None
+) -> dict[str, Any]:
     feeds_out, log = build_feeds(site, work)
     ours = {e["link"]: e for e in entries(feeds_out / _feed_path(site))}
     listed = subprocess.run(
@@ -190,7 +200,8 @@ def compare(site: Path, work: Path, examples: int, stubs: list[str]) -> dict[str
         check=False,
     )
     categories = sorted({line.split("\t")[0] for line in listed.stdout.splitlines() if line.strip()})
-    jekyll_out = build_jekyll(site, work, categories, stubs)
+    if jekyll_out is None:
+        jekyll_out = build_jekyll(site, work, categories, stubs)
     theirs = {e["link"]: e for e in entries(jekyll_out / _feed_path(site))}
     report: dict[str, Any] = {"site": str(site), "jekyll": len(theirs), "feeds": len(ours)}
     report["only_jekyll"] = sorted(set(theirs) - set(ours))[:examples]
@@ -227,19 +238,20 @@ def _category_feeds(jekyll_out: Path, feeds_out: Path) -> dict[str, Any]:
     result = {"jekyll": 0, "same": 0, "missing": [], "differ": []}
     if not folder.is_dir():
         return result
-    for path in sorted(folder.glob("*.xml")):
+    for path in sorted(folder.rglob("*.xml")):  # feed/<category>.xml, feed/<collection>[/<category>].xml
+        name = path.relative_to(folder).as_posix()
+        mine = feeds_out / "feed" / name
+        if not mine.is_file() and not entries(path):
+            continue  # a category only a collection's documents have: listed for jekyll-feed, empty
         result["jekyll"] += 1
-        mine = feeds_out / "feed" / path.name
         if not mine.is_file():
-            result["missing"].append(path.name)
+            result["missing"].append(name)
             continue
         a, b = ({e["link"] for e in entries(p)} for p in (path, mine))
         if a == b:
             result["same"] += 1
         else:
-            result["differ"].append(
-                f"{path.name}: {len(a - b)} only in Jekyll's, {len(b - a)} only in feeds'"
-            )
+            result["differ"].append(f"{name}: {len(a - b)} only in Jekyll's, {len(b - a)} only in feeds'")
     return result
 
 
@@ -289,15 +301,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stub", action="append", default=["gist"], help="a plugin's tag Jekyll renders as nothing"
     )
+    parser.add_argument(
+        "--jekyll-out",
+        type=Path,
+        help="Jekyll's output of an earlier run (its --keep DIR/jekyll-out): no build",
+    )
     args = parser.parse_args(argv)
     site = args.site.resolve()
     if args.keep:
         shutil.rmtree(args.keep, ignore_errors=True)
         args.keep.mkdir(parents=True)
-        report = compare(site, args.keep.resolve(), args.examples, args.stub)
+        report = compare(site, args.keep.resolve(), args.examples, args.stub, args.jekyll_out)
     else:
         with tempfile.TemporaryDirectory() as work:
-            report = compare(site, Path(work), args.examples, args.stub)
+            report = compare(site, Path(work), args.examples, args.stub, args.jekyll_out)
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else render(report))
     return 0
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Record what Jekyll 4 and jekyll-feed write for the test sites, as the tests' expectations.
 
-    python tools/jekyll_compare/expectations.py
+    python tools/jekyll_compare/expectations.py [blog|permalinks|collections ...]
 
 Run by hand (Jekyll is not part of the test run): for tests/data/jekyll-blog it stores every
 entry of jekyll-feed's site feed and the links each category and tag feed lists; for
 tests/data/jekyll-permalinks, each entry's link and id under every permalink style the tests
-name.  Written to tests/data/jekyll-expected/*.json; visible text is kept whitespace-collapsed.
+name; for tests/data/jekyll-collections, every feed's entries (feed.collections).  Written to
+tests/data/jekyll-expected/*.json; visible text is kept whitespace-collapsed.
 """
 
 from __future__ import annotations
@@ -84,10 +85,32 @@ def permalinks(work: Path) -> dict[str, Any]:
     return result
 
 
-def main() -> int:
+def collections(work: Path) -> dict[str, Any]:
+    """tests/data/jekyll-collections: every feed jekyll-feed writes, entry by entry (no posts limit)."""
+    out = jekyll(DATA / "jekyll-collections", work, {"feed": _feed_settings()})
+    found = {}
+    for path in sorted([out / "feed.xml", *out.glob("feed/**/*.xml")]):
+        rows = []
+        for e in entries(path, raw=True):
+            rows.append({k: e[k] for k in ("link", "id", "title", "published", "updated", "terms")})
+            rows[-1]["text"] = text_of(e)
+        found[str(path.relative_to(out))] = rows
+    return found
+
+
+def _feed_settings() -> Any:
+    import yaml
+
+    config = yaml.safe_load((DATA / "jekyll-collections" / "_config.yml").read_text(encoding="utf-8"))
+    return {**config["feed"], "posts_limit": 1000}
+
+
+def main(argv: list[str] | None = None) -> int:
+    wanted = set(sys.argv[1:] if argv is None else argv)  # names to re-record; none: all
     OUT.mkdir(exist_ok=True)
+    makers = (("blog", blog), ("permalinks", permalinks), ("collections", collections))
     with tempfile.TemporaryDirectory() as work:
-        for name, make in (("blog", blog), ("permalinks", permalinks)):
+        for name, make in ((n, m) for n, m in makers if not wanted or n in wanted):
             data = make(Path(work))
             (OUT / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return 0
