@@ -19,8 +19,9 @@ from ..config import Config
 from ..models import FeedJob, Image, Post, Site
 from ..output import Manifest, Record, State, clean_temporaries, is_current, remove_stale, save_manifest
 from .archive import Layouts
-from .derived import Derived, count_kinds, write_derived
+from .derived import Derived, write_derived
 from .links import ref_stamp
+from .names import count_kinds
 from .parallel import run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, partition_by_date
 from .postcache import BuildCache

@@ -15,7 +15,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-import feeds.builder.pipeline
+import feeds.builder.stages
 import feeds.builder.read
 import feeds.builder.render
 import feeds.content
@@ -234,18 +234,18 @@ def test_big_corpus_in_parallel_matches_serial(tmp_path: Path, make_config: Call
     report = build(config)
     assert report.posts_read == 3 * 132
     parallel = {p.relative_to(config.output): p.read_bytes() for p in config.output.rglob("*.xml")}
-    import feeds.builder.pipeline
+    import feeds.builder.stages
 
     serial_out = tmp_path / "serial"
     serial_config = load_config(
         make_config(source=str(src), output=str(serial_out), cache=str(tmp_path / "c2"))
     )
-    original = feeds.builder.pipeline.PARALLEL_MIN
-    feeds.builder.pipeline.PARALLEL_MIN = 10**9
+    original = feeds.builder.stages.PARALLEL_MIN
+    feeds.builder.stages.PARALLEL_MIN = 10**9
     try:
         build(serial_config)
     finally:
-        feeds.builder.pipeline.PARALLEL_MIN = original
+        feeds.builder.stages.PARALLEL_MIN = original
     serial = {p.relative_to(serial_out): p.read_bytes() for p in serial_out.rglob("*.xml")}
     assert parallel == serial
 
@@ -478,7 +478,7 @@ def test_content_cleaned_by_workers_is_cached(
     shutil.rmtree(config.output)  # every feed must be written again, from cached content
     count = Counter(monkeypatch)
     monkeypatch.setattr(
-        feeds.builder.pipeline, "PARALLEL_MIN", 10**9
+        feeds.builder.stages, "PARALLEL_MIN", 10**9
     )  # in this process, so the counter sees it
     report = build(config)
     assert report.feeds_written > 100 and count.cleaned == []
