@@ -6,6 +6,10 @@ so each ``$…$`` becomes MathML here, converted by latex2mathml (pure Python,
 maintained, no JavaScript or network), inside ``<semantics>`` with the source
 as ``<annotation encoding="application/x-tex">``.  A formula it cannot convert
 stays as its TeX in a ``code`` element, with a warning: no word is lost.
+
+KaTeX also reads the short names of MediaWiki's texvc (``\\empty``, ``\\R``,
+``\\larr``…), which latex2mathml does not know: they are spelt out first, as is
+``\\not=`` (``\\neq``), which it would draw as a slash beside the sign.
 """
 
 from __future__ import annotations
@@ -18,6 +22,45 @@ from functools import lru_cache
 log = logging.getLogger(__name__)
 
 _OPEN = "<math "
+# texvc's names as KaTeX defines them: name, then what it stands for (A for \mathrm{A}, R for \mathbb{R})
+_TEXVC_NAMES = """darr downarrow dArr Downarrow Darr Downarrow lang langle rang rangle uarr uparrow
+uArr Uparrow
+Uarr Uparrow alef aleph alefsym aleph bull bullet clubs clubsuit Dagger ddagger diamonds diamondsuit
+empty emptyset exist exists harr leftrightarrow hArr Leftrightarrow Harr Leftrightarrow hearts heartsuit
+image Im infin infty isin in larr leftarrow lArr Leftarrow Larr Leftarrow lrarr leftrightarrow
+lrArr Leftrightarrow Lrarr Leftrightarrow plusmn pm rarr rightarrow rArr Rightarrow Rarr Rightarrow
+real Re sdot cdot sect S spades spadesuit sub subset sube subseteq supe supseteq thetasym vartheta
+weierp wp"""
+_TEXVC_ROMAN = "Alpha A Beta B Chi X Epsilon E Eta H Iota I Kappa K Mu M Nu N Omicron O Rho P Tau T Zeta Z"
+_TEXVC_SETS = "N N R R Z Z cnums C Complex C natnums N reals R Reals R"
+
+
+def _texvc() -> dict[str, str]:
+    def pairs(table: str) -> list[tuple[str, str]]:
+        words = table.split()
+        return list(zip(words[::2], words[1::2], strict=True))
+
+    names = {name: f"\\{meaning}" for name, meaning in pairs(_TEXVC_NAMES)}
+    names |= {name: f"\\mathrm{{{letter}}}" for name, letter in pairs(_TEXVC_ROMAN)}
+    return names | {name: f"\\mathbb{{{letter}}}" for name, letter in pairs(_TEXVC_SETS)}
+
+
+_TEXVC = _texvc()
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+# \not before a sign with a negated character of its own: that character, as KaTeX writes it (latex2mathml
+# lays a slash beside the sign instead, which reads "⧸=")
+_NEGATED = {"=": "\\neq ", "<": "\\nless ", ">": "\\ngtr "}
+_NOT_SIGN = re.compile(r"\\not\s*([=<>])")
+
+
+def _spelt_out(tex: str) -> str:
+    if "\\" not in tex:
+        return tex
+    return _NOT_SIGN.sub(lambda m: _NEGATED[m[1]], _COMMAND.sub(lambda m: _TEXVC.get(m[1], m[0]), tex))
+
+
+# TeX sets a `*` in a formula as the centred asterisk operator (\ast), as KaTeX writes it
+_ASTERISK, _ASTERISK_OPERATOR = "<mo>&#x0002A;</mo>", "<mo>&#x02217;</mo>"
 _LEFT_OVER = re.compile(r">\\[A-Za-z]")
 
 
@@ -28,7 +71,7 @@ def mathml(tex: str, display: bool = False) -> str:
     try:
         from latex2mathml.converter import convert  # only blogs with math pay for loading it
 
-        converted = convert(source, display="block" if display else "inline")
+        converted = convert(_spelt_out(source), display="block" if display else "inline")
     except Exception as e:  # the library raises many kinds (its own, IndexError, KeyError) on bad TeX
         log.warning("a formula stays as TeX (MathML conversion failed: %s): %.80s", str(e) or repr(e), source)
         return _as_code(source, display)
@@ -39,7 +82,7 @@ def mathml(tex: str, display: bool = False) -> str:
     end = converted.rfind("</math>")
     if start <= 0 or end < start:
         return _as_code(source, display)
-    inner = converted[start:end]
+    inner = converted[start:end].replace(_ASTERISK, _ASTERISK_OPERATOR)
     annotation = f'<annotation encoding="application/x-tex">{html.escape(source, quote=False)}</annotation>'
     if not inner.startswith("<mrow>"):
         inner = f"<mrow>{inner}</mrow>"  # <semantics> takes one presentation element, then annotations

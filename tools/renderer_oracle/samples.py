@@ -81,6 +81,18 @@ MATH = [
     "a$x$b and $a_1 * b_2$",
     "- transform(a): x\n  $$\n  \\begin{matrix}\n     m & n \\\\\n  \\end{matrix}\n  $$\n",
     "text\n$$\nx^2\n$$\nafter",
+    "texvc names: $A \\cap B = \\empty$, $x \\isin \\R$, $\\Alpha \\larr \\infin$",
+    "Negated: $v_i \\not= v_j$, $a \\not< b$, $x \\not\\in A$ and $a \\ast b * c$",
+]
+EXPANDABLE = [
+    "+++ Open *section*\nHidden text\n\n- one\n- two\n+++\n\nafter",
+    ">>> Closed one\nbody\n>>>>\n\n>>> Never closed\nto the end",
+    "+++ inline +++ stays text\n\n+++\nno title\n+++",
+    "Paragraph\n+++ interrupts it\ninside\n+++",
+    "- item\n  +++ In a list\n  nested\n  +++\n- next",
+    "+++ Empty\n\n+++\n\n++ two pluses\n\n> quote >>> here",
+    "+++ Outer\n>>> Inner\ndeep\n>>>\n+++ trailing\nstill outer\n+++",
+    "- one\n- two\n\ntext\n- three\n  - four\n  - five\n- six\n\n1. a\n2. b",
 ]
 SETUPS = [
     ("hexo-renderer-markdown-it", {}, COMMON),
@@ -91,6 +103,7 @@ SETUPS = [
         COMMON,
     ),
     ("hexo-renderer-markdown-it-plus", {}, COMMON + PLUGINS),
+    ("hexo-renderer-markdown-it", {"markdown": {"plugins": ["markdown-it-expandable"]}}, EXPANDABLE),
     ("hexo-renderer-kramed", {}, COMMON + KRAMED),
     ("hexo-renderer-markdown-it-plus", {}, MATH),
     ("hexo-renderer-markdown-it", {"markdown": {"plugins": ["@iktakahiro/markdown-it-katex"]}}, MATH),
