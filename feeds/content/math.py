@@ -9,7 +9,8 @@ stays as its TeX in a ``code`` element, with a warning: no word is lost.
 
 KaTeX also reads the short names of MediaWiki's texvc (``\\empty``, ``\\R``,
 ``\\larr``…), which latex2mathml does not know: they are spelt out first, as is
-``\\not=`` (``\\neq``), which it would draw as a slash beside the sign.
+``\\not=`` (``\\neq``), which it would draw as a slash beside the sign, and ``\\dots``
+is centred before an operator or a relation, as amsmath sets it.
 """
 
 from __future__ import annotations
@@ -53,15 +54,68 @@ _NEGATED = {"=": "\\neq ", "<": "\\nless ", ">": "\\ngtr "}
 _NOT_SIGN = re.compile(r"\\not\s*([=<>])")
 
 
+# amsmath's \dots (KaTeX's too): centred dots before a binary operator or a relation (a + \dots + b),
+# low ones before anything else (a, \dots, b)
+_DOTS = re.compile(r"\\dots(?![A-Za-z])\s*(\\[A-Za-z]+|.?)")
+_BINARY = frozenset("+-=<>*:")
+_BINARY_NAMES = """
+not le leq ge geq lt gt ne neq equiv approx sim simeq cong propto in ni notin subset subseteq supset
+supseteq cup cap pm mp times div cdot ast star circ bullet oplus ominus otimes odot wedge vee land
+lor to rightarrow leftarrow Rightarrow Leftarrow leftrightarrow Leftrightarrow iff implies impliedby
+mid parallel perp ll gg prec succ preceq succeq setminus sum prod coprod bigcup bigcap bigvee
+bigwedge biguplus bigotimes bigoplus bigodot bigsqcup mapsto longmapsto longrightarrow
+Longrightarrow longleftarrow Longleftarrow longleftrightarrow Longleftrightarrow hookrightarrow
+doteq mathbin mathrel And"""
+_BINARY_COMMANDS = frozenset(_BINARY_NAMES.split())
+
+
+def _dots(m: re.Match[str]) -> str:
+    after = m[1]
+    name = after[1:] if after.startswith("\\") else ""
+    centred = after in _BINARY or name in _BINARY_COMMANDS or name.startswith("not")
+    return ("\\cdots " if centred else "\\ldots ") + after
+
+
+# KaTeX's environments that latex2mathml lacks, as one it has with the same rows and columns (an
+# environment it lacks leaves its `&` as text)
+_ENVIRONMENTS = {
+    "aligned": "split",
+    "alignedat": "split",
+    "gathered": "matrix",
+    "gather": "matrix",
+    "gather*": "matrix",
+    "dcases": "cases",
+    "darray": "array",
+}
+_ENVIRONMENT = re.compile(r"\\(begin|end)\{(aligned(?:at)?|gathered|gather\*?|dcases|darray)\}")
+
+
+def _environment(m: re.Match[str]) -> str:
+    return f"\\{m[1]}{{{_ENVIRONMENTS[m[2]]}}}"
+
+
 def _spelt_out(tex: str) -> str:
     if "\\" not in tex:
         return tex
-    return _NOT_SIGN.sub(lambda m: _NEGATED[m[1]], _COMMAND.sub(lambda m: _TEXVC.get(m[1], m[0]), tex))
+    tex = _COMMAND.sub(lambda m: _TEXVC.get(m[1], m[0]), tex)
+    if "\\begin{alignedat}" in tex:
+        tex = re.sub(r"(\\begin\{alignedat\})\s*\{\d+\}", r"\1", tex)
+    tex = _ENVIRONMENT.sub(_environment, tex)
+    return _DOTS.sub(_dots, _NOT_SIGN.sub(lambda m: _NEGATED[m[1]], tex))
 
 
-# TeX sets a `*` in a formula as the centred asterisk operator (\ast), as KaTeX writes it
-_ASTERISK, _ASTERISK_OPERATOR = "<mo>&#x0002A;</mo>", "<mo>&#x02217;</mo>"
-_LEFT_OVER = re.compile(r">\\[A-Za-z]")
+# Signs latex2mathml writes with another character than TeX's own, which KaTeX writes: `*` is the centred
+# asterisk operator (\ast), \cdot the dot operator, \bar's accent the modifier macron, \vec's the combining
+# arrow, \sim the tilde operator, \perp the up tack
+_SIGNS = (
+    ("<mo>&#x0002A;</mo>", "<mo>&#x02217;</mo>"),
+    ("<mo>&#x000B7;</mo>", "<mo>&#x022C5;</mo>"),
+    (">&#x000AF;</mo></mover>", ">&#x002C9;</mo></mover>"),
+    ('<mo stretchy="true">&#x02192;</mo></mover>', '<mo stretchy="false">&#x020D7;</mo></mover>'),
+    ("<mi>&#x0007E;</mi>", "<mo>&#x0223C;</mo>"),
+    ("<mi>&#x027C2;</mi>", "<mo>&#x022A5;</mo>"),
+)
+_LEFT_OVER = re.compile(r">\\[A-Za-z]|>&<")  # a command's name, a column's `&`: not understood
 
 
 @lru_cache(maxsize=1024)
@@ -82,7 +136,9 @@ def mathml(tex: str, display: bool = False) -> str:
     end = converted.rfind("</math>")
     if start <= 0 or end < start:
         return _as_code(source, display)
-    inner = converted[start:end].replace(_ASTERISK, _ASTERISK_OPERATOR)
+    inner = converted[start:end]
+    for theirs, katexs in _SIGNS:
+        inner = inner.replace(theirs, katexs)
     annotation = f'<annotation encoding="application/x-tex">{html.escape(source, quote=False)}</annotation>'
     if not inner.startswith("<mrow>"):
         inner = f"<mrow>{inner}</mrow>"  # <semantics> takes one presentation element, then annotations

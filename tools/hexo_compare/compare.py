@@ -119,7 +119,7 @@ def visible_text(html: str) -> str:
     except (etree.ParserError, ValueError):
         return collapse(re.sub(r"<[^>]*>", " ", html))
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_HIDDEN, with_tail=False)
-    _plain_math_letters(root)
+    _plain_math_text(root)
     parts: list[str] = []
     hidden = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
@@ -140,16 +140,22 @@ def visible_text(html: str) -> str:
     return collapse("".join(parts))
 
 
-def _plain_math_letters(root: Any) -> None:
-    """A formula's styled letter is a character of its own in feeds' MathML (ℝ, as MathML Core has it)
-    and a plain letter with ``mathvariant="double-struck"`` in KaTeX's: both read as the plain letter
-    (NFKC, which also composes a sign and its combining slash, ≮)."""
+def _plain_math_text(root: Any) -> None:
+    """A formula's text as its characters, both sides alike. A styled letter is a character of its own in
+    feeds' MathML (ℝ, as MathML Core has it) and a plain letter with ``mathvariant="double-struck"`` in
+    KaTeX's: both read as the plain letter (NFKC, which also composes a sign and its combining slash,
+    ≮). Spacing (a space in ``mtext``, an ``mspace``) and the invisible operators (U+2061 function
+    application after ``cos``, invisible times) are layout, not text: they go."""
     for math in root.iter("math", "{*}math"):
         for el in math.iter():
             if el.text:
-                el.text = unicodedata.normalize("NFKC", el.text)
+                el.text = _math_chars(el.text)
             if el is not math and el.tail:
-                el.tail = unicodedata.normalize("NFKC", el.tail)
+                el.tail = _math_chars(el.tail)
+
+
+def _math_chars(text: str) -> str:
+    return re.sub(r"[\s\u2061-\u2064]", "", unicodedata.normalize("NFKC", text))
 
 
 _CLEANER: Any = None
@@ -230,6 +236,8 @@ def _katex_as_mathml(html: str) -> str:
             el.drop_tree()
         elif classes & {"katex", "katex-mathml", "katex-display"}:
             el.drop_tag()
+    for op in [el for el in root.iter("mo") if len(el)]:  # KaTeX's `\tan^{-1}`: <mo><mi>tan</mi>…</mo>,
+        op.drop_tag()  # which a parser (the cleaner's) empties; the drawn formula shows "tan"
     return etree.tostring(root, encoding="unicode", method="html")[5:-6]
 
 

@@ -39,6 +39,7 @@ PLUGINS = [
     "Text with a note[^1] and another[^n].\n\n[^1]: First note.\n[^n]: Second *note*.",
     "Term\n: Definition one\n\nOther term\n:   Definition two",
     "Smile :smile: and :+1: and :not_an_emoji: here",
+    "Faces :) and :-( here, (;)) <3 x:) http://a.example/:D, [:D](/x) and 8-) B-) :'D :|",
     "::: warning\nBe *careful*\n:::\n\n::: info\nFYI\n:::",
     "中文第一行\n中文第二行\nEnglish line\n中文",
     "方案）\n【利用**github**】\n**粗体**\n한국어\n한국어 and zero\u200b\nwidth",
@@ -83,6 +84,9 @@ MATH = [
     "text\n$$\nx^2\n$$\nafter",
     "texvc names: $A \\cap B = \\empty$, $x \\isin \\R$, $\\Alpha \\larr \\infin$",
     "Negated: $v_i \\not= v_j$, $a \\not< b$, $x \\not\\in A$ and $a \\ast b * c$",
+    "Dots: $x_1,\\dots,x_n$, $X_1 \\le \\dots \\le X_n$, $a + \\dots + b$;"
+    " signs: $a \\cdot b$, $\\bar{\\delta}$, $\\vec{k}$, $X \\sim f$, $P^{\\perp}$",
+    "$$\n\\begin{aligned}\nf(x) &= x^2 \\\\\n     &\\approx 1 \\\\\n\\end{aligned}\n$$",
 ]
 EXPANDABLE = [
     "+++ Open *section*\nHidden text\n\n- one\n- two\n+++\n\nafter",
