@@ -192,10 +192,13 @@ def _emoji_table() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
     and one pattern for both, tried as the package tries them (in reverse order of their text)."""
     import emoji  # only blogs with the emoji plugin pay for loading its table
 
+    # GitHub's names are the package's aliases; a Unicode name that is also one (``:dog:``, the face, is
+    # the "dog" of another emoji) means what GitHub says
     names: dict[str, str] = {}
-    for char, data in emoji.EMOJI_DATA.items():
-        for name in (data.get("en", ""), *data.get("alias", ())):
-            names.setdefault(name.strip(":"), char)
+    for key in ("alias", "en"):
+        for char, data in emoji.EMOJI_DATA.items():
+            for name in data.get(key, ()) if key == "alias" else (data["en"],):
+                names.setdefault(name.strip(":"), char)
     shortcuts: dict[str, str] = {}
     for line in _EMOTICONS.strip().splitlines():
         name, *faces = line.split()

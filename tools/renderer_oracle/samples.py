@@ -38,7 +38,7 @@ PLUGINS = [
     "*[HTML]: Hyper Text Markup Language\n\nHTML and XHTML and HTML5",
     "Text with a note[^1] and another[^n].\n\n[^1]: First note.\n[^n]: Second *note*.",
     "Term\n: Definition one\n\nOther term\n:   Definition two",
-    "Smile :smile: and :+1: and :not_an_emoji: here",
+    "Smile :smile: and :+1: and :not_an_emoji: here, :dog: :cat: :kiss:",
     "Faces :) and :-( here, (;)) <3 x:) http://a.example/:D, [:D](/x) and 8-) B-) :'D :|",
     "::: warning\nBe *careful*\n:::\n\n::: info\nFYI\n:::",
     "中文第一行\n中文第二行\nEnglish line\n中文",
