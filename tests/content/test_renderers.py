@@ -110,9 +110,10 @@ def mathml_text(html: str) -> list[str]:
     return [unicodedata.normalize("NFKC", text) for text in texts]
 
 
-@pytest.mark.parametrize(
-    ("renderer", "config", "source", "expected"), [c for c in MATH if "katex" in c.values[0] + str(c.values[1])]
-)
+KATEX = [c for c in MATH if "katex" in c.values[0] + str(c.values[1])]
+
+
+@pytest.mark.parametrize(("renderer", "config", "source", "expected"), KATEX)
 def test_formulas_say_what_katex_says(
     tmp_path: Path, renderer: str, config: dict[str, Any], source: str, expected: str
 ) -> None:
