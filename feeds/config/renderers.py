@@ -56,6 +56,7 @@ SUPPORTED_PLUGINS = frozenset(
         "markdown-it-mark",
         "markdown-it-emoji",
         "markdown-it-cjk-breaks",
+        "markdown-it-expandable",
         "markdown-it-checkbox",
         "markdown-it-task-checkbox",
         "markdown-it-task-lists",

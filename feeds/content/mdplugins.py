@@ -4,8 +4,8 @@ Each follows its npm package, checked against that package's output by
 tools/renderer_oracle: markdown-it-ins (``++inserted++``), markdown-it-mark
 (``==marked==``), markdown-it-abbr (``*[HTML]: Hyper Text…``),
 markdown-it-cjk-breaks (no line break between two CJK characters),
-markdown-it-emoji (``:smile:``; its text shortcuts such as ``:)`` are not
-read), the ``@[toc]`` of hexo-renderer-markdown-it-plus (a table of contents a
+markdown-it-emoji (``:smile:``, and shortcuts such as ``:)`` between spaces or
+punctuation), the ``@[toc]`` of hexo-renderer-markdown-it-plus (a table of contents a
 feed leaves out), and kramed's formulas (``$$…$$`` only: a lone ``$`` is text).
 """
 
@@ -156,19 +156,61 @@ def _cjk_breaks(state: Any) -> None:
                 token.type, token.content = "text", ""
 
 
-_SHORTCODE = re.compile(r":([\w+-]+):")
+# markdown-it-emoji's emoticons: a line each, an emoji's name and the shortcuts that stand for it
+_EMOTICONS = """
+angry >:( >:-(
+blush :") :-")
+broken_heart </3 <\\3
+confused :/ :-/
+cry :'( :'-( :,( :,-(
+frowning :( :-(
+heart <3
+imp ]:( ]:-(
+innocent o:) O:) o:-) O:-) 0:) 0:-)
+joy :') :'-) :,) :,-) :'D :'-D :,D :,-D
+kissing :* :-*
+laughing x-) X-)
+neutral_face :| :-|
+open_mouth :o :-o :O :-O
+rage :@ :-@
+smile :D :-D
+smiley :) :-)
+smiling_imp ]:) ]:-)
+sob :,'( :,'-( ;( ;-(
+stuck_out_tongue :P :-P
+sunglasses 8-) B-)
+sweat ,:( ,:-(
+sweat_smile ,:) ,:-)
+unamused :s :-S :z :-Z :$ :-$
+wink ;) ;-)
+"""
 
 
 @lru_cache(maxsize=1)
-def _emoji_names() -> dict[str, str]:
-    """GitHub's emoji names (``:smile:``, ``:+1:``), the names markdown-it-emoji reads."""
+def _emoji_table() -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
+    """GitHub's emoji names (``:smile:``, ``:+1:``), the names markdown-it-emoji reads; its shortcuts;
+    and one pattern for both, tried as the package tries them (in reverse order of their text)."""
     import emoji  # only blogs with the emoji plugin pay for loading its table
 
+    # GitHub's names are the package's aliases; a Unicode name that is also one (``:dog:``, the face, is
+    # the "dog" of another emoji) means what GitHub says
     names: dict[str, str] = {}
-    for char, data in emoji.EMOJI_DATA.items():
-        for name in (data.get("en", ""), *data.get("alias", ())):
-            names.setdefault(name.strip(":"), char)
-    return names
+    for key in ("alias", "en"):
+        for char, data in emoji.EMOJI_DATA.items():
+            for name in data.get(key, ()) if key == "alias" else (data["en"],):
+                names.setdefault(name.strip(":"), char)
+    shortcuts: dict[str, str] = {}
+    for line in _EMOTICONS.strip().splitlines():
+        name, *faces = line.split()
+        shortcuts |= dict.fromkeys(faces, name)
+    every = sorted([f":{name}:" for name in names] + list(shortcuts), reverse=True)
+    return names, shortcuts, re.compile("|".join(map(re.escape, every)))
+
+
+def _apart(char: str) -> bool:
+    """A space, punctuation or a control character: what may stand beside a shortcut."""
+    kind = unicodedata.category(char)
+    return kind[0] in "ZP" or kind == "Cc"
 
 
 def emoji_plugin(md: MarkdownIt) -> None:
@@ -176,13 +218,23 @@ def emoji_plugin(md: MarkdownIt) -> None:
 
 
 def _emoji(state: Any) -> None:
-    names = _emoji_names()
+    names, shortcuts, pattern = _emoji_table()
+
+    def one(m: re.Match[str]) -> str:
+        text, at, end = m.string, m.start(), m.end()
+        if m[0] not in shortcuts:
+            return names[m[0][1:-1]]
+        if (at and not _apart(text[at - 1])) or (end < len(text) and not _apart(text[end])):
+            return m[0]  # a letter beside it: part of a word or an address (http://)
+        return names[shortcuts[m[0]]]
+
     for block in state.tokens:
-        in_link = 0
+        in_autolink = 0
         for token in block.children or ():
-            in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
-            if token.type == "text" and not in_link and ":" in token.content:
-                token.content = _SHORTCODE.sub(lambda m: names.get(m[1], m[0]), token.content)
+            if token.info == "auto":  # a linkified address; a link written [so](url) is read
+                in_autolink += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type == "text" and not in_autolink and pattern.search(token.content):
+                token.content = pattern.sub(one, token.content)
 
 
 _TOC = re.compile(r"@\[toc\]", re.IGNORECASE)

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import mdplugins
+from .expandable import expandable_plugin
 from .math import mathml
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ def _plugins() -> dict[str, Any]:
         "markdown-it-mark": lambda md: mdplugins.pair_plugin(md, "=", "mark"),
         "markdown-it-emoji": mdplugins.emoji_plugin,
         "markdown-it-cjk-breaks": mdplugins.cjk_breaks_plugin,
+        "markdown-it-expandable": expandable_plugin,
         "markdown-it-checkbox": tasklists_plugin,
         "markdown-it-task-checkbox": tasklists_plugin,
         "markdown-it-task-lists": tasklists_plugin,

@@ -23,7 +23,7 @@ import logging
 import re
 import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from ..models import Site
@@ -193,7 +193,8 @@ def _one(name: str, args: str, inner: str | None, state: _Expansion, source: str
     themed = state.themed.get(name)
     if themed is not None:
         content = _expand_tags(inner, state) if inner is not None else ""
-        return state.token(themed(words, content, state.context), source, block=block)
+        context = replace(state.context, nested=True) if state.depth > 1 else state.context
+        return state.token(themed(words, content, context), source, block=block)
     renderer = _TAGS.get(name)
     if renderer is None:
         return _unknown(name, words, inner, state, source, block=block)

@@ -400,3 +400,21 @@ def test_a_quote_inside_an_argument_stays_and_one_opening_it_groups_words() -> N
     html = html_of("JavaScript ({% label info@'unsafe-inline' %}) here", "next")
     assert "<mark>'unsafe-inline'</mark>" in html
     assert "<mark>'two words'</mark>" in html_of("{% label info@'two words' %}", "next")
+
+
+def test_a_next_label_in_a_note_is_read_as_markdown_with_the_note() -> None:
+    """Nunjucks renders the label before the note, whose content (the label's HTML in it) is then
+    Markdown: its text loses its escapes and gets smartypants; a label outside a block is as written.
+    Hexo 8 with NexT 8.29 and hexo-renderer-marked, on this post, shows:
+    <p>Top <mark class="label danger">a\\<b\\> c ... *d*</mark> end</p>
+    <div class="note warning"><p>In <mark class="label danger">&lt;meta http-equiv&#x3D;X
+    content&#x3D;deny&gt;</mark> and <mark class="label success">ls *.EXT | … q</mark> end</p></div>"""
+    body = (
+        'Top {% label danger@a\\<b\\> "c" ... *d* %} end\n\n{% note warning %}\n'
+        'In {% label danger@\\<meta http-equiv="X" content="deny"\\> %}'
+        ' and {% label success@ls *.EXT | ... "q" %} end\n{% endnote %}\n'
+    )
+    html = html_of(body, "next")
+    assert "<mark>&lt;meta http-equiv=X content=deny&gt;</mark>" in html
+    assert "<mark>ls *.EXT | \u2026 q</mark>" in html
+    assert visible(html).startswith("Top a\\<b\\> c ... *d* end")

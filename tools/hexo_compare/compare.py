@@ -88,9 +88,8 @@ _BLOCK = {
     "video",
     "audio",
 }
-# code-block line numbers; KaTeX's MathML copy of a formula, which its stylesheet hides beside the HTML
-# it draws the formula with (a reader sees the formula once)
-_GUTTERS = {"gutter", "line-numbers-rows", "katex-mathml"}
+# code-block line numbers
+_GUTTERS = {"gutter", "line-numbers-rows"}
 # annotation: a formula's TeX, which MathML keeps and no browser shows
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title", "annotation"}
 _VOID = {
@@ -120,6 +119,7 @@ def visible_text(html: str) -> str:
     except (etree.ParserError, ValueError):
         return collapse(re.sub(r"<[^>]*>", " ", html))
     etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, *_HIDDEN, with_tail=False)
+    _plain_math_text(root)
     parts: list[str] = []
     hidden = 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
@@ -140,6 +140,24 @@ def visible_text(html: str) -> str:
     return collapse("".join(parts))
 
 
+def _plain_math_text(root: Any) -> None:
+    """A formula's text as its characters, both sides alike. A styled letter is a character of its own in
+    feeds' MathML (ℝ, as MathML Core has it) and a plain letter with ``mathvariant="double-struck"`` in
+    KaTeX's: both read as the plain letter (NFKC, which also composes a sign and its combining slash,
+    ≮). Spacing (a space in ``mtext``, an ``mspace``) and the invisible operators (U+2061 function
+    application after ``cos``, invisible times) are layout, not text: they go."""
+    for math in root.iter("math", "{*}math"):
+        for el in math.iter():
+            if el.text:
+                el.text = _math_chars(el.text)
+            if el is not math and el.tail:
+                el.tail = _math_chars(el.tail)
+
+
+def _math_chars(text: str) -> str:
+    return re.sub(r"[\s\u2061-\u2064]", "", unicodedata.normalize("NFKC", text))
+
+
 _CLEANER: Any = None
 
 
@@ -151,7 +169,7 @@ def hexo_cleaned(html: str, base: str) -> str:
         from feeds.content import Cleaner
 
         _CLEANER = Cleaner(ContentConfig(), FeedsConfig())
-    html = _theme_reading_order(_without_gutters(html))
+    html = _theme_reading_order(_without_gutters(_katex_as_mathml(html)))
     return str(_CLEANER.clean_html(html, base or "https://example.invalid/"))
 
 
@@ -193,6 +211,33 @@ def _theme_reading_order(html: str) -> str:
     for items in [el for el in root.iter("div") if "gallery-items" in (el.get("class") or "").split()]:
         if (items.text or "").lstrip().startswith("["):
             items.text = ""
+    return etree.tostring(root, encoding="unicode", method="html")[5:-6]
+
+
+def _katex_as_mathml(html: str) -> str:
+    """A KaTeX formula as its MathML copy, the form feeds writes formulas in.
+
+    KaTeX writes each formula twice: MathML (which its stylesheet hides) and spans that draw it (which
+    screen readers skip). The spans' text follows the drawing (a matrix column by column, a
+    superscript's box before the base's), which is no reading of the formula; the MathML copy is, and
+    it is what feeds' MathML is compared with, element text against element text (the TeX annotation
+    on both sides is left out as hidden). A formula feeds could not convert stays as its TeX in
+    ``code``, which then differs from KaTeX's MathML, as it should.
+    """
+    if "katex-html" not in html:
+        return html
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return html
+    for el in list(root.iter("span")):
+        classes = set((el.get("class") or "").split())
+        if "katex-html" in classes:
+            el.drop_tree()
+        elif classes & {"katex", "katex-mathml", "katex-display"}:
+            el.drop_tag()
+    for op in [el for el in root.iter("mo") if len(el)]:  # KaTeX's `\tan^{-1}`: <mo><mi>tan</mi>…</mo>,
+        op.drop_tag()  # which a parser (the cleaner's) empties; the drawn formula shows "tan"
     return etree.tostring(root, encoding="unicode", method="html")[5:-6]
 
 

@@ -38,7 +38,8 @@ PLUGINS = [
     "*[HTML]: Hyper Text Markup Language\n\nHTML and XHTML and HTML5",
     "Text with a note[^1] and another[^n].\n\n[^1]: First note.\n[^n]: Second *note*.",
     "Term\n: Definition one\n\nOther term\n:   Definition two",
-    "Smile :smile: and :+1: and :not_an_emoji: here",
+    "Smile :smile: and :+1: and :not_an_emoji: here, :dog: :cat: :kiss:",
+    "Faces :) and :-( here, (;)) <3 x:) http://a.example/:D, [:D](/x) and 8-) B-) :'D :|",
     "::: warning\nBe *careful*\n:::\n\n::: info\nFYI\n:::",
     "中文第一行\n中文第二行\nEnglish line\n中文",
     "方案）\n【利用**github**】\n**粗体**\n한국어\n한국어 and zero\u200b\nwidth",
@@ -81,6 +82,21 @@ MATH = [
     "a$x$b and $a_1 * b_2$",
     "- transform(a): x\n  $$\n  \\begin{matrix}\n     m & n \\\\\n  \\end{matrix}\n  $$\n",
     "text\n$$\nx^2\n$$\nafter",
+    "texvc names: $A \\cap B = \\empty$, $x \\isin \\R$, $\\Alpha \\larr \\infin$",
+    "Negated: $v_i \\not= v_j$, $a \\not< b$, $x \\not\\in A$ and $a \\ast b * c$",
+    "Dots: $x_1,\\dots,x_n$, $X_1 \\le \\dots \\le X_n$, $a + \\dots + b$;"
+    " signs: $a \\cdot b$, $\\bar{\\delta}$, $\\vec{k}$, $X \\sim f$, $P^{\\perp}$",
+    "$$\n\\begin{aligned}\nf(x) &= x^2 \\\\\n     &\\approx 1 \\\\\n\\end{aligned}\n$$",
+]
+EXPANDABLE = [
+    "+++ Open *section*\nHidden text\n\n- one\n- two\n+++\n\nafter",
+    ">>> Closed one\nbody\n>>>>\n\n>>> Never closed\nto the end",
+    "+++ inline +++ stays text\n\n+++\nno title\n+++",
+    "Paragraph\n+++ interrupts it\ninside\n+++",
+    "- item\n  +++ In a list\n  nested\n  +++\n- next",
+    "+++ Empty\n\n+++\n\n++ two pluses\n\n> quote >>> here",
+    "+++ Outer\n>>> Inner\ndeep\n>>>\n+++ trailing\nstill outer\n+++",
+    "- one\n- two\n\ntext\n- three\n  - four\n  - five\n- six\n\n1. a\n2. b",
 ]
 SETUPS = [
     ("hexo-renderer-markdown-it", {}, COMMON),
@@ -91,6 +107,7 @@ SETUPS = [
         COMMON,
     ),
     ("hexo-renderer-markdown-it-plus", {}, COMMON + PLUGINS),
+    ("hexo-renderer-markdown-it", {"markdown": {"plugins": ["markdown-it-expandable"]}}, EXPANDABLE),
     ("hexo-renderer-kramed", {}, COMMON + KRAMED),
     ("hexo-renderer-markdown-it-plus", {}, MATH),
     ("hexo-renderer-markdown-it", {"markdown": {"plugins": ["@iktakahiro/markdown-it-katex"]}}, MATH),

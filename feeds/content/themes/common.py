@@ -40,6 +40,8 @@ class Context:
     settings: Settings = Settings()
     series: Series = field(default_factory=dict)  # the site's series that this post's tags name
     own_series: str = ""  # the post's own series (front matter)
+    # inside a block tag's content, which Hexo renders as Markdown with this tag's HTML in it
+    nested: bool = False
 
     def __call__(self, markdown: str) -> str:
         return self.render(markdown)

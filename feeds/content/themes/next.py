@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import quote as quote_url
 
 from .common import (
+    Context,
     Render,
     ThemeTag,
     at,
@@ -54,9 +55,11 @@ def button(words: list[str], content: str, render: Render) -> str:
     return link(at(parts, 0), text(at(parts, 1)), at(parts, 3))
 
 
-def label(words: list[str], content: str, render: Render) -> str:
-    shown = " ".join(words).split("@")
-    return f"<mark>{text(at(shown, 1))}</mark>"
+def label(words: list[str], content: str, context: Context) -> str:
+    """NexT writes the text as it is: inside a block tag (a note) Markdown then reads it with the
+    block's content (``\\<`` is ``<``, ``...`` may be an ellipsis); elsewhere the page shows it."""
+    shown = at(" ".join(words).split("@"), 1)
+    return f"<mark>{inline(context, shown) if context.nested and shown.strip() else text(shown)}</mark>"
 
 
 def video(words: list[str], content: str, render: Render) -> str:
