@@ -21,7 +21,6 @@ from functools import partial
 from urllib.parse import urlsplit
 
 import nh3
-from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
 from ..config import ContentConfig, FeedsConfig
@@ -118,14 +117,7 @@ class Cleaner:
             generic_attribute_prefixes=set(),
             link_rel=None,  # set per link by _link_rel: internal links keep none
         )
-        translator = HTMLTranslator()  # cssselect's own :contains() needs no XPath extension function
-        paths = []
-        for selector in content.remove:
-            try:
-                paths.append(translator.css_to_xpath(selector))
-                etree.XPath(paths[-1])
-            except (SelectorError, SyntaxError, etree.XPathSyntaxError) as e:
-                raise ConfigError(f"not a valid CSS selector {selector!r}: {e}", key="content.remove") from e
+        paths = [_xpath(selector) for selector in content.remove]
         # One union, so libxml2 walks each body once for all of them.
         self.remove = etree.XPath(" | ".join(paths)) if paths else None
 
@@ -260,6 +252,35 @@ class Cleaner:
     def _sanitize(self, tree: etree._Element) -> str:
         markup = etree.tostring(tree, method="html", encoding="unicode")
         return self.sanitizer.clean(markup[5:-6]).strip()  # [5:-6]: the <div> container fragment.body gives
+
+
+# cssselect's translations of the default content.remove selectors, so that a build that cleans a
+# post or two (one post edited) need not load cssselect: 7 ms, against 0.3 s for the whole build.
+# tests/content/test_clean.py holds them to cssselect's own.
+KNOWN_SELECTORS = {
+    "#recommend_bottom": "descendant-or-self::*[@id = 'recommend_bottom']",
+    "#article_bottom": "descendant-or-self::*[@id = 'article_bottom']",
+    'p:contains("分享让更多人看到")': "descendant-or-self::p[contains(., '分享让更多人看到')]",
+    "td.gutter": "descendant-or-self::td[@class and contains(@class, 'gutter') and "
+    "contains(concat(' ', normalize-space(@class), ' '), ' gutter ')]",
+    "span.line-numbers-rows": "descendant-or-self::span[@class and contains(@class, 'line-numbers-rows') "
+    "and contains(concat(' ', normalize-space(@class), ' '), ' line-numbers-rows ')]",
+}
+
+
+def _xpath(selector: str) -> str:
+    """A ``content.remove`` selector as XPath; ConfigError naming it when it is not valid CSS."""
+    known = KNOWN_SELECTORS.get(selector)
+    if known is not None:
+        return known
+    from cssselect import HTMLTranslator, SelectorError
+
+    try:  # cssselect's own :contains() needs no XPath extension function
+        path = str(HTMLTranslator().css_to_xpath(selector))
+        etree.XPath(path)
+    except (SelectorError, SyntaxError, etree.XPathSyntaxError) as e:
+        raise ConfigError(f"not a valid CSS selector {selector!r}: {e}", key="content.remove") from e
+    return path
 
 
 def asset_folder(permalink: str) -> str:

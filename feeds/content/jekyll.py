@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from ..config import Config
 from ..models import Content, Post, Site
 from ..urls import site_root
-from . import kramdown
 from .clean import Cleaner
 
 if TYPE_CHECKING:
+    from . import kramdown
     from .liquid import Jekyll
 
 
@@ -46,6 +46,8 @@ class JekyllCleaner(Cleaner):
         return Jekyll(values, self.root, self.site.posts, self.includes, self.markdownify)
 
     def markdownify(self, text: str) -> str:
+        from . import kramdown  # only for a Jekyll site's posts: a Hexo build never loads it
+
         return kramdown.to_html(text, self.options)
 
     def render(self, post: Post, body: str) -> Content:
@@ -68,7 +70,7 @@ class JekyllCleaner(Cleaner):
 
         rendered, blocks = self.liquid.render(text, page, post.path)
         if post.body_format == "jekyll:markdown":
-            rendered = kramdown.to_html(rendered, self.options)
+            rendered = self.markdownify(rendered)
         for i, block in enumerate(blocks):
             mark = PLACEHOLDER.format(i)
             rendered = rendered.replace(f"<p>{mark}</p>", block).replace(mark, block)
