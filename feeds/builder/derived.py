@@ -100,14 +100,19 @@ def render_derived(config: Config, found: Sequence[Listing]) -> dict[str, bytes]
     return out
 
 
-def write_derived(root: Path, derived: Derived, old: Mapping[str, Record]) -> list[tuple[str, Record, bool]]:
-    """Make and write the files unless all are current for their key: (name, record, whether written)."""
+def write_derived(
+    root: Path, derived: Derived, old: Mapping[str, Record], made: Mapping[str, bytes] | None = None
+) -> list[tuple[str, Record, bool]]:
+    """Make and write the files unless all are current for their key: (name, record, whether written).
+
+    ``made``: their bytes, made already (while the workers wrote feeds).
+    """
     from ..output import is_current, same_bytes, write_atomic
 
     if all(is_current(root, name, old.get(name), derived.key) for name in derived.names):
         return [(name, old[name], False) for name in derived.names]
     done = []
-    for name, data in derived.make().items():
+    for name, data in (made or derived.make()).items():
         path = root / name
         changed = not same_bytes(path, data)
         if changed:

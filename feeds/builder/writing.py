@@ -9,7 +9,7 @@ feeds they list, keeps the manifest, and tells WebSub hubs what changed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -78,9 +78,15 @@ def write_feeds(
             **kept,
         }
         save_manifest(root, Manifest(pending, State()))
+    made: dict[str, bytes] = {}  # the lists' bytes, made while the workers finish their last shares
+
+    def make_lists() -> None:
+        if not all(is_current(root, name, old.get(name), derived.key) for name in derived.names):
+            made.update(derived.make())
+
     if todo:
         with clock("write"):
-            shares = _render_and_write(config, cache, root, todo, shown, report, parallel_min)
+            shares = _render_and_write(config, cache, root, todo, shown, report, parallel_min, make_lists)
         for share in shares:
             for name, record, was_written in share.written:
                 # A feed written without a post whose body failed is not done: the next build retries.
@@ -91,7 +97,7 @@ def write_feeds(
                     written.add(name)
             if share.lacking:
                 state = State()  # and that build must not take the nothing-changed shortcut
-    for name, record, was_written in write_derived(root, derived, old):  # after the feeds they list
+    for name, record, was_written in write_derived(root, derived, old, made):  # after the feeds they list
         kept[name] = record
         if was_written:
             written.add(name)
@@ -126,8 +132,11 @@ def _render_and_write(
     shown: Shown,
     report: BuildReport,
     parallel_min: int,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Share]:
     """Write the files in ``todo`` in shares, each rendering the posts its own feeds show.
+
+    ``meanwhile`` runs here while the children finish (see :func:`run_shared`).
 
     This process and one child per other core take shares as they finish
     them; the entries a share renders stay where it runs, for the feeds it
@@ -162,7 +171,7 @@ def _render_and_write(
         groups = partition(todo, parts)
     writer = partial(write_share, config, root, posts=posts, cache=cached, images=shown.images)
     tasks = [partial(writer, group, site=shown.site, bodies=shown.bodies) for group in groups]
-    shares = list(run_shared(tasks, parallel=parallel))
+    shares = list(run_shared(tasks, parallel=parallel, meanwhile=meanwhile))
     reported: set[str] = set()
     for share in shares:
         if share.cache_problem and share.cache_problem not in reported:
