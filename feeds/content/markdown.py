@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import ContentConfig
 from . import renderers
-from .kramed import kramed_rules
+from .kramed import kramed_rules, prepare
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -323,8 +323,10 @@ def to_html(
         rendered = renderers.pandoc(text, options.pandoc_args)
         if rendered is not None:
             return rendered
-    if options.renderer == "kramed" and options.math != "none" and "`$" in text:
-        text = _KRAMED_CODE_MATH.sub(r"$$\1$$", text)  # hexo-renderer-kramed's: `$x$` is a formula
+    if options.renderer == "kramed":
+        text = prepare(text)
+        if options.math != "none" and "`$" in text:
+            text = _KRAMED_CODE_MATH.sub(r"$$\1$$", text)  # hexo-renderer-kramed's: `$x$` is a formula
     env = {"image_root": image_root, "relative": relative, "tokens": tokens} if image_root else {}
     return str(_renderer(options).render(text, env))
 
