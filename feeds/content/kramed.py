@@ -43,6 +43,7 @@ def kramed_rules(md: MarkdownIt, gfm: bool) -> None:
     )
     md.block.ruler.at("list", _list, {"alt": ["paragraph", "reference", "blockquote"]})
     md.block.ruler.at("blockquote", _blockquote, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.at("paragraph", _paragraph)
     md.block.ruler.at("fence", _fence, {"alt": ["paragraph", "reference", "blockquote", "list"]})
 
 
@@ -58,10 +59,12 @@ def _list(state: Any, line: int, end: int, silent: bool) -> bool:
     from markdown_it.rules_block.list import list_block
 
     start = state.bMarks[line] + state.tShift[line]
-    if state.sCount[line] - state.blkIndent >= 4 or not _ITEM.match(state.src, start, state.eMarks[line] + 1):
+    if not _ITEM.match(state.src, start, state.eMarks[line] + 1):
         return False
-    if silent:
+    if silent:  # an item ends a paragraph however far it is indented, as a heading does
         return True
+    if state.sCount[line] - state.blkIndent >= 4:
+        return False
     return bool(list_block(state, line, min(end, _list_end(state, line)), silent))
 
 
@@ -93,6 +96,30 @@ def _blockquote(state: Any, line: int, end: int, silent: bool) -> bool:
     if state.src.startswith(">", start) and start + 1 == state.eMarks[line]:
         return False
     return bool(blockquote(state, line, end, silent))
+
+
+# What ends marked 0.3's paragraph however far it is indented: a heading, a list item.
+_INDENTED_END = re.compile(r"#{1,6}|(?:[*+-]|\d+\.) [\s\S]")
+
+
+def _paragraph(state: Any, line: int, end: int, silent: bool) -> bool:
+    """A paragraph ends before a ``#`` line or a list item indented four spaces or more (which is then
+    code), where markdown-it continues it."""
+    from markdown_it.rules_block.paragraph import paragraph
+
+    stop = line + 1
+    while stop < end and not state.isEmpty(stop):
+        if state.sCount[stop] - state.blkIndent > 3 and _INDENTED_END.match(
+            state.src, state.bMarks[stop] + state.tShift[stop], state.eMarks[stop] + 1
+        ):
+            break
+        stop += 1
+    else:
+        return bool(paragraph(state, line, end, silent))
+    lines, state.lineMax = state.lineMax, stop  # markdown-it's paragraph runs to lineMax
+    found = paragraph(state, line, stop, silent)
+    state.lineMax = lines
+    return bool(found)
 
 
 # marked 0.3's fence: its closing fence must come (a fence never closed is text), its info one word.
@@ -174,7 +201,9 @@ _HEADING = re.compile(r" *(#{1,6}) *([^\n]+?) *#* *$")
 
 
 def _heading(state: Any, line: int, end: int, silent: bool) -> bool:
-    if state.sCount[line] - state.blkIndent >= 4:
+    """Asked whether it ends a paragraph (``silent``), a ``#`` line does however far it is indented
+    (the line is then code if indented four spaces): marked 0.3's paragraph stops before it."""
+    if state.sCount[line] - state.blkIndent >= 4 and not silent:
         return False
     m = _HEADING.match(state.src, state.bMarks[line] + state.tShift[line], state.eMarks[line])
     if m is None:

@@ -148,7 +148,8 @@ def _marked(options: Options) -> MarkdownIt:
         # johndoe.github.io), and shows the address as written, not percent-decoded.
         md.enable("linkify")
         linkify: Any = md.linkify
-        linkify.set({"fuzzy_link": False})
+        # kramed's autolinks start with http(s)://: no address without one, no e-mail address either
+        linkify.set({"fuzzy_link": False, "fuzzy_email": not kramed})
         if not kramed:  # its autolinks start with http(s):// only
             linkify.add("www.", {"validate": _www_length, "normalize": _www_url})
         md.normalizeLinkText = str  # type: ignore[method-assign,assignment]
