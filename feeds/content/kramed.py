@@ -34,6 +34,7 @@ def kramed_rules(md: MarkdownIt, gfm: bool) -> None:
         md.add_render_rule("s_close", lambda *_: "</del>")
         md.add_render_rule("table_open", lambda *_: '<div class="table-container">\n<table>\n')
         md.add_render_rule("table_close", lambda *_: "</table>\n</div>\n")
+    md.add_render_rule("ordered_list_open", lambda *_: "<ol>\n")  # marked 0.3 writes no start number
     md.inline.ruler.before("escape", "kramed_backslash", _backslash)
     md.disable("emphasis")
     md.inline.ruler.before("emphasis", "kramed_emphasis", _emphasis)

@@ -74,6 +74,16 @@ def test_a_fence_in_a_comment_or_unclosed_stays_as_written() -> None:
     assert fenced is not None and len(fenced[1]) == 2
 
 
+def test_an_empty_fenced_block_takes_the_lines_to_the_next_closing_fence() -> None:
+    # Hexo 8's backtick_code_block expression, run in node: ["java", "```\n\n```python\nx = 1\n"] and,
+    # with no closing fence further on, ["js", ""]
+    _, fenced = extract("Later:\n```java\n```\n\n```python\nx = 1\n```\n")
+    assert fenced is not None and len(fenced[1]) == 1
+    assert '<code class="language-java">```\n\n```python\nx = 1</code>' in fenced[1][0]
+    _, fenced = extract("Empty:\n```js\n```\nAfter.\n")
+    assert fenced is not None and '<code class="language-js"></code>' in fenced[1][0]
+
+
 def test_post_link_points_at_the_post_it_names(caplog: pytest.LogCaptureFixture) -> None:
     site = Site(root=ROOT, posts={"hello-world": (ROOT + "2020/hello-world/", 'Hello "World"')})
     html = html_of(
