@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import json
 import logging
 import re
 import secrets
@@ -30,6 +31,7 @@ from ..models import Site
 from . import embeds
 from .fences import restore_tokens
 from .includes import include_code
+from .math import mathml
 from .themes import Context, Settings, ThemeTag, text_words, theme_tags
 
 log = logging.getLogger(__name__)
@@ -416,7 +418,31 @@ def _include_code(words: list[str], content: str, state: _Expansion) -> str:
     return include_code(" ".join(words), state.site)
 
 
+def _math(words: list[str], content: str, state: _Expansion) -> str:
+    """hexo-static-math's ``{% math %}`` (a block formula; ``{% math inline %}`` one in the line)."""
+    return mathml(content.strip(), display=not words or words[0] != "inline")
+
+
+def _formula(option: tuple[str, ...]) -> Callable[[list[str], str, _Expansion], str]:
+    """hexo-math's ``{% katex %}`` and ``{% mathjax %}``: in the line unless the JSON of options given
+    as the argument sets ``option`` (``{"displayMode": true}``, ``{"conversion": {"display": true}}``)."""
+
+    def formula(words: list[str], content: str, state: _Expansion) -> str:
+        try:
+            found: object = json.loads(" ".join(words)) if words else {}
+        except ValueError:
+            found = {}
+        for key in option:
+            found = found.get(key) if isinstance(found, dict) else None
+        return mathml(content.strip(), display=found is True)
+
+    return formula
+
+
 _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
+    "math": _math,
+    "katex": _formula(("displayMode",)),
+    "mathjax": _formula(("conversion", "display")),
     "blockquote": _blockquote,
     "quote": _blockquote,
     "codeblock": _codeblock,

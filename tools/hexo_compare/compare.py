@@ -490,12 +490,20 @@ _GIST_SCRIPT = re.compile(r'<script src="(?:https:)?//gist\.github\.com/')
 _GIST_LINK = re.compile(r"https://gist\.github\.com/\S*")
 
 
+_MATHJAX_SVG = re.compile(r'<svg\b[^>]*>\s*<title id="MathJax-SVG-[^"]*">(.*?)</title>.*?</svg>', re.DOTALL)
+
+
 def _hexo_text_with_tex(hexo_html: str, permalink: str, htxt: str) -> str:
-    """Hexo's text with each formula kramed leaves to MathJax (a ``math/tex`` script) as its TeX."""
-    if "math/tex" not in hexo_html:
+    """Hexo's text with each formula as its TeX: one kramed leaves to MathJax (a ``math/tex`` script),
+    one MathJax drew in Hexo (an SVG titled with its TeX: hexo-static-math)."""
+    if "math/tex" not in hexo_html and "MathJax-SVG" not in hexo_html:
         return htxt
-    spans = _MATH_SCRIPT.sub(lambda m: f"<span>{html_lib.escape(html_lib.unescape(m[1]))}</span>", hexo_html)
+    spans = _MATH_SCRIPT.sub(_as_span, _MATHJAX_SVG.sub(_as_span, hexo_html))
     return visible_text(hexo_cleaned(spans, permalink))
+
+
+def _as_span(m: re.Match[str]) -> str:
+    return f"<span>{html_lib.escape(html_lib.unescape(m[1]))}</span>"
 
 
 def _gist_only(hexo_html: str, htxt: str, ftxt: str) -> bool:
