@@ -4,12 +4,13 @@ Hexo renders them after Markdown, from placeholders Markdown cannot touch, and
 so does :func:`expand`: each tag becomes a token, the body is rendered, and the
 token is replaced by the tag's HTML.  Fenced code and code spans are left as
 written, as Hexo 8 leaves them (but for a ``{% raw %}`` in a code span);
-``{% raw %}`` keeps its content literally and ``{# … #}`` comments go.  The built-in tags are rendered as Hexo writes them,
-reduced where a feed needs less (a code block is a ``<pre>`` without the
-highlighter's line-number table); so are the tags of the site's theme
-(feeds.content.themes).  A tag feeds does not know keeps its inner content and
-the words of its arguments that read as text, and loses the tag, with one
-warning per tag name in a process: no ``{%`` of a tag outside code reaches a feed.
+``{% raw %}`` keeps its content literally and ``{# … #}`` comments go.  The
+built-in tags are rendered as Hexo writes them, reduced where a feed needs
+less (a code block is a ``<pre>`` without the highlighter's line-number
+table); so are the tags of the site's theme (feeds.content.themes).  A tag
+feeds does not know keeps its inner content and the words of its arguments
+that read as text, and loses the tag, with one warning per tag name in a
+process: no ``{%`` of a tag outside code reaches a feed.
 
 Everything a tag names (a URL, a size) comes from the post and is untrusted:
 it is HTML-escaped here and the cleaner sanitises the result.
