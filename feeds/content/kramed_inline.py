@@ -7,8 +7,9 @@ closing tag on its own is text (``</b>`` shows), while an opening tag takes
 everything up to its first closing tag, whose inside is Markdown again unless
 the tag is a block's (``<div>``); ``[text](any address, spaces too)`` is a link
 (so C++'s ``[](int a)`` is an empty one, which shows nothing), a reference may
-follow its text after a space (``[text] [ref]``), and ``[^n]`` is a footnote
-mark.  Each checked against kramed 0.5.6's output (tools/renderer_oracle).
+follow its text after a space (``[text] [ref]``), ``[^n]`` is a footnote
+mark, and ``&name;`` passes as written, an entity or not.  Each checked
+against kramed 0.5.6's output (tools/renderer_oracle).
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def kramed_inline(md: MarkdownIt, gfm: bool) -> None:
     md.inline.ruler.before("escape", "kramed_escape", lambda state, silent: _escape(state, silent, escapable))
     md.inline.ruler.before("html_inline", "kramed_tag", _tag)
     md.inline.ruler.before("link", "kramed_link", _link)
+    md.inline.ruler.before("entity", "kramed_entity", _entity)
 
 
 def _escape(state: Any, silent: bool, escapable: str) -> bool:
@@ -118,6 +120,21 @@ def _escape(state: Any, silent: bool, escapable: str) -> bool:
     if not silent:
         state.pending += "\\"
     state.pos += 1
+    return True
+
+
+_ENTITY = re.compile(r"&#?\w+;")
+
+
+def _entity(state: Any, silent: bool) -> bool:
+    """kramed escapes no ``&`` that starts what looks like an entity, known or not: the browser reads
+    ``&lts;`` as ``<s;`` (its ``&lt`` needs no semicolon)."""
+    m = _ENTITY.match(state.src, state.pos, state.posMax)
+    if m is None:
+        return False
+    if not silent:
+        state.push("html_inline", "", 0).content = m[0]
+    state.pos = m.end()
     return True
 
 

@@ -57,6 +57,8 @@ KRAMED = Cleaner(ContentConfig(renderer="kramed"), FeedsConfig())
             "class A:\n    def f(self):\n        ## note\n        x = 'a'",
             "<p>class A:<br>    def f(self):</p>\n<pre><code>    ## note\n    x = &#39;a&#39;\n</code></pre>",
         ),
+        # what looks like an entity passes as written: the browser reads `&lts;` as "<s;"
+        ("a &lts; b &copy; c &foo; d &", "<p>a &lts; b &copy; c &foo; d &amp;</p>\n"),
         # no e-mail autolink, so the quotes around one are a pair
         ('Mail "me@example.com" now', "<p>Mail \u201cme@example.com\u201d now</p>\n"),
     ],
