@@ -143,6 +143,7 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
         starts.append(end.start())
         found.append(end)
     opens: dict[str, list[int]] = {}
+    open_ends: dict[int, tuple[int, int]] = {}
     out: list[str] = []
     at = 0
     state.depth += 1
@@ -154,7 +155,7 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
             out.append(text[at:stop])
             at = stop
             continue
-        inline = _inline_code(text, at, m.start()) if code is not None else None
+        inline = _inline_code(text, at, m.start(), open_ends) if code is not None else None
         if inline is not None:  # a code span: as written, but for its {% raw %} tags
             out.append(text[at : inline[0]])
             out.append(
@@ -193,32 +194,44 @@ _RAW_END = re.compile(r"\{% *endraw *%\}")
 _RAW_IN_CODE = re.compile(r"\{% *raw *%\}(.*?)\{% *endraw *%\}", re.DOTALL)
 
 
-def _inline_code(text: str, at: int, limit: int) -> tuple[int, int] | None:
-    """The first code span that opens between ``at`` and ``limit`` (the next tag), as Hexo finds it."""
+def _inline_code(
+    text: str, at: int, limit: int, open_ends: dict[int, tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The first code span that opens between ``at`` and ``limit`` (the next tag), as Hexo finds it.
+    ``open_ends``: for each length of backtick run, a stretch of text already found to close none,
+    so that many runs never closed cost one scan, not one each to the end of their paragraph."""
     while (tick := _TICKS.search(text, at, limit)) is not None:
         if tick.start() and text[tick.start() - 1] == "\\":
             at = tick.start() + 1
             continue
-        end = _span_end(text, tick.end(), len(tick[0]))
+        count = len(tick[0])
+        known = open_ends.get(count)
+        if known is not None and known[0] <= tick.end() < known[1]:
+            end = None
+        else:
+            end, stop = _span_end(text, tick.end(), count)
+            if end is None:
+                open_ends[count] = (tick.end(), stop)
         if end is not None:
             return tick.start(), end
         at = tick.end()
     return None
 
 
-def _span_end(text: str, pos: int, count: int) -> int | None:
+def _span_end(text: str, pos: int, count: int) -> tuple[int | None, int]:
+    """Where the span closes (None: it does not), and where the search stopped."""
     while (event := _IN_CODE.search(text, pos)) is not None:
         found = event[0]
         if found[0] == "`":
             if len(found) >= count:  # Hexo looks at each backtick: a longer run closes at its end
-                return event.end()
+                return event.end(), event.end()
             pos = event.end()
         elif found[0] == "{":  # a raw tag's content is skipped, backticks and all
             raw_end = _RAW_END.search(text, event.end())
             pos = raw_end.end() if raw_end else event.end()
         else:
-            return None
-    return None
+            return None, event.start()
+    return None, len(text)
 
 
 def _closing(
