@@ -108,6 +108,8 @@ def from_hexo(path: Path, hexo: Raw) -> tuple[Raw, dict[str, str]]:
     packages = package_names(folder)  # package.json, read once: plugins decide protection and renderer
     _protection(hexo, frozenset(packages), put)
     renderer(folder, hexo, packages, put)
+    if "hexo-image-link" in packages:  # a filter that rewrites image paths before Hexo renders a post
+        put("content.filters", ["hexo-image-link"], "package.json")
     _theme(hexo, folder, put)
     if isinstance(hexo.get("feed"), dict):
         _feed(hexo["feed"], path, put)

@@ -184,6 +184,7 @@ class ContentConfig:
     plugins: tuple[str, ...] = ()  # markdown-it plugins by npm name; containers as markdown-it-container:NAME
     pandoc_args: tuple[str, ...] = ()  # hexo-renderer-pandoc's `pandoc.args` (--mathjax etc. become --mathml)
     math: str = "none"  # formulas as MathML: none, dollars ($, $$), brackets (and \( \[), double ($$ only)
+    filters: tuple[str, ...] = ()  # Hexo filters whose rewriting of a post feeds does too: hexo-image-link
     theme: str = ""  # the Hexo theme whose tags posts use (next, butterfly, fluid, keep, icarus); "": none
     theme_series: str = ""  # Butterfly's series list: "" off, "date", "title", "-date", "-title"
     theme_series_numbered: bool = True  # Butterfly's series.number: a numbered list

@@ -28,7 +28,7 @@ from ..errors import ConfigError
 from ..models import Content, Post, Site
 from ..text import collapse, shorten, xml_safe
 from ..urls import absolute, host, is_http
-from . import fences, fragment, markdown, math, stray, tags, themes
+from . import fences, fragment, imagelink, markdown, math, stray, tags, themes
 
 MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 _LAZY = ("data-src", "data-original", "data-actualsrc", "data-lazy-src")
@@ -101,6 +101,7 @@ class Cleaner:
         self.summary_length = feeds.summary_length
         self.summary_delimiter = feeds.summary_delimiter
         self.markdown = markdown.options(content)
+        self.image_link = imagelink.NAME in content.filters
         self.iframe_hosts = frozenset(h.lower() for h in content.iframe_hosts)
         # The site's own hosts, as Hexo's isExternalLink reads external_link's exclude: a link to one
         # of them is internal and keeps no rel; every other http(s) link is the site's way out.
@@ -135,6 +136,9 @@ class Cleaner:
         root = site.root if site.prepend_root else ""
         render = partial(markdown.to_html, options=self.markdown, image_root=root, relative=site.asset_folder)
         body, fenced = fences.extract(body) if is_markdown else (body, None)
+        if self.image_link:
+            path = post.permalink[len(site.root) :] if post.permalink.startswith(site.root) else ""
+            body = imagelink.rewrite(body, path)
         body = themes.before_render(self.theme, body, render) if self.theme.footnotes else body
         body, tagged = tags.expand(
             body, folder, markdown=is_markdown, render=render, site=site, theme=self.theme, refs=post.refs

@@ -95,11 +95,16 @@ def restore_tokens(rendered: str, prefix: str, tokens: tuple[str, list[str]] | N
 def _closer(
     closers: dict[str, tuple[list[int], list[re.Match[str]]]], fence: str, after: int
 ) -> re.Match[str] | None:
+    """The first closing fence after a line of code, else one right after the opening line: Hexo's
+    code is optional but tried first, so an empty block (```` ```js ```` then ```` ``` ````) takes
+    the lines up to the next closing fence when there is one."""
     found = closers.get(fence)
     if found is None:
         return None
-    i = bisect.bisect_left(found[0], after)
-    return found[1][i] if i < len(found[1]) else None
+    i = bisect.bisect_right(found[0], after)
+    if i < len(found[1]):
+        return found[1][i]
+    return found[1][i - 1] if i and found[0][i - 1] == after else None
 
 
 def _inside(comments: list[tuple[int, int]], start: int, end: int) -> bool:

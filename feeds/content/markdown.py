@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import ContentConfig
 from . import renderers
-from .kramed import kramed_rules
+from .kramed import kramed_rules, prepare
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -148,7 +148,8 @@ def _marked(options: Options) -> MarkdownIt:
         # johndoe.github.io), and shows the address as written, not percent-decoded.
         md.enable("linkify")
         linkify: Any = md.linkify
-        linkify.set({"fuzzy_link": False})
+        # kramed's autolinks start with http(s)://: no address without one, no e-mail address either
+        linkify.set({"fuzzy_link": False, "fuzzy_email": not kramed})
         if not kramed:  # its autolinks start with http(s):// only
             linkify.add("www.", {"validate": _www_length, "normalize": _www_url})
         md.normalizeLinkText = str  # type: ignore[method-assign,assignment]
@@ -323,8 +324,10 @@ def to_html(
         rendered = renderers.pandoc(text, options.pandoc_args)
         if rendered is not None:
             return rendered
-    if options.renderer == "kramed" and options.math != "none" and "`$" in text:
-        text = _KRAMED_CODE_MATH.sub(r"$$\1$$", text)  # hexo-renderer-kramed's: `$x$` is a formula
+    if options.renderer == "kramed":
+        text = prepare(text)
+        if options.math != "none" and "`$" in text:
+            text = _KRAMED_CODE_MATH.sub(r"$$\1$$", text)  # hexo-renderer-kramed's: `$x$` is a formula
     env = {"image_root": image_root, "relative": relative, "tokens": tokens} if image_root else {}
     return str(_renderer(options).render(text, env))
 

@@ -2,14 +2,15 @@
 
 Hexo renders them after Markdown, from placeholders Markdown cannot touch, and
 so does :func:`expand`: each tag becomes a token, the body is rendered, and the
-token is replaced by the tag's HTML.  Fenced code is left as written, as
-Hexo leaves it (a tag in a code span is rendered); ``{% raw %}`` keeps its content literally and
-``{# … #}`` comments go.  The built-in tags are rendered as Hexo writes them,
-reduced where a feed needs less (a code block is a ``<pre>`` without the
-highlighter's line-number table); so are the tags of the site's theme
-(feeds.content.themes).  A tag feeds does not know keeps its inner content and
-the words of its arguments that read as text, and loses the tag, with one
-warning per tag name in a process: no ``{%`` of a tag reaches a feed.
+token is replaced by the tag's HTML.  Fenced code and code spans are left as
+written, as Hexo 8 leaves them (but for a ``{% raw %}`` in a code span);
+``{% raw %}`` keeps its content literally and ``{# … #}`` comments go.  The
+built-in tags are rendered as Hexo writes them, reduced where a feed needs
+less (a code block is a ``<pre>`` without the highlighter's line-number
+table); so are the tags of the site's theme (feeds.content.themes).  A tag
+feeds does not know keeps its inner content and the words of its arguments
+that read as text, and loses the tag, with one warning per tag name in a
+process: no ``{%`` of a tag outside code reaches a feed.
 
 Everything a tag names (a URL, a size) comes from the post and is untrusted:
 it is HTML-escaped here and the cleaner sanitises the result.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import json
 import logging
 import re
 import secrets
@@ -30,6 +32,7 @@ from ..models import Site
 from . import embeds
 from .fences import restore_tokens
 from .includes import include_code
+from .math import mathml
 from .themes import Context, Settings, ThemeTag, text_words, theme_tags
 
 log = logging.getLogger(__name__)
@@ -40,8 +43,9 @@ TOKEN = "FEEDSTAG"  # how each tag's placeholder begins, until its HTML replaces
 _TAG = re.compile(r"(?<!\\)\{%-?\s*(\w+)((?:[^%{]|%(?!\})|\{(?!%))*?)\s*-?%\}")
 _END = re.compile(r"\{%-?\s*end(\w+)\s*-?%\}")
 _COMMENT = re.compile(r"\{#.*?#\}", re.DOTALL)
-# A fenced block (an unclosed one runs to the end, as in CommonMark: no rescan).  A code span is no
-# shelter: Hexo renders a tag inside one (`{% raw %}{{{% endraw %}` shows "{{").
+# A fenced block (an unclosed one runs to the end, as in CommonMark: no rescan).  Code spans are
+# found as Hexo finds them (_inline_code), where only a raw tag is read (`{% raw %}{{{% endraw %}`
+# shows "{{").
 _CODE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=fence)[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 MAX_DEPTH = 16  # block tags inside block tags; deeper ones lose their tags and keep their text
 MAX_WARNED = 32  # unknown tag names reported by one process; more are counted at debug level
@@ -139,6 +143,7 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
         starts.append(end.start())
         found.append(end)
     opens: dict[str, list[int]] = {}
+    open_ends: dict[int, tuple[int, int]] = {}
     out: list[str] = []
     at = 0
     state.depth += 1
@@ -149,6 +154,16 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
             stop = spans[k][1]
             out.append(text[at:stop])
             at = stop
+            continue
+        inline = _inline_code(text, at, m.start(), open_ends) if code is not None else None
+        if inline is not None:  # a code span: as written, but for its {% raw %} tags
+            out.append(text[at : inline[0]])
+            out.append(
+                _RAW_IN_CODE.sub(
+                    lambda r: _one("raw", "", r[1], state, r[0], block=False), text[inline[0] : inline[1]]
+                )
+            )
+            at = inline[1]
             continue
         out.append(text[at : m.start()])
         name, args = m[1], m[2].strip()
@@ -168,6 +183,55 @@ def _expand_tags(text: str, state: _Expansion, code: re.Pattern[str] | None = No
     state.depth -= 1
     out.append(text[at:])
     return "".join(out)
+
+
+# Hexo 8 sets a code span aside before it looks for tags (its PostRenderEscape), all but a
+# {% raw %} in it: a span opens at a run of backticks no backslash escapes and closes at a run at
+# least as long; a blank line first, or no closing run, leaves the backticks as text.
+_TICKS = re.compile(r"`+")
+_IN_CODE = re.compile(r"`+|\n\n|\r\n\r\n|\r\n\n|\n\r\n|\{% *raw *%\}")
+_RAW_END = re.compile(r"\{% *endraw *%\}")
+_RAW_IN_CODE = re.compile(r"\{% *raw *%\}(.*?)\{% *endraw *%\}", re.DOTALL)
+
+
+def _inline_code(
+    text: str, at: int, limit: int, open_ends: dict[int, tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The first code span that opens between ``at`` and ``limit`` (the next tag), as Hexo finds it.
+    ``open_ends``: for each length of backtick run, a stretch of text already found to close none,
+    so that many runs never closed cost one scan, not one each to the end of their paragraph."""
+    while (tick := _TICKS.search(text, at, limit)) is not None:
+        if tick.start() and text[tick.start() - 1] == "\\":
+            at = tick.start() + 1
+            continue
+        count = len(tick[0])
+        known = open_ends.get(count)
+        if known is not None and known[0] <= tick.end() < known[1]:
+            end = None
+        else:
+            end, stop = _span_end(text, tick.end(), count)
+            if end is None:
+                open_ends[count] = (tick.end(), stop)
+        if end is not None:
+            return tick.start(), end
+        at = tick.end()
+    return None
+
+
+def _span_end(text: str, pos: int, count: int) -> tuple[int | None, int]:
+    """Where the span closes (None: it does not), and where the search stopped."""
+    while (event := _IN_CODE.search(text, pos)) is not None:
+        found = event[0]
+        if found[0] == "`":
+            if len(found) >= count:  # Hexo looks at each backtick: a longer run closes at its end
+                return event.end(), event.end()
+            pos = event.end()
+        elif found[0] == "{":  # a raw tag's content is skipped, backticks and all
+            raw_end = _RAW_END.search(text, event.end())
+            pos = raw_end.end() if raw_end else event.end()
+        else:
+            return None, event.start()
+    return None, len(text)
 
 
 def _closing(
@@ -417,7 +481,31 @@ def _include_code(words: list[str], content: str, state: _Expansion) -> str:
     return include_code(" ".join(words), state.site)
 
 
+def _math(words: list[str], content: str, state: _Expansion) -> str:
+    """hexo-static-math's ``{% math %}`` (a block formula; ``{% math inline %}`` one in the line)."""
+    return mathml(content.strip(), display=not words or words[0] != "inline")
+
+
+def _formula(option: tuple[str, ...]) -> Callable[[list[str], str, _Expansion], str]:
+    """hexo-math's ``{% katex %}`` and ``{% mathjax %}``: in the line unless the JSON of options given
+    as the argument sets ``option`` (``{"displayMode": true}``, ``{"conversion": {"display": true}}``)."""
+
+    def formula(words: list[str], content: str, state: _Expansion) -> str:
+        try:
+            found: object = json.loads(" ".join(words)) if words else {}
+        except ValueError:
+            found = {}
+        for key in option:
+            found = found.get(key) if isinstance(found, dict) else None
+        return mathml(content.strip(), display=found is True)
+
+    return formula
+
+
 _TAGS: dict[str, Callable[[list[str], str, _Expansion], str]] = {
+    "math": _math,
+    "katex": _formula(("displayMode",)),
+    "mathjax": _formula(("conversion", "display")),
     "blockquote": _blockquote,
     "quote": _blockquote,
     "codeblock": _codeblock,

@@ -326,11 +326,11 @@ def test_code_and_styles_go_with_what_they_hold(tag: str) -> None:
 
 def test_smartypants_reads_through_a_backslash_that_escapes_nothing() -> None:
     """hexo-renderer-marked 7.0.1 and kramed: `'\\t'` closes its quote after the t (marked's text runs on
-    past a backslash before a letter), while an escaped quote stays straight."""
+    past a backslash before a letter); an escaped quote stays straight in marked, while kramed escapes
+    no quote, so its backslash stays and the quote curls (kramed 0.5.6: ``\\’x’``)."""
     from feeds.content.markdown import Options, to_html
 
-    for options in (Options(), Options(renderer="kramed")):
-        assert (
-            to_html("BY '\\t' and \"a\\n\" \\'x'", options)
-            == "<p>BY \u2018\\t\u2019 and \u201ca\\n\u201d 'x\u2019</p>\n"
-        )
+    source = "BY '\\t' and \"a\\n\" \\'x'"
+    assert to_html(source, Options()) == "<p>BY \u2018\\t\u2019 and \u201ca\\n\u201d 'x\u2019</p>\n"
+    kramed = to_html(source, Options(renderer="kramed"))
+    assert kramed == "<p>BY \u2018\\t\u2019 and \u201ca\\n\u201d \\\u2019x\u2019</p>\n"

@@ -74,6 +74,16 @@ def test_a_fence_in_a_comment_or_unclosed_stays_as_written() -> None:
     assert fenced is not None and len(fenced[1]) == 2
 
 
+def test_an_empty_fenced_block_takes_the_lines_to_the_next_closing_fence() -> None:
+    # Hexo 8's backtick_code_block expression, run in node: ["java", "```\n\n```python\nx = 1\n"] and,
+    # with no closing fence further on, ["js", ""]
+    _, fenced = extract("Later:\n```java\n```\n\n```python\nx = 1\n```\n")
+    assert fenced is not None and len(fenced[1]) == 1
+    assert '<code class="language-java">```\n\n```python\nx = 1</code>' in fenced[1][0]
+    _, fenced = extract("Empty:\n```js\n```\nAfter.\n")
+    assert fenced is not None and '<code class="language-js"></code>' in fenced[1][0]
+
+
 def test_post_link_points_at_the_post_it_names(caplog: pytest.LogCaptureFixture) -> None:
     site = Site(root=ROOT, posts={"hello-world": (ROOT + "2020/hello-world/", 'Hello "World"')})
     html = html_of(
@@ -145,10 +155,21 @@ def test_a_block_tag_holds_its_backticks() -> None:
     assert "<code>{{</code>" in html
 
 
-def test_a_tag_in_a_code_span_is_rendered_as_hexo_does() -> None:
-    """Hexo sets aside fenced code only: a tag inside `…` is rendered (hexo-renderer-marked's output of
-    `{% raw %}{{{% endraw %}` in backticks is <code>{{</code>), while a fence keeps it as written."""
-    assert html_of("Use `{% raw %}{{ x }}{% endraw %}` here") == "<p>Use <code>{{ x }}</code> here</p>"
+def test_a_tag_in_a_code_span_stays_as_written_but_raw_as_hexo_does() -> None:
+    """Hexo 8.1.2 with hexo-renderer-marked 7.0.1, run on this post, wrote:
+    <p>A <code>&#123;% asset_img a.png %&#125;</code> and <code>{{ x }}</code> here.</p>
+    <p>Ticks <code>`</code> and <code>a</code> done.</p>
+    <p>Open &#96;b</p>
+    <p>not &#96;closed c</p>"""
+    post = (
+        "A `{% asset_img a.png %}` and `{% raw %}{{ x }}{% endraw %}` here.\n\n"
+        "Ticks ```{% raw %}`{% endraw %}``` and `` {% raw %}a{% endraw %} `` done.\n\n"
+        "Open `{% raw %}b{% endraw %}\n\nnot `closed {% raw %}c{% endraw %}\n"
+    )
+    assert html_of(post) == (
+        "<p>A <code>{% asset_img a.png %}</code> and <code>{{ x }}</code> here.</p>\n"
+        "<p>Ticks <code>`</code> and <code>a</code> done.</p>\n<p>Open `b</p>\n<p>not `closed c</p>"
+    )
     fenced = html_of("```\n{% raw %}{{{% endraw %}\n```")
     assert "{% raw %}{{{% endraw %}" in fenced
 

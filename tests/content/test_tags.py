@@ -156,3 +156,23 @@ def test_tag_arguments_are_cut_as_hexo_cuts_them() -> None:
     assert _words("info@'unsafe-inline'") == ["info@'unsafe-inline'"]
     assert _words("it's fine") == ["it's", "fine"]
     assert _words("'never closed") == ["'never", "closed"]
+
+
+@pytest.mark.parametrize(
+    ("tag", "display"),
+    [
+        # hexo-static-math 0.1.0: a block (its centred <div> of MathJax's SVG) unless `inline` (a <span>)
+        ("{% math %}\nx^2 \\leq 1\n{% endmath %}", True),
+        ("{% math inline %}x^2 \\leq 1{% endmath %}", False),
+        # hexo-math 4/5: KaTeX's displayMode and MathJax's conversion.display, off unless the argument's
+        # JSON sets them
+        ("{% katex %}x^2 \\leq 1{% endkatex %}", False),
+        ("{% katex '{\"displayMode\": true}' %}x^2 \\leq 1{% endkatex %}", True),
+        ('{% mathjax \'{"conversion": {"display": true}}\' %}x^2 \\leq 1{% endmathjax %}', True),
+    ],
+)
+def test_a_math_plugins_tag_is_mathml_with_its_tex(tag: str, display: bool) -> None:
+    html = html_of(f"Before\n\n{tag}\n\nafter")
+    assert '<annotation encoding="application/x-tex">x^2 \\leq 1</annotation>' in html, html
+    assert f'display="{"block" if display else "inline"}"' in html, html
+    assert "{%" not in html

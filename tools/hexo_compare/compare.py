@@ -255,7 +255,16 @@ def _without_gutters(html: str) -> str:
 
 
 def collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", _without_zero_width(text)).strip()
+
+
+_ZERO_WIDTH = re.compile("[\u200b\ufeff]")
+
+
+def _without_zero_width(text: str) -> str:
+    """A zero-width space shows nothing: one side's cleaner may drop a wrapper holding only that (a
+    code line of Hexo's highlighter), the other keep it in its code."""
+    return _ZERO_WIDTH.sub("", text)
 
 
 _TYPO = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " "})
@@ -507,10 +516,44 @@ def compare_pair(p: dict, e: dict, hexo_feed_entry: dict | None) -> dict[str, tu
         out["text"] = (True, "", htxt[:80], ftxt[:80])
     else:
         kind, where, lengths = _text_kind(htxt, ftxt)
-        if "<math" in e.get("content_html", "") and _formulas_only(htxt, e["content_html"]):
-            kind = "formulas only: MathML with its TeX in feeds, the TeX as written on Hexo's page"
+        if "<math" in e.get("content_html", "") and _formulas_only(
+            _hexo_text_with_tex(p["content_html"], p.get("permalink", ""), htxt), e["content_html"]
+        ):
+            kind = FORMULAS_ONLY
+        elif _gist_only(p["content_html"], htxt, ftxt):
+            kind = GIST_ONLY
         out["text"] = (False, kind, where, f"{lengths}; {lost_share(htxt, ftxt):.2%} of Hexo's lost")
     return out
+
+
+FORMULAS_ONLY = "formulas only: MathML with its TeX in feeds, the TeX as written on Hexo's page"
+GIST_ONLY = "{% gist %} only: a link to the gist in feeds, a script in Hexo's page"
+# Differences docs/hexo.md gives as deliberate: a reader is shown what the page's script would show.
+DELIBERATE = (FORMULAS_ONLY, GIST_ONLY)
+_MATH_SCRIPT = re.compile(r'<script type="math/tex[^"]*">(.*?)</script>', re.DOTALL)
+_GIST_SCRIPT = re.compile(r'<script src="(?:https:)?//gist\.github\.com/')
+_GIST_LINK = re.compile(r"https://gist\.github\.com/\S*")
+
+
+_MATHJAX_SVG = re.compile(r'<svg\b[^>]*>\s*<title id="MathJax-SVG-[^"]*">(.*?)</title>.*?</svg>', re.DOTALL)
+
+
+def _hexo_text_with_tex(hexo_html: str, permalink: str, htxt: str) -> str:
+    """Hexo's text with each formula as its TeX: one kramed leaves to MathJax (a ``math/tex`` script),
+    one MathJax drew in Hexo (an SVG titled with its TeX: hexo-static-math)."""
+    if "math/tex" not in hexo_html and "MathJax-SVG" not in hexo_html:
+        return htxt
+    spans = _MATH_SCRIPT.sub(_as_span, _MATHJAX_SVG.sub(_as_span, hexo_html))
+    return visible_text(hexo_cleaned(spans, permalink))
+
+
+def _as_span(m: re.Match[str]) -> str:
+    return f"<span>{html_lib.escape(html_lib.unescape(m[1]))}</span>"
+
+
+def _gist_only(hexo_html: str, htxt: str, ftxt: str) -> bool:
+    """Whether the texts are the same but for feeds' links to gists where Hexo has their scripts."""
+    return bool(_GIST_SCRIPT.search(hexo_html)) and collapse(_GIST_LINK.sub(" ", ftxt)) == htxt
 
 
 def _formulas_only(htxt: str, feeds_html: str) -> bool:
@@ -618,6 +661,7 @@ def build_report(blog: Path, dump: dict, feeds_run: dict, feeds_out: dict, hexo_
         fields[field] = {
             "identical": identical[field],
             "different": len(diffs[field]),
+            "deliberate": sum(kinds[k] for k in DELIBERATE),
             "kinds": dict(kinds.most_common()),
             "examples": examples,
             "all": diffs[field],
@@ -786,7 +830,7 @@ def render_text(report: dict) -> str:
     lines += ["", "field        identical  different   (of matched)"]
     for field in FIELDS:
         fd = report["fields"][field]
-        lines.append(f"{field:<12} {fd['identical']:>9}  {fd['different']:>9}")
+        lines.append(f"{field:<12} {fd['identical']:>9}  {fd['different']:>9}" + _deliberate_note(fd))
     for side, items in (("only in hexo", report["hexo_only"]), ("only in feeds", report["feeds_only"])):
         if items:
             lines += ["", f"## {side} ({len(items)})"]
@@ -807,6 +851,14 @@ def render_text(report: dict) -> str:
             lines.append(f"      hexo:  {_clip(d['hexo'])}")
             lines.append(f"      feeds: {_clip(d['feeds'])}")
     return "\n".join(lines) + "\n"
+
+
+def _deliberate_note(fd: dict) -> str:
+    """How many of a field's differences are ones docs/hexo.md gives as deliberate, if any."""
+    if not fd.get("deliberate"):
+        return ""
+    same = fd["identical"] + fd["deliberate"]
+    return f"   ({fd['deliberate']} deliberate: {same} counting them as the same)"
 
 
 def _clip(value: Any, width: int = 300) -> str:
