@@ -15,9 +15,9 @@ import feedparser
 import pytest
 from lxml import etree
 
-import feeds.builder.stages
 import feeds.builder.read
 import feeds.builder.render
+import feeds.builder.stages
 import feeds.content
 import feeds.errors
 from feeds.builder import build
