@@ -138,6 +138,8 @@ def _marked(options: Options) -> MarkdownIt:
         md.enable("table").use(tasklists_plugin)
         md.inline.ruler.before("emphasis", "marked_del", _marked_del)
     md.inline.ruler.before("html_inline", "marked_tag", _marked_tag)
+    if not kramed:  # kramed's own link rule reads such an address already
+        md.inline.ruler.before("link", "marked_paren_link", _marked_paren_link)
     md.block.ruler.before("paragraph", "marked_list_end", _marked_list_end, {"alt": ["paragraph"]})
     # it interrupts what markdown-it's own heading interrupts
     md.block.ruler.before(
@@ -214,6 +216,43 @@ _ATTRIBUTE = r"""\s+[a-zA-Z:_][\w.:-]*(?:\s*=\s*"[^"]*"|\s*=\s*'[^']*'|\s*=\s*[^
 _MARKED_TAG = re.compile(
     rf"</[a-zA-Z][\w-]*[_:][\w:-]*\s*>|<[a-zA-Z][\w-]*_[\w-]*(?:{_ATTRIBUTE})*?\s*/?>", re.ASCII
 )
+
+
+# A link whose address opens with a "(" it never closes: CommonMark has no link there, marked has one
+# (`[#36]((https://…/36), [#44](…)` links "#36" to "(https://…/36"): its address is the longest start
+# of the run of non-space characters that a ")" follows.
+_PAREN_LINK = re.compile(r"\[((?:\\.|[^\[\]\\])*)\]\(\s*(\([^\s\x00-\x1f]*)")
+_CLOSE = re.compile(r"\s*\)")
+
+
+def _marked_paren_link(state: Any, silent: bool) -> bool:
+    src, pos = state.src, state.pos
+    if src[pos] != "[":
+        return False
+    m = _PAREN_LINK.match(src, pos, state.posMax)
+    if m is None:
+        return False
+    run, start = m[2], m.start(2)
+    close = next(
+        (c for k in range(len(run), 0, -1) if (c := _CLOSE.match(src, start + k, state.posMax))), None
+    )
+    if close is None:
+        return False
+    href = src[start : close.start()]
+    if href.count("(") <= href.count(")"):  # balanced, or closed early: markdown-it's own link rule
+        return False
+    if not silent:
+        url = state.md.normalizeLink(href)
+        state.push("link_open", "a", 1).attrs = {"href": url if state.md.validateLink(url) else ""}
+        end = state.posMax
+        state.pos, state.posMax = m.start(1), m.end(1)
+        state.linkLevel += 1
+        state.md.inline.tokenize(state)
+        state.linkLevel -= 1
+        state.posMax = end
+        state.push("link_close", "a", -1)
+    state.pos = close.end()
+    return True
 
 
 # marked's declaration needs white space after its name (`<!DOCTYPE html>`); `<!DOCTYPE>` is text.

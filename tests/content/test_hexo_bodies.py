@@ -214,6 +214,27 @@ def test_strikethrough_as_marked_reads_it(body: str, expected: str) -> None:
     assert expected in html_of(body)
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [  # marked 15.0.12's own parseInline output for each (hexo-renderer-marked 7's marked)
+        (
+            "bump [#36]((https://x.org/pull/36), [#44](https://x.org/pull/44)",
+            'bump <a href="(https://x.org/pull/36">#36</a>, <a href="https://x.org/pull/44">#44</a>',
+        ),
+        ("[a]((b) c", '<a href="(b">a</a> c'),
+        ("[a]((b c)", "[a]((b c)"),
+        ("[a]((b)", '<a href="(b">a</a>'),
+        ("[a]((b))", '<a href="(b)">a</a>'),
+        ("[a](((b)", '<a href="((b">a</a>'),
+    ],
+)
+def test_an_address_that_opens_a_parenthesis_is_a_link_as_in_marked(body: str, expected: str) -> None:
+    from feeds.content import markdown
+
+    html = markdown.to_html(body, options=markdown.options(ContentConfig()), image_root="", relative=False)
+    assert html.strip() == f"<p>{expected}</p>"
+
+
 def test_a_tag_name_with_an_underscore_is_html_as_in_marked() -> None:
     # marked passes <variable_name> on as a tag, which a browser (and the cleaner) hides
     html = html_of("Mark it as <variable_name> in the URL; <b>bold</b> stays, a < b too.")
