@@ -5,9 +5,9 @@ document, which was a sixth of a cold 10,000-post build (profiled: 4.2 s of
 26 s under cProfile, one core) for elements whose shape never varies.  Here
 each element is formatted directly, in feedgen's order, with libxml2's
 escaping and pretty-printing (two spaces a level), so that every fragment is
-byte for byte what the document would have held: ``tests/output/test_xmlentry.py``
+byte for byte what the document would have held: ``tests/output/test_writers.py``
 holds the two side by side on the corpus and on generated odd strings.  The
-feed's head, written once per file, is still feedgen's (see ``writers``).
+feed's head is written the same way (:mod:`.xmlhead`).
 
 What goes where is feedgen's: an entry with a body gets Atom ``content`` (and
 ``summary``) and RSS ``content:encoded`` beside a ``description`` holding the
