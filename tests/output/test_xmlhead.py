@@ -17,6 +17,7 @@ from feeds.config import Config, with_overrides
 from feeds.models import ArchiveLinks, Content, FeedInfo, Post, Site
 from feeds.output import xmlhead
 from feeds.output.writers import Entry, render
+from feeds.output.xmlentry import rfc2822
 from feeds.source.posts import read_posts
 from feeds.text import xml_safe
 
@@ -172,3 +173,19 @@ def test_generated_heads_equal_feedgens(
     entries = [Entry(post, Content("<p>x</p>", "x"), None, "full")] if with_entry else []
     for fmt in ("rss", "atom"):
         _same(fmt, info, entries)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 30)),
+    offset=st.one_of(
+        st.none(),
+        st.integers(-23 * 60, 23 * 60).map(lambda m: timedelta(minutes=m)),
+        st.integers(-86399, 86399).map(lambda s: timedelta(seconds=s)),
+    ),
+)
+def test_rss_dates_are_strftimes_in_the_c_locale(moment: datetime, offset: timedelta | None) -> None:
+    """``lastBuildDate`` and ``pubDate``: what feedgen's ``formatRFC2822`` writes, for any date and zone."""
+    if offset is not None:
+        moment = moment.replace(tzinfo=timezone(offset))
+    assert rfc2822(moment) == moment.strftime("%a, %d %b %Y %H:%M:%S %z")
