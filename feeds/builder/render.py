@@ -60,7 +60,7 @@ class Cached:
         return self.store.get(wanted) if wanted and self.store is not None else {}
 
 
-WINDOW = 500  # posts made ready at a time: enough for feedgen's batches, few enough to hold
+WINDOW = 500  # posts made ready at a time: entries rendered in batches, few enough to hold
 # Posts whose entries a share keeps between files, at most: 10 to 16 MB for two or three formats
 # (the 10,000-post benchmark's entries are 2.6 KB each in RSS and in Atom).
 HOLD = 2_000

@@ -103,10 +103,10 @@ def run_stages(
 
 
 def _load_writers() -> None:
-    """Many posts to read means feeds to write: load lxml, nh3 and feedgen while workers read."""
+    """Many posts to read means feeds to write: load lxml, nh3 and the writers while workers read."""
     import feeds.builder.render  # noqa: F401
 
-    from ..output import render_fragments  # noqa: F401  # feedgen, which the line above no longer loads
+    from ..output import render_fragments  # noqa: F401
 
 
 def _plan(config: Config, posts: list[Post], report: BuildReport) -> list[FeedPlan]:

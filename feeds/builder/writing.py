@@ -142,7 +142,7 @@ def _render_and_write(
     them; the entries a share renders stay where it runs, for the feeds it
     writes, rather than travelling back here and out again.
     """
-    from .render import (  # lxml, nh3 and feedgen load only when something is written
+    from .render import (  # lxml and nh3 load only when something is written
         Cached,
         newest_first_key,
         write_share,
