@@ -169,6 +169,10 @@ class Cleaner:
             first_text=shorten(text, min(80, self.summary_length)),
         )
 
+    def warm(self) -> None:
+        """Build the Markdown renderer now (see :func:`.markdown.warm`)."""
+        markdown.warm(self.markdown)
+
     def clean_html(self, markup: str, base: str) -> str:
         """Rendered HTML made safe as a body is, with links against ``base``.
 

@@ -45,6 +45,13 @@ class JekyllCleaner(Cleaner):
         values["time"] = datetime.now(UTC).astimezone(self.tz)  # site.time: when the site is built
         return Jekyll(values, self.root, self.site.posts, self.includes, self.markdownify)
 
+    def warm(self) -> None:
+        """kramdown's renderer and python-liquid, loaded before the workers fork (see Cleaner.warm)."""
+        from . import kramdown
+
+        kramdown.to_html("", self.options)
+        from . import liquid  # noqa: F401
+
     def markdownify(self, text: str) -> str:
         from . import kramdown  # only for a Jekyll site's posts: a Hexo build never loads it
 
