@@ -57,6 +57,7 @@ def test_full_config(tmp_path: Path) -> None:
         ("feeds:\n  archive: true\n  file_names: {json: feed}\n", "feeds.file_names", "needs an extension"),
         ("feeds:\n  archive: true\n  file_names: {rss: archive/r.xml}\n", "feeds.file_names", "archive/"),
         ("feeds:\n  opml_format: xml\n", "feeds.opml_format", "rss, atom or json"),
+        ('site:\n  title: "\\x01\\x02"\n', "site.title", "must not be empty"),  # nothing XML can hold
     ],
 )
 def test_errors_name_the_key(tmp_path: Path, text: str, key: str, words: str) -> None:

@@ -35,10 +35,10 @@ from typing import Any
 
 from ..models import ArchiveLinks, Post, order_key
 from ..urls import quote_segment
+from .names import ARCHIVE_DIR
 
 log = logging.getLogger(__name__)
 
-ARCHIVE_DIR = "archive"
 _VERSION = 1
 Key = tuple[float, str]  # a post's place in its feed's order: (timestamp, rel), oldest first
 

@@ -23,11 +23,8 @@ from pathlib import Path
 from ..config import Config
 from ..output import INDEX_NAME, OPML_NAME, FeedFile, Listing, Record, record_for
 from ..urls import site_root
-from .archive import ARCHIVE_DIR
-from .planning import FeedPlan, feed_name, feed_url, file_name, page_url, place
-
-DERIVED = (OPML_NAME, INDEX_NAME)  # the files of this module, by their names under the output folder
-PAGES_STATE = "pages.json"  # in the cache folder: each page's size and mtime as autodiscovery left it
+from .names import DERIVED, PAGES_STATE, feed_name, feed_url, file_name, page_url
+from .planning import FeedPlan
 
 
 def listings(config: Config, plans: Iterable[FeedPlan]) -> list[Listing]:
@@ -103,14 +100,19 @@ def render_derived(config: Config, found: Sequence[Listing]) -> dict[str, bytes]
     return out
 
 
-def write_derived(root: Path, derived: Derived, old: Mapping[str, Record]) -> list[tuple[str, Record, bool]]:
-    """Make and write the files unless all are current for their key: (name, record, whether written)."""
+def write_derived(
+    root: Path, derived: Derived, old: Mapping[str, Record], made: Mapping[str, bytes] | None = None
+) -> list[tuple[str, Record, bool]]:
+    """Make and write the files unless all are current for their key: (name, record, whether written).
+
+    ``made``: their bytes, made already (while the workers wrote feeds).
+    """
     from ..output import is_current, same_bytes, write_atomic
 
     if all(is_current(root, name, old.get(name), derived.key) for name in derived.names):
         return [(name, old[name], False) for name in derived.names]
     done = []
-    for name, data in derived.make().items():
+    for name, data in (made or derived.make()).items():
         path = root / name
         changed = not same_bytes(path, data)
         if changed:
@@ -125,47 +127,3 @@ def link_site_pages(config: Config, root: Path, found: Sequence[Listing]) -> int
 
     skip = set(DERIVED)
     return link_pages(root, site_root(config.site.url), plan_links(found), config.cache / PAGES_STATE, skip)
-
-
-def kind_of(config: Config, name: str) -> str:
-    """What a file under the output folder is, for ``--json``: a format, ``archive`` (a page of
-    one), ``opml`` or ``index``."""
-    return _kinds(config)(name)
-
-
-def _kinds(config: Config) -> Callable[[str], str]:
-    """:func:`kind_of` for many names: the formats' file names looked up once, not per name."""
-    by_base = {file_name(config, fmt): fmt for fmt in config.feeds.formats}
-    by_base |= {OPML_NAME: "opml", INDEX_NAME: "index"}
-
-    flat = {place(config, ("x",), file_name(config, fmt))[1][1:]: fmt for fmt in config.feeds.formats}
-
-    def kind(name: str) -> str:
-        folder, _, base = name.rpartition("/")
-        if _page(folder, base):
-            return "archive"
-        found = by_base.get(base)
-        if found is None and config.feeds.flat_names:  # a group's feed named after it: its ending tells
-            found = next(
-                (fmt for end, fmt in sorted(flat.items(), key=lambda e: -len(e[0])) if base.endswith(end)),
-                None,
-            )
-        return found or "other"
-
-    return kind
-
-
-def _page(folder: str, base: str) -> bool:
-    """An archive page: ``<n>.<ext>`` in ``archive/<format>/``."""
-    parent = folder.rpartition("/")[0]
-    return base.partition(".")[0].isdigit() and (parent == ARCHIVE_DIR or parent.endswith("/" + ARCHIVE_DIR))
-
-
-def count_kinds(config: Config, names: Iterable[str], written: set[str]) -> dict[str, dict[str, int]]:
-    """For ``--json``: how many files of each kind were written and how many were left as they were."""
-    kind = _kinds(config)
-    counts: dict[str, dict[str, int]] = {}
-    for name in names:
-        tally = counts.setdefault(kind(name), {"written": 0, "unchanged": 0})
-        tally["written" if name in written else "unchanged"] += 1
-    return dict(sorted(counts.items()))

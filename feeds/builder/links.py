@@ -10,14 +10,14 @@ so an edit to the other post or file reaches every entry that shows it.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..config import Config
 from ..content import code_file
 from ..models import Post, Site
 from ..urls import quote_segment, site_root
+from .inputs import code_folder
 
 
 def make_site(config: Config, posts: Sequence[Post], shown: Sequence[Post]) -> Site:
@@ -36,7 +36,7 @@ def make_site(config: Config, posts: Sequence[Post], shown: Sequence[Post]) -> S
                 by_title.setdefault(post.title, (post.permalink, post.title))
         found = {**by_title, **found}
     root = site_root(config.site.url)
-    folder = _code_folder(config)
+    folder = code_folder(config)
     series = _series({ref[7:] for post in shown for ref in post.refs if ref.startswith("series:")}, posts)
     return Site(
         root=root,
@@ -58,15 +58,6 @@ def _series(names: set[str], posts: Sequence[Post]) -> dict[str, tuple[tuple[str
                 if ref.startswith("in-series:") and ref[10:] in names:
                     found.setdefault(ref[10:], []).append((post.permalink, post.title, post.date.timestamp()))
     return {name: tuple(found.get(name, ())) for name in names}
-
-
-def _code_folder(config: Config) -> Path | None:
-    """include_code's folder: ``posts.code_dir`` beside the posts' folder (under Hexo's source_dir);
-    in a Jekyll site, ``_includes``, whose files ``{% include %}`` renders into a body."""
-    if config.posts.dialect == "jekyll":
-        return config.source / "_includes"
-    code_dir = config.posts.code_dir.strip("/")
-    return config.source.parent / code_dir if code_dir else None
 
 
 def ref_stamp(post: Post, site: Site) -> bytes:
@@ -96,19 +87,3 @@ def _file_stamp(path: Path | None) -> str:
     except (OSError, ValueError):
         return "-"
     return f"{stat.st_size}:{stat.st_mtime_ns}"
-
-
-def code_files(config: Config) -> Iterator[tuple[str, int, int]]:
-    """(path, size, mtime_ns) of every file in the code folder: a build's inputs too."""
-    top = _code_folder(config)
-    if top is None:
-        return
-    for folder, dirs, files in os.walk(top):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            yield "code:" + os.path.relpath(path, top), stat.st_size, stat.st_mtime_ns

@@ -13,7 +13,8 @@ from ..models import HIDDEN, Category, Post, newest_first
 from ..source import find_posts, read_posts
 from .filters import Rules, select
 from .links import make_site
-from .planning import FeedPlan, feed_info, feed_name, groups, kind_dir, kinds, skip_reason
+from .names import feed_name
+from .planning import FeedPlan, feed_info, groups, kind_dir, kinds, skip_reason
 
 STDIN = Path("-")
 STDIN_NAME = "stdin.md"  # the name a post read from standard input is given: its slug

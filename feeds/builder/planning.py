@@ -17,19 +17,17 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
-from pathlib import Path
 
 from ..config import Config
-from ..errors import OutputError
 from ..models import Category, FeedInfo, FeedJob, Image, Post, Site, newest_first
 from ..source import author_paths, build_tree, by_collection, category_paths, full_url, slugger, tag_paths
-from ..urls import absolute, quote_segment, site_root
+from ..urls import absolute
 from . import archive
 from .links import ref_stamp
+from .names import feed_name, feed_url, file_name, page_url, place
 
 log = logging.getLogger(__name__)
 
-FILE_NAMES = {"rss": "rss.xml", "atom": "atom.xml", "json": "feed.json"}
 KINDS = ("category", "tag", "author")
 _PATHS = {"category": category_paths, "tag": tag_paths, "author": author_paths}
 _NOUNS = {"category": "categories", "tag": "tags", "author": "authors"}
@@ -173,26 +171,6 @@ def selected_posts(plans: Iterable[FeedPlan]) -> list[Post]:
     return list(seen.values())
 
 
-def feed_url(config: Config, folder: tuple[str, ...], name: str) -> str:
-    where, name = place(config, folder, name)
-    return page_url(config, where) + "/".join(quote_segment(part) for part in name.split("/"))
-
-
-def page_url(config: Config, folder: tuple[str, ...]) -> str:
-    return site_root(config.site.url) + "".join(quote_segment(s) + "/" for s in folder)
-
-
-def place(config: Config, folder: tuple[str, ...], name: str) -> tuple[tuple[str, ...], str]:
-    """The folder a feed file goes in, and its name: ``name`` in ``folder``, or with ``feeds.flat_names``
-    a group's feed named after the group, ``<dir>/<slug>.xml`` beside its fellows (jekyll-feed's)."""
-    if not (config.feeds.flat_names and folder):
-        return folder, name
-    stem, dot, ext = name.rpartition(".")
-    first = config.feeds.formats[0]
-    own = "" if name == file_name(config, first) else "-" + (stem.rsplit("/", 1)[-1] if dot else name)
-    return folder[:-1], f"{folder[-1]}{own}.{ext}" if dot else f"{folder[-1]}{own}"
-
-
 def category_dir(config: Config) -> tuple[str, ...]:
     """The folders category feeds go under: ``categories``, or Hexo's ``category_dir``."""
     return kind_dir(config, "category")
@@ -202,18 +180,6 @@ def kind_dir(config: Config, kind: str) -> tuple[str, ...]:
     """The folders a kind's feeds go under: ``categories.dir``, ``tags.dir`` or ``authors.dir``."""
     folder = {"category": config.categories.dir, "tag": config.tags.dir, "author": config.authors.dir}[kind]
     return tuple(part for part in folder.split("/") if part)
-
-
-def file_name(config: Config, fmt: str) -> str:
-    return config.feeds.file_names.get(fmt, FILE_NAMES[fmt])
-
-
-def feed_name(config: Config, folder: tuple[str, ...], fmt: str) -> str:
-    """The feed's path relative to the output folder; refuses anything that could leave it."""
-    if any(s in ("", ".", "..") or "/" in s or "\\" in s or "\x00" in s for s in folder):
-        raise OutputError(f"refusing a feed folder outside the output ({'/'.join(folder)!r})", path=Path("."))
-    where, name = place(config, folder, file_name(config, fmt))
-    return "/".join((*where, name))
 
 
 def feed_info(config: Config, plan: FeedPlan, fmt: str) -> FeedInfo:

@@ -56,7 +56,6 @@ class PostRecord:
 
 
 _SHAPERS = (
-    "feedgen",
     "nh3",
     "lxml",
     "markdown_it",
@@ -65,7 +64,6 @@ _SHAPERS = (
     "emoji",
     "liquid",  # python-liquid: a Jekyll post's Liquid
     "cssselect",
-    "frontmatter",
     "yaml",
     "yaml_rs",
     "dateutil",

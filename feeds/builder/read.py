@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from ..config import Config
 from ..errors import FeedsError, PostError
 from ..models import Notice
-from ..source import UNKNOWN, SourceFile, decode, parse_text, read_file_stat
+from ..source import UNKNOWN, SourceFile, decode, parse_text_body, read_file_stat
 from .parallel import MAX_SHARED, Background, chunks, run_shared, workers
 from .postcache import BuildCache, PostRecord, digest
 from .progress import Progress
@@ -27,6 +28,41 @@ log = logging.getLogger(__name__)
 Todo = tuple[SourceFile, PostRecord | None]
 _BACKGROUND_SAVE = 5_000  # posts; below this the cache is saved at once (forking costs more)
 _CHUNK = 200  # posts per task: small enough to share the work out evenly and to show progress
+# Bodies kept between reading and writing, per process, so that the posts that show are not opened
+# again: 32 MiB holds the 10,000-post benchmark's bodies (1.9 KB each); past it they are read again,
+# which keeps a large archive's peak memory where it was.
+KEEP_BODIES = 32 << 20
+
+
+class Kept:
+    """The bodies one process keeps of the posts it parsed, up to :data:`KEEP_BODIES` characters.
+
+    A forked worker has its own copy, so each process counts its own; what
+    a worker keeps travels back with its records.
+    """
+
+    def __init__(self, budget: int | None = None):
+        self.left = KEEP_BODIES if budget is None else budget
+
+    def take(self, body: str | None) -> str | None:
+        if body is None or len(body) > self.left:
+            return None
+        self.left -= len(body)
+        return body
+
+
+@dataclass
+class Read:
+    """What reading the source gave: every file's record in path order, how many changed (added,
+    edited or gone), the warnings about the posts parsed anew (in path order, so output does not
+    depend on timing), the cache being saved (to be joined before the build ends), and the
+    bodies kept of the posts parsed (see :class:`Kept`)."""
+
+    records: dict[str, PostRecord]
+    changed: int
+    notices: list[Notice]
+    saving: Background | None
+    bodies: dict[str, str]
 
 
 def read_sources(
@@ -37,12 +73,11 @@ def read_sources(
     *,
     parallel_min: int,
     meanwhile: Callable[[], object] | None = None,
-) -> tuple[dict[str, PostRecord], int, list[Notice], Background | None]:
-    """Every source file's record, in path order, how many changed (added, edited or gone), and
-    the warnings about the posts parsed anew, in path order, so output does not depend on timing.
+) -> Read:
+    """Parse what changed; see :class:`Read`.
 
     Saving the cache of a large archive takes a while, so it goes on in a forked
-    child (the fourth value, to be joined before the build ends) while feeds are made.
+    child while feeds are made.
     """
     old = cache.posts.load()
     records: dict[str, PostRecord] = {}
@@ -56,13 +91,17 @@ def read_sources(
             records[f.rel] = known  # type: ignore[assignment]  # a placeholder, keeps path order
     changed = 0
     notices: list[Notice] = []
+    bodies: dict[str, str] = {}
+    kept = Kept()
     fresh: dict[str, PostRecord | None] = {}
     parts = chunks(todo, min(MAX_SHARED, max(workers() * 4, len(todo) // _CHUNK))) if todo else []
     with progress.phase("reading posts", len(todo)) as advance:
-        tasks = [partial(_parse_chunk, config, part) for part in parts]
+        tasks = [partial(_parse_chunk, config, part, kept) for part in parts]
         for result in run_shared(tasks, parallel=len(todo) >= parallel_min, meanwhile=meanwhile):
-            for rel, record, notes, reparsed in result:
+            for rel, record, notes, reparsed, body in result:
                 notices.extend(notes)
+                if body is not None:
+                    bodies[rel] = body
                 if record is None:  # a file the walk did not stat, and cannot: skipped, as it would be
                     del records[rel]
                     continue
@@ -77,14 +116,15 @@ def read_sources(
             saving = Background(partial(_save, cache, records, changes))
         else:
             _save(cache, records, changes)
-    return records, changed + len(gone), notices, saving
+    return Read(records, changed + len(gone), notices, saving, bodies)
 
 
-def _parse_chunk(
-    config: Config, todo: Sequence[Todo]
-) -> list[tuple[str, PostRecord | None, list[Notice], bool]]:
-    """(rel, record, warnings, parsed anew) for each file (record None: not a file after all)."""
-    out: list[tuple[str, PostRecord | None, list[Notice], bool]] = []
+Parsed = tuple[str, "PostRecord | None", list[Notice], bool, "str | None"]
+
+
+def _parse_chunk(config: Config, todo: Sequence[Todo], kept: Kept) -> list[Parsed]:
+    """(rel, record, warnings, parsed anew, body kept) for each file (record None: not a file after all)."""
+    out: list[Parsed] = []
     for f, known in todo:
         notes: list[Notice] = []
         try:  # the open file's size and mtime: a first build's walk did not stat (UNKNOWN)
@@ -98,22 +138,23 @@ def _parse_chunk(
                     info = os.stat(f.path)
                     size, mtime_ns = info.st_size, info.st_mtime_ns
                 except OSError:  # the walk would have skipped it with a warning
-                    out.append((f.rel, None, [Notice("unreadable", f.path, reason)], False))
+                    out.append((f.rel, None, [Notice("unreadable", f.path, reason)], False, None))
                     continue
-            out.append((f.rel, PostRecord(size, mtime_ns, b"", None, reason), notes, True))
+            out.append((f.rel, PostRecord(size, mtime_ns, b"", None, reason), notes, True, None))
             continue
         key = digest(data)
         if known is not None and known.digest == key and not (known.post and known.post.dated_by_mtime):
-            out.append((f.rel, PostRecord(size, mtime_ns, key, known.post, known.error), notes, False))
+            out.append((f.rel, PostRecord(size, mtime_ns, key, known.post, known.error), notes, False, None))
             continue
+        body = None
         try:
-            post = parse_text(f.path, decode(data, f.path), config, notes=notes, rel=f.rel)
+            post, body = parse_text_body(f.path, decode(data, f.path), config, notes=notes, rel=f.rel)
             record = PostRecord(size, mtime_ns, key, post)
         except PostError as e:
             record = PostRecord(size, mtime_ns, key, None, e.reason)
         except Exception as e:  # whatever else one odd post trips over, the others are still built
             record = PostRecord(size, mtime_ns, key, None, f"cannot be used ({type(e).__name__}: {e})")
-        out.append((f.rel, record, notes, True))
+        out.append((f.rel, record, notes, True, kept.take(body)))
     return out
 
 

@@ -60,7 +60,7 @@ class Cached:
         return self.store.get(wanted) if wanted and self.store is not None else {}
 
 
-WINDOW = 500  # posts made ready at a time: enough for feedgen's batches, few enough to hold
+WINDOW = 500  # posts made ready at a time: entries rendered in batches, few enough to hold
 # Posts whose entries a share keeps between files, at most: 10 to 16 MB for two or three formats
 # (the 10,000-post benchmark's entries are 2.6 KB each in RSS and in Atom).
 HOLD = 2_000
@@ -74,8 +74,11 @@ def write_share(
     cache: Cached,
     images: Mapping[str, Image],
     site: Site,
+    bodies: Mapping[str, str] | None = None,
 ) -> Share:
     """Render the posts ``jobs`` show, write the files, cache what was cleaned (in any process).
+
+    ``bodies``: the bodies kept since the posts were parsed (the rest are read again).
 
     The files are written newest posts first, a window of posts made ready at
     a time; a post's entries are kept for the later files that show it, up to
@@ -95,7 +98,7 @@ def write_share(
         while start < len(ordered):
             end, window = _window(ordered, start, lambda rel: rel in held.pieces or rel in failed)
             ready = [posts[rel] for rel in window]
-            prepared = prepare(config, ready, cache.get(window, putter.stored), images, site, cleaner)
+            prepared = prepare(config, ready, cache.get(window, putter.stored), images, site, cleaner, bodies)
             held.pieces.update((p.rel, p.pieces) for p in prepared if p.content is not None)
             failed.update(p.rel for p in prepared if p.content is None)
             errors.extend(p.error for p in prepared if p.error is not None)
@@ -219,14 +222,21 @@ class Prepared:
 
 
 def clean_posts(
-    config: Config, posts: Sequence[Post], site: Site, cleaner: Cleaner | None = None
+    config: Config,
+    posts: Sequence[Post],
+    site: Site,
+    cleaner: Cleaner | None = None,
+    bodies: Mapping[str, str] | None = None,
 ) -> list[tuple[str, Content | None, PostError | None]]:
-    """Read and clean each post's body; a file that vanished or broke since it was parsed is an error."""
+    """Read (unless kept in ``bodies``) and clean each post's body; a file that vanished or broke
+    since it was parsed is an error."""
     cleaner = cleaner or make_cleaner(config, site)
+    bodies = bodies or {}
     out: list[tuple[str, Content | None, PostError | None]] = []
     for post in posts:
         try:
-            out.append((post.rel, cleaner.render(post, read_body(post)), None))
+            body = bodies.get(post.rel)
+            out.append((post.rel, cleaner.render(post, read_body(post) if body is None else body), None))
         except PostError as e:
             out.append((post.rel, None, e))
         except Exception as e:  # one odd body never stops the others
@@ -242,9 +252,10 @@ def prepare(
     images: Mapping[str, Image],
     site: Site,
     cleaner: Cleaner | None = None,
+    bodies: Mapping[str, str] | None = None,
 ) -> list[Prepared]:
     """Content (cached or cleaned now) and each format's entry for every post in ``posts``."""
-    cleaned = clean_posts(config, [p for p in posts if p.rel not in cached], site, cleaner)
+    cleaned = clean_posts(config, [p for p in posts if p.rel not in cached], site, cleaner, bodies)
     fresh = {rel: (content, error) for rel, content, error in cleaned}
     ready: list[tuple[Post, Content]] = []
     out: dict[str, Prepared] = {}

@@ -9,8 +9,8 @@ feeds they list, keeps the manifest, and tells WebSub hubs what changed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,8 +19,9 @@ from ..config import Config
 from ..models import FeedJob, Image, Post, Site
 from ..output import Manifest, Record, State, clean_temporaries, is_current, remove_stale, save_manifest
 from .archive import Layouts
-from .derived import Derived, count_kinds, write_derived
+from .derived import Derived, write_derived
 from .links import ref_stamp
+from .names import count_kinds
 from .parallel import run_shared, workers
 from .planning import FeedPlan, make_jobs, partition, partition_by_date
 from .postcache import BuildCache
@@ -40,6 +41,7 @@ class Shown:
     digests: dict[str, bytes]  # rel -> hash of the file's bytes
     images: dict[str, Image]  # thumbnail URL -> what the fetcher found
     site: Site  # what the bodies' links and tags name outside their posts
+    bodies: Mapping[str, str] = field(default_factory=dict)  # rel -> body kept since it was parsed
 
 
 def write_feeds(
@@ -76,9 +78,15 @@ def write_feeds(
             **kept,
         }
         save_manifest(root, Manifest(pending, State()))
+    made: dict[str, bytes] = {}  # the lists' bytes, made while the workers finish their last shares
+
+    def make_lists() -> None:
+        if not all(is_current(root, name, old.get(name), derived.key) for name in derived.names):
+            made.update(derived.make())
+
     if todo:
         with clock("write"):
-            shares = _render_and_write(config, cache, root, todo, shown, report, parallel_min)
+            shares = _render_and_write(config, cache, root, todo, shown, report, parallel_min, make_lists)
         for share in shares:
             for name, record, was_written in share.written:
                 # A feed written without a post whose body failed is not done: the next build retries.
@@ -89,7 +97,7 @@ def write_feeds(
                     written.add(name)
             if share.lacking:
                 state = State()  # and that build must not take the nothing-changed shortcut
-    for name, record, was_written in write_derived(root, derived, old):  # after the feeds they list
+    for name, record, was_written in write_derived(root, derived, old, made):  # after the feeds they list
         kept[name] = record
         if was_written:
             written.add(name)
@@ -124,14 +132,17 @@ def _render_and_write(
     shown: Shown,
     report: BuildReport,
     parallel_min: int,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Share]:
     """Write the files in ``todo`` in shares, each rendering the posts its own feeds show.
+
+    ``meanwhile`` runs here while the children finish (see :func:`run_shared`).
 
     This process and one child per other core take shares as they finish
     them; the entries a share renders stay where it runs, for the feeds it
     writes, rather than travelling back here and out again.
     """
-    from .render import (  # lxml, nh3 and feedgen load only when something is written
+    from .render import (  # lxml and nh3 load only when something is written
         Cached,
         newest_first_key,
         write_share,
@@ -158,10 +169,9 @@ def _render_and_write(
         groups = partition_by_date(todo, parts, partial(newest_first_key, posts, config.feeds.order_by))
     else:
         groups = partition(todo, parts)
-    tasks = [
-        partial(write_share, config, root, group, posts, cached, shown.images, shown.site) for group in groups
-    ]
-    shares = list(run_shared(tasks, parallel=parallel))
+    writer = partial(write_share, config, root, posts=posts, cache=cached, images=shown.images)
+    tasks = [partial(writer, group, site=shown.site, bodies=shown.bodies) for group in groups]
+    shares = list(run_shared(tasks, parallel=parallel, meanwhile=meanwhile))
     reported: set[str] = set()
     for share in shares:
         if share.cache_problem and share.cache_problem not in reported:

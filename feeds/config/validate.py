@@ -11,6 +11,7 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import ConfigError
+from ..text import xml_safe
 from .model import _FORMAT_WORDS, FORMATS, Config
 
 RENDERERS = ("marked", "markdown-it", "markdown-it-plus", "kramed", "pandoc")
@@ -97,7 +98,7 @@ def validate(config: Config) -> None:
     for key, value in positive.items():
         if value < 1:
             raise ConfigError(f"must be at least 1, got {value}", key=key)
-    if not config.site.title.strip():
+    if not xml_safe(config.site.title).strip():  # control characters alone: nothing a feed can hold
         raise ConfigError("must not be empty", key="site.title")
 
 

@@ -21,7 +21,6 @@ from functools import partial
 from urllib.parse import urlsplit
 
 import nh3
-from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
 from ..config import ContentConfig, FeedsConfig
@@ -119,16 +118,13 @@ class Cleaner:
             generic_attribute_prefixes=set(),
             link_rel=None,  # set per link by _link_rel: internal links keep none
         )
-        translator = HTMLTranslator()  # cssselect's own :contains() needs no XPath extension function
-        paths = []
-        for selector in content.remove:
-            try:
-                paths.append(translator.css_to_xpath(selector))
-                etree.XPath(paths[-1])
-            except (SelectorError, SyntaxError, etree.XPathSyntaxError) as e:
-                raise ConfigError(f"not a valid CSS selector {selector!r}: {e}", key="content.remove") from e
+        paths = [_xpath(selector) for selector in content.remove]
         # One union, so libxml2 walks each body once for all of them.
         self.remove = etree.XPath(" | ".join(paths)) if paths else None
+        # What a body must hold for the selectors to match anything, when all of them are known
+        # (see KNOWN_NEEDS); else None, and the query runs on every body.
+        needs = [KNOWN_NEEDS.get(selector) for selector in content.remove]
+        self.remove_needs = tuple(n for n in needs if n) if all(needs) else None
 
     def render(self, post: Post, body: str) -> Content:
         is_markdown = markdown.is_markdown(body, post.body_format)
@@ -173,6 +169,10 @@ class Cleaner:
             first_text=shorten(text, min(80, self.summary_length)),
         )
 
+    def warm(self) -> None:
+        """Build the Markdown renderer now (see :func:`.markdown.warm`)."""
+        markdown.warm(self.markdown)
+
     def clean_html(self, markup: str, base: str) -> str:
         """Rendered HTML made safe as a body is, with links against ``base``.
 
@@ -182,7 +182,8 @@ class Cleaner:
         return self._sanitize(self._clean(markup, base))
 
     def _clean(self, markup: str, base: str, *, typed: bool = False) -> etree._Element:
-        tree = fragment.body(markup, self.remove, last_seen=False)  # `<!-- more -->` goes with the comments
+        remove = self.remove if self._may_match(markup) else None
+        tree = fragment.body(markup, remove, last_seen=False)  # `<!-- more -->` goes with the comments
         # A walk in Python beat an XPath query here (13 against 24 µs): bodies are a dozen elements.
         # It finds on the way the elements HTML does not know and tables without a row (an author's
         # `<table>` in prose): they lose their tags alone, where the sanitiser would drop the content
@@ -203,6 +204,17 @@ class Cleaner:
             stray.unwrap(unwrap)
         _drop_empty(tree)
         return tree
+
+    def _may_match(self, markup: str) -> bool:
+        """Whether ``content.remove`` may select something in ``markup``: the default selectors each
+        need a word in the markup, written out or behind a character reference (no named one
+        spells these words but ``_``'s).  The query cost 7% of cleaning a body (bench_clean)."""
+        needs = self.remove_needs
+        if needs is None:
+            return self.remove is not None
+        if "&#" in markup or "&lowbar" in markup or "&UnderBar" in markup:
+            return True
+        return any(all(part in markup for part in need) for need in needs)
 
     def _fix_element(self, el: etree._Element, base: str) -> None:
         attrib = el.attrib
@@ -264,6 +276,47 @@ class Cleaner:
     def _sanitize(self, tree: etree._Element) -> str:
         markup = etree.tostring(tree, method="html", encoding="unicode")
         return self.sanitizer.clean(markup[5:-6]).strip()  # [5:-6]: the <div> container fragment.body gives
+
+
+# cssselect's translations of the default content.remove selectors, so that a build that cleans a
+# post or two (one post edited) need not load cssselect: 7 ms, against 0.3 s for the whole build.
+# tests/content/test_clean.py holds them to cssselect's own.
+KNOWN_SELECTORS = {
+    "#recommend_bottom": "descendant-or-self::*[@id = 'recommend_bottom']",
+    "#article_bottom": "descendant-or-self::*[@id = 'article_bottom']",
+    'p:contains("分享让更多人看到")': "descendant-or-self::p[contains(., '分享让更多人看到')]",
+    "td.gutter": "descendant-or-self::td[@class and contains(@class, 'gutter') and "
+    "contains(concat(' ', normalize-space(@class), ' '), ' gutter ')]",
+    "span.line-numbers-rows": "descendant-or-self::span[@class and contains(@class, 'line-numbers-rows') "
+    "and contains(concat(' ', normalize-space(@class), ' '), ' line-numbers-rows ')]",
+}
+
+
+# What each known selector needs in a body's markup to select anything, every part of it: an id or a
+# class (matched exactly, case and all), or each character of :contains()'s words, which markup
+# may split (`分享<b>让</b>…`).
+KNOWN_NEEDS: dict[str, tuple[str, ...]] = {
+    "#recommend_bottom": ("recommend_bottom",),
+    "#article_bottom": ("article_bottom",),
+    'p:contains("分享让更多人看到")': tuple("分享让更多人看到"),
+    "td.gutter": ("gutter",),
+    "span.line-numbers-rows": ("line-numbers-rows",),
+}
+
+
+def _xpath(selector: str) -> str:
+    """A ``content.remove`` selector as XPath; ConfigError naming it when it is not valid CSS."""
+    known = KNOWN_SELECTORS.get(selector)
+    if known is not None:
+        return known
+    from cssselect import HTMLTranslator, SelectorError
+
+    try:  # cssselect's own :contains() needs no XPath extension function
+        path = str(HTMLTranslator().css_to_xpath(selector))
+        etree.XPath(path)
+    except (SelectorError, SyntaxError, etree.XPathSyntaxError) as e:
+        raise ConfigError(f"not a valid CSS selector {selector!r}: {e}", key="content.remove") from e
+    return path
 
 
 def asset_folder(permalink: str) -> str:

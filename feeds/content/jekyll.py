@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from ..config import Config
 from ..models import Content, Post, Site
 from ..urls import site_root
-from . import kramdown
 from .clean import Cleaner
 
 if TYPE_CHECKING:
+    from . import kramdown
     from .liquid import Jekyll
 
 
@@ -45,7 +45,16 @@ class JekyllCleaner(Cleaner):
         values["time"] = datetime.now(UTC).astimezone(self.tz)  # site.time: when the site is built
         return Jekyll(values, self.root, self.site.posts, self.includes, self.markdownify)
 
+    def warm(self) -> None:
+        """kramdown's renderer and python-liquid, loaded before the workers fork (see Cleaner.warm)."""
+        from . import kramdown
+
+        kramdown.to_html("", self.options)
+        from . import liquid  # noqa: F401
+
     def markdownify(self, text: str) -> str:
+        from . import kramdown  # only for a Jekyll site's posts: a Hexo build never loads it
+
         return kramdown.to_html(text, self.options)
 
     def render(self, post: Post, body: str) -> Content:
@@ -68,7 +77,7 @@ class JekyllCleaner(Cleaner):
 
         rendered, blocks = self.liquid.render(text, page, post.path)
         if post.body_format == "jekyll:markdown":
-            rendered = kramdown.to_html(rendered, self.options)
+            rendered = self.markdownify(rendered)
         for i, block in enumerate(blocks):
             mark = PLACEHOLDER.format(i)
             rendered = rendered.replace(f"<p>{mark}</p>", block).replace(mark, block)

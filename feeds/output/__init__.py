@@ -1,7 +1,7 @@
 """Stage 4, writing: entries in, feed files on disk out, never half-written.
 
 Takes rendered entries and a feed's header; gives RSS and Atom bytes
-(``writers``, on feedgen) and JSON Feed bytes (``jsonfeed``, on the standard
+(``writers``, written as text) and JSON Feed bytes (``jsonfeed``, on the standard
 library), both behind ``formats``.  Takes the list of every feed (``listing``);
 gives an OPML subscription list (``opml``), an HTML index page (``index``) and
 links to the feeds in the site's own pages (``autodiscovery``).  Writes

@@ -12,10 +12,15 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import OutputError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 _counter = itertools.count()
 
@@ -65,23 +70,27 @@ def _create(tmp: str, path: Path) -> int:
 
 
 class Batch:
-    """Many files replaced atomically, each one fsynced before its rename, the fsyncs run together.
+    """Many files replaced atomically, each one fsynced before its rename, the fsyncs off the caller's path.
 
     Writing a temporary file and fsyncing it at once makes every file wait for
     its own trip to the disk.  A batch writes temporary files in groups of
-    ``size``; each group is fsynced from several threads (so the file system
-    commits it in a few journal transactions), and each file is renamed as
-    soon as its own fsync returns.  (Syncing a group while the caller makes
-    the next was measured too: no faster, as the threads then wait for the
-    GIL.)  A build killed half way leaves old files, new files and temporaries
-    (removed by the next build), never a partial file.  Use it as a context
-    manager: on a clean exit every file is in place; on an error none not yet
-    synced is.
+    ``size`` and hands each group to a pool of threads that fsync and rename
+    its files, each as soon as its own fsync returns, while the caller goes
+    on making the next files (fsync releases the GIL).  At most ``in_flight``
+    files wait on the pool, which bounds the open descriptors.  Waiting for
+    each group instead kept the build process idle for a sixth of a cold
+    10,000-post build (py-spy); writing the benchmark's 1,278 files took a
+    median 0.66 s this way against 1.05 s waiting per group, and 0.58 s with no
+    fsync at all (six alternated runs).  A build killed half way leaves old
+    files, new files and temporaries (removed by the next build), never a
+    partial file.  Use it as a context manager: on a clean exit every file is
+    in place; on an error none not yet handed to the pool is.
     """
 
-    def __init__(self, size: int = 64, threads: int = 16):
-        self.size = size
+    def __init__(self, size: int = 64, threads: int = 16, in_flight: int = 256):
+        self.size, self.in_flight = size, in_flight
         self.open: list[tuple[int, str, Path]] = []
+        self.running: deque[tuple[Future[tuple[Path, OSError] | None], Path]] = deque()
         from concurrent.futures import ThreadPoolExecutor  # not loaded by builds that write nothing
 
         self.pool = ThreadPoolExecutor(max_workers=threads)
@@ -109,18 +118,30 @@ class Batch:
         except OSError as e:
             raise OutputError(f"cannot write: {e.strerror or e}", path=path) from e
         if len(self.open) >= self.size:
-            self.commit()
+            self._hand_over()
+            self._settle(self.in_flight)
 
     def commit(self) -> None:
         """fsync and rename every file written so far; OutputError names the first that failed."""
+        self._hand_over()
+        self._settle(0)
+
+    def _hand_over(self) -> None:
         pending, self.open = self.open, []
-        failures = [failure for failure in self.pool.map(_finish, pending) if failure is not None]
-        if failures:
-            path, e = failures[0]
+        self.running.extend((self.pool.submit(_finish, item), item[2]) for item in pending)
+
+    def _settle(self, most: int) -> None:
+        """Wait until at most ``most`` files are in the pool's hands; the first failure is raised."""
+        failure = None
+        while len(self.running) > most:
+            future, _ = self.running.popleft()
+            failure = failure or future.result()
+        if failure is not None:
+            path, e = failure
             raise OutputError(f"cannot write: {e.strerror or e}", path=path) from e
 
     def abandon(self) -> None:
-        """Close and remove every temporary file not yet committed."""
+        """Close and remove every temporary file not handed to the pool (those handed over finish)."""
         pending, self.open = self.open, []
         for fd, tmp, _ in pending:
             with contextlib.suppress(OSError):

@@ -1,8 +1,7 @@
-"""Every format through one door: RSS and Atom (feedgen, ``writers``) and JSON Feed (``jsonfeed``).
+"""Every format through one door: RSS and Atom (``writers``, written as text) and JSON Feed (``jsonfeed``).
 
-The build renders pieces and assembles feeds without knowing which library
-serialises a format.  The writers are imported only when an XML format is
-asked for, so a JSON-only build never loads feedgen or lxml for its feeds.
+The build renders pieces and assembles feeds without knowing how a format is
+serialised.  The writers are imported only when an XML format is asked for.
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, tzinfo
-from email.utils import parsedate_to_datetime
 
 _DEFAULTS = (datetime(2001, 2, 3), datetime(2002, 3, 4))
 # A three-digit offset (`+900`), which JavaScript's Date (and so Hexo) reads as +09:00 and dateutil refuses.
@@ -64,6 +63,8 @@ def _parse_text(text: str) -> datetime | None:
     comparing shows whether the string really named year, month and day.
     """
     if text[:3].isalpha() and "," in text[:5]:  # RFC 822 first: most scraped posts have it
+        from email.utils import parsedate_to_datetime  # 3 ms to load, for the posts that need it
+
         try:
             parsed = parsedate_to_datetime(text)
         except (TypeError, ValueError):

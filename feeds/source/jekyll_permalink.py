@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -42,8 +43,11 @@ def slugify(text: str, mode: str = "default", cased: bool = False) -> str:
     return slug if cased else slug.lower()
 
 
+@lru_cache(maxsize=65536)
 def escape_path(value: str) -> str:
-    """``URL.escape_path``: plain text as it is, else percent-encoded, the first ``#`` too."""
+    """``URL.escape_path``: plain text as it is, else percent-encoded, the first ``#`` too.
+
+    Cached: a site's categories and dates recur in every post's URL."""
     if not value or _PLAIN.match(value):
         return value
     return quote(value, safe=_SAFE).replace("#", "%23", 1)

@@ -95,9 +95,16 @@ def read_body(post: Post) -> str:
         data = read_file(post.path)
     except OSError as e:
         raise PostError(f"cannot read: {e.strerror or e}", path=Path(post.path)) from e
+    return body_from(post, decode(data, post.path))
+
+
+def body_from(post: Post, text: str, body: str | None = None) -> str:
+    """What :func:`read_body` gives for ``post`` from its file's ``text`` (``body``: split off already)."""
+    if post.protection == LOCKED:
+        return post.abstract
     if post.body_format in JEKYLL_FORMATS:  # the whole file: Liquid's `page` shows its front matter
-        return decode(data, post.path)
-    return body_of(decode(data, post.path), post.whole_file)
+        return text
+    return body if body is not None else body_of(text, post.whole_file)
 
 
 def read_post(
@@ -119,23 +126,37 @@ def parse_text(
     notes: list[Notice] | None = None,
     rel: str | None = None,
 ) -> Post | None:
+    return parse_text_body(path, text, config, source, notes, rel)[0]
+
+
+def parse_text_body(
+    path: Path | str,
+    text: str,
+    config: Config,
+    source: Path | None = None,
+    notes: list[Notice] | None = None,
+    rel: str | None = None,
+) -> tuple[Post | None, str | None]:
+    """:func:`parse_text`, and the body :func:`read_body` would read again (None: a draft), so that
+    a build can keep the bodies it has in hand rather than open the files twice."""
     if config.posts.dialect == "jekyll":
         from .jekyll import parse_text as jekyll_post  # the Jekyll dialect's own rules
 
-        return jekyll_post(path, text, config, notes, rel if rel is not None else _rel(path, source, config))
+        rel = rel if rel is not None else _rel(path, source, config)
+        post = jekyll_post(path, text, config, notes, rel)
+        return post, body_from(post, text) if post is not None else None
     meta, body = parse(text, path)
     if _flag(meta.get("draft")) is True:
-        return None
+        return None, None
     if _flag(meta.get("published")) is False and not config.posts.render_drafts:
-        return None  # Hexo keeps it as a draft, shown only with render_drafts
+        return None, None  # Hexo keeps it as a draft, shown only with render_drafts
     if rel is None:
-        base = source or config.source
-        path = Path(path)
-        rel = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+        rel = _rel(path, source, config)
     try:
-        return _make_post(path, rel, meta, body, config, notes, whole_file=body == text)
+        post = _make_post(path, rel, meta, body, config, notes, whole_file=body == text)
     except (ValueError, TypeError, OverflowError, UnicodeError) as e:  # an odd value we did not foresee
         raise PostError(f"cannot be used ({type(e).__name__}: {e})", path=Path(path)) from e
+    return post, body_from(post, text, body)
 
 
 def _rel(path: Path | str, source: Path | None, config: Config) -> str:

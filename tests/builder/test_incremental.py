@@ -15,9 +15,9 @@ import feedparser
 import pytest
 from lxml import etree
 
-import feeds.builder.pipeline
 import feeds.builder.read
 import feeds.builder.render
+import feeds.builder.stages
 import feeds.content
 import feeds.errors
 from feeds.builder import build
@@ -41,7 +41,7 @@ class Counter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.parsed: list[str] = []
         self.cleaned: list[str] = []
-        parse, render = feeds.builder.read.parse_text, feeds.content.Cleaner.render
+        parse, render = feeds.builder.read.parse_text_body, feeds.content.Cleaner.render
 
         def counting_parse(path, text, config, source=None, notes=None, rel=None):  # type: ignore[no-untyped-def]
             self.parsed.append(rel)
@@ -51,7 +51,7 @@ class Counter:
             self.cleaned.append(post.rel)
             return render(cleaner, post, body)
 
-        monkeypatch.setattr(feeds.builder.read, "parse_text", counting_parse)
+        monkeypatch.setattr(feeds.builder.read, "parse_text_body", counting_parse)
         monkeypatch.setattr(feeds.content.Cleaner, "render", counting_render)
 
     def reset(self) -> None:
@@ -234,18 +234,18 @@ def test_big_corpus_in_parallel_matches_serial(tmp_path: Path, make_config: Call
     report = build(config)
     assert report.posts_read == 3 * 132
     parallel = {p.relative_to(config.output): p.read_bytes() for p in config.output.rglob("*.xml")}
-    import feeds.builder.pipeline
+    import feeds.builder.stages
 
     serial_out = tmp_path / "serial"
     serial_config = load_config(
         make_config(source=str(src), output=str(serial_out), cache=str(tmp_path / "c2"))
     )
-    original = feeds.builder.pipeline.PARALLEL_MIN
-    feeds.builder.pipeline.PARALLEL_MIN = 10**9
+    original = feeds.builder.stages.PARALLEL_MIN
+    feeds.builder.stages.PARALLEL_MIN = 10**9
     try:
         build(serial_config)
     finally:
-        feeds.builder.pipeline.PARALLEL_MIN = original
+        feeds.builder.stages.PARALLEL_MIN = original
     serial = {p.relative_to(serial_out): p.read_bytes() for p in serial_out.rglob("*.xml")}
     assert parallel == serial
 
@@ -304,6 +304,7 @@ def test_a_body_unreadable_at_write_time_is_retried(
     _, config_path = site
     config = load_config(config_path)
     real = feeds.builder.render.read_body
+    monkeypatch.setattr(feeds.builder.read, "KEEP_BODIES", 0)  # every body read again when written
 
     def failing(post):  # type: ignore[no-untyped-def]
         if post.rel == "a/one.md":
@@ -316,6 +317,31 @@ def test_a_body_unreadable_at_write_time_is_retried(
     monkeypatch.setattr(feeds.builder.render, "read_body", real)  # readable again, nothing else changed
     again = build(config)
     assert again.skipped == 0 and "One" in titles(config.output / "rss.xml")
+
+
+def test_bodies_read_once_are_kept_within_the_budget(
+    site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold build cleans the bodies it parsed without opening the files again; past the budget
+    it reads them again, with the same feeds."""
+    _, config_path = site
+    config = load_config(config_path)
+    real, reads = feeds.builder.render.read_body, []
+
+    def counting(post):  # type: ignore[no-untyped-def]
+        reads.append(post.rel)
+        return real(post)
+
+    monkeypatch.setattr(feeds.builder.render, "read_body", counting)
+    build(config)
+    kept = (config.output / "rss.xml").read_bytes()
+    assert reads == []
+    shutil.rmtree(config.output)
+    shutil.rmtree(config.cache)
+    monkeypatch.setattr(feeds.builder.read, "KEEP_BODIES", 14)  # room for the first body (13), not more
+    build(config)
+    assert sorted(reads) == ["a/two.md", "d/three.md"]
+    assert (config.output / "rss.xml").read_bytes() == kept
 
 
 def test_the_content_cache_holds_only_posts_that_show(site: tuple[Path, Path]) -> None:
@@ -452,7 +478,7 @@ def test_content_cleaned_by_workers_is_cached(
     shutil.rmtree(config.output)  # every feed must be written again, from cached content
     count = Counter(monkeypatch)
     monkeypatch.setattr(
-        feeds.builder.pipeline, "PARALLEL_MIN", 10**9
+        feeds.builder.stages, "PARALLEL_MIN", 10**9
     )  # in this process, so the counter sees it
     report = build(config)
     assert report.feeds_written > 100 and count.cleaned == []

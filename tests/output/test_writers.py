@@ -98,7 +98,7 @@ def test_the_generator_names_a_home_page_only_when_the_project_has_one(
     import feeds
     from feeds.models import FeedInfo
 
-    monkeypatch.setattr(feeds.output.writers, "home_page", lambda: home)
+    monkeypatch.setattr(feeds.output.xmlhead, "home_page", lambda: home)
     info = FeedInfo("T", "https://b.example/", "https://b.example/atom.xml", "", "en", "A")
     atom = etree.fromstring(render("atom", info, [])).find("{http://www.w3.org/2005/Atom}generator")
     assert atom is not None and atom.text == "feeds" and atom.get("uri") == uri
