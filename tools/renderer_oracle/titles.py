@@ -1,8 +1,8 @@
 """Writes tests/data/titlecase-expected.json: npm titlecase 1.1.3's output for real post titles.
 
 The titles are those of the posts under the folders given (front matter ``title``), each also
-lower-cased, upper-cased, capitalised and with its case swapped, plus a few written here for the
-rules' corners; node runs the package (``oracle.js``).  Only the project's own test posts and the
+lower-cased, upper-cased, capitalised, title-cased by Python, with its case swapped and with its
+spaces doubled (runs of spaces stay as written), plus a few written here for the rules' corners; node runs the package (``oracle.js``).  Only the project's own test posts and the
 shared corpus are given: other people's blogs may be measured by hand, never committed.
 Run by hand after ``npm install`` in this folder:
 
@@ -54,7 +54,8 @@ def titles(folders: list[str]) -> list[str]:
                 continue
             title = meta.get("title") if isinstance(meta, dict) else None
             if isinstance(title, str) and title.strip():
-                found.update((title, title.lower(), title.upper(), title.capitalize(), title.swapcase()))
+                variants = (title.lower(), title.upper(), title.capitalize(), title.title(), title.swapcase())
+                found.update((title, *variants, title.replace(" ", "  ")))
     return sorted(found) + CORNERS
 
 
