@@ -2,7 +2,8 @@
 
 The titles are those of the posts under the folders given (front matter ``title``), each also
 lower-cased, upper-cased, capitalised, title-cased by Python, with its case swapped and with its
-spaces doubled (runs of spaces stay as written), plus a few written here for the rules' corners; node runs the package (``oracle.js``).  Only the project's own test posts and the
+spaces doubled (runs of spaces stay as written), plus a few written here for the rules'
+corners; node runs the package (``oracle.js``).  Only the project's own test posts and the
 shared corpus are given: other people's blogs may be measured by hand, never committed.
 Run by hand after ``npm install`` in this folder:
 
