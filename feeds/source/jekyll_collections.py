@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .walk import UNKNOWN, SourceFile
+from .walk import SourceFile, source_at
 
 if TYPE_CHECKING:
     from ..config import JekyllSiteConfig
@@ -77,14 +77,9 @@ def scan_collections(
                 path = os.path.join(where, name)
                 if not keep(f"{folder}/{inner}{name}", inner + name) or not _has_front_matter(path):
                     continue
-                size, mtime = UNKNOWN, UNKNOWN
-                if stat:
-                    try:
-                        info = os.stat(path)
-                    except OSError:
-                        continue
-                    size, mtime = info.st_size, info.st_mtime_ns
-                found.append(SourceFile(path, f"{folder}/{inner}{name}", size, mtime))
+                file = source_at(path, f"{folder}/{inner}{name}", stat)
+                if file is not None:
+                    found.append(file)
     return found
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..config import JekyllSiteConfig
 from .jekyll_collections import scan_collections
-from .walk import UNKNOWN, SourceFile
+from .walk import SourceFile, source_at
 
 # Document::DATE_FILENAME_MATCHER and DATELESS_FILENAME_MATCHER, on a path under _posts or _drafts.
 DATED = re.compile(r"^(?:.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)$")
@@ -58,15 +58,9 @@ def _publishable(site: Path, rules: JekyllSiteConfig, base: str, dated: bool, st
             entry = inner + name
             if not _kept(rules, base + entry, entry) or not (DATED if dated else DATELESS).match(entry):
                 continue
-            path = os.path.join(folder, name)
-            size, mtime = UNKNOWN, UNKNOWN
-            if stat:
-                try:
-                    info = os.stat(path)
-                except OSError:
-                    continue
-                size, mtime = info.st_size, info.st_mtime_ns
-            out.append(SourceFile(path, base + entry, size, mtime))
+            found = source_at(os.path.join(folder, name), base + entry, stat)
+            if found is not None:
+                out.append(found)
     return out
 
 

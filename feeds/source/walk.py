@@ -121,6 +121,18 @@ def read_file_stat(path: str) -> tuple[bytes, os.stat_result]:
         os.close(fd)
 
 
+def source_at(path: str, rel: str, stat: bool) -> SourceFile | None:
+    """A file found by a walk, with its size and mtime when ``stat`` (None: it went away since);
+    without, :data:`UNKNOWN` for both, which the files read later give."""
+    if not stat:
+        return SourceFile(path, rel, UNKNOWN, UNKNOWN)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return SourceFile(path, rel, info.st_size, info.st_mtime_ns)
+
+
 DRAFTS = "_drafts/"  # where a draft's path under the source starts, as Hexo lays drafts out
 
 
