@@ -29,9 +29,12 @@ Todo = tuple[SourceFile, PostRecord | None]
 _BACKGROUND_SAVE = 5_000  # posts; below this the cache is saved at once (forking costs more)
 _CHUNK = 200  # posts per task: small enough to share the work out evenly and to show progress
 # Bodies kept between reading and writing, per process, so that the posts that show are not opened
-# again: 32 MiB holds the 10,000-post benchmark's bodies (1.9 KB each); past it they are read again,
-# which keeps a large archive's peak memory where it was.
-KEEP_BODIES = 32 << 20
+# again: 16 M characters hold a process's half of the 10,000-post benchmark's bodies (1.9 K each).
+# Only when few posts are read: at 100,000 posts a tenth show, and keeping the first bodies read
+# (and sending a worker's through its pipe) took the cold build from 0.67x Hugo's time to 0.93x
+# and its peak memory from 363 MB to 503 MB; there every body that shows is read again.
+KEEP_BODIES = 16 << 20
+KEEP_BELOW = 20_000  # posts to read
 
 
 class Kept:
@@ -92,7 +95,7 @@ def read_sources(
     changed = 0
     notices: list[Notice] = []
     bodies: dict[str, str] = {}
-    kept = Kept()
+    kept = Kept() if len(todo) < KEEP_BELOW else Kept(0)
     fresh: dict[str, PostRecord | None] = {}
     parts = chunks(todo, min(MAX_SHARED, max(workers() * 4, len(todo) // _CHUNK))) if todo else []
     with progress.phase("reading posts", len(todo)) as advance:

@@ -322,8 +322,8 @@ def test_a_body_unreadable_at_write_time_is_retried(
 def test_bodies_read_once_are_kept_within_the_budget(
     site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A cold build cleans the bodies it parsed without opening the files again; past the budget
-    it reads them again, with the same feeds."""
+    """A cold build cleans the bodies it parsed without opening the files again; past the budget,
+    or on a site with many posts, it reads them again, with the same feeds."""
     _, config_path = site
     config = load_config(config_path)
     real, reads = feeds.builder.render.read_body, []
@@ -341,6 +341,13 @@ def test_bodies_read_once_are_kept_within_the_budget(
     monkeypatch.setattr(feeds.builder.read, "KEEP_BODIES", 14)  # room for the first body (13), not more
     build(config)
     assert sorted(reads) == ["a/two.md", "d/three.md"]
+    assert (config.output / "rss.xml").read_bytes() == kept
+    shutil.rmtree(config.output)
+    shutil.rmtree(config.cache)
+    reads.clear()
+    monkeypatch.setattr(feeds.builder.read, "KEEP_BELOW", 3)  # a large site: no body kept at all
+    build(config)
+    assert sorted(reads) == ["a/one.md", "a/two.md", "d/three.md"]
     assert (config.output / "rss.xml").read_bytes() == kept
 
 
