@@ -54,7 +54,7 @@ class Kept:
         return body
 
 
-@dataclass
+@dataclass(frozen=True)
 class Read:
     """What reading the source gave: every file's record in path order, how many changed (added,
     edited or gone), the warnings about the posts parsed anew (in path order, so output does not

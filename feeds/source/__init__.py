@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from .jekyll_collections import by_collection as by_collection
     from .permalink import full_url as full_url
     from .posts import find_posts as find_posts
-    from .posts import parse_text as parse_text
     from .posts import parse_text_body as parse_text_body
     from .posts import read_body as read_body
     from .posts import read_posts as read_posts
@@ -45,7 +44,7 @@ _EXPORTS = {
     "jekyll": ("jekyll_page", "jekyll_post_name"),
     "jekyll_collections": ("by_collection",),
     "permalink": ("full_url",),
-    "posts": ("find_posts", "parse_text", "parse_text_body", "read_body", "read_posts"),
+    "posts": ("find_posts", "parse_text_body", "read_body", "read_posts"),
     "walk": (
         *("JEKYLL_FORMATS", "UNKNOWN", "SourceFile", "read_file_stat", "scan", "scan_posts"),
         *("scan_source", "source_file", "source_path"),

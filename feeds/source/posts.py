@@ -115,18 +115,7 @@ def read_post(
     Warnings go to ``notes`` when given (a worker process hands them back to be
     logged in order), else straight to the log.
     """
-    return parse_text(path, load_text(path), config, source, notes)
-
-
-def parse_text(
-    path: Path | str,
-    text: str,
-    config: Config,
-    source: Path | None = None,
-    notes: list[Notice] | None = None,
-    rel: str | None = None,
-) -> Post | None:
-    return parse_text_body(path, text, config, source, notes, rel)[0]
+    return parse_text_body(path, load_text(path), config, source, notes)[0]
 
 
 def parse_text_body(
@@ -137,8 +126,9 @@ def parse_text_body(
     notes: list[Notice] | None = None,
     rel: str | None = None,
 ) -> tuple[Post | None, str | None]:
-    """:func:`parse_text`, and the body :func:`read_body` would read again (None: a draft), so that
-    a build can keep the bodies it has in hand rather than open the files twice."""
+    """One post's metadata from its file's text (None for a draft), and the body :func:`read_body`
+    would read again, so that a build can keep the bodies it has in hand rather than open the
+    files twice."""
     if config.posts.dialect == "jekyll":
         from .jekyll import parse_text as jekyll_post  # the Jekyll dialect's own rules
 
