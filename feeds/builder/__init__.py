@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from ..lazy import exported, lazy_exports
 
 if TYPE_CHECKING:
-    from .filters import rule_name as rule_name
     from .oneoff import STDIN as STDIN
     from .oneoff import convert as convert
     from .oneoff import list_categories as list_categories
@@ -24,13 +23,14 @@ if TYPE_CHECKING:
     from .progress import Advance as Advance
     from .progress import Progress as Progress
     from .report import BuildReport as BuildReport
+    from .rules import rule_name as rule_name
 
 _EXPORTS = {
-    "filters": ("rule_name",),
     "oneoff": ("STDIN", "convert", "list_categories"),
     "pipeline": ("build",),
     "progress": ("NO_PROGRESS", "Advance", "Progress"),
     "report": ("BuildReport",),
+    "rules": ("rule_name",),
 }
 __all__ = exported(_EXPORTS)
 __getattr__ = lazy_exports(__name__, _EXPORTS)

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..config import Config, FeedsConfig
-from ..models import Post
 from ..output import write_atomic_with
 
 if TYPE_CHECKING:
+    from ..models import Post
     from .contentcache import ContentStore
 
 log = logging.getLogger(__name__)

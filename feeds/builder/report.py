@@ -10,10 +10,13 @@ import logging
 import resource
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..errors import PostError
-from ..models import Notice
-from .filters import FEED_RULES, POST_RULES
+from .rules import FEED_RULES, POST_RULES
+
+if TYPE_CHECKING:
+    from ..models import Notice
 
 log = logging.getLogger("feeds.builder.pipeline")  # the logger the phase times were always logged on
 

@@ -18,14 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from email.utils import format_datetime
 
 from lxml import etree as ET
 
 from ..text import xml_safe
 from .listing import GROUPS, Listing, Node, tree
+from .xmlentry import rfc2822
 
 SPEC = "http://opml.org/spec2.opml"
+
+
+def _gmt(moment: datetime) -> str:
+    """RFC 822 in UTC, named "GMT" as email.utils writes it, without loading the email package
+    (8 ms of a build that changed one post)."""
+    return rfc2822(moment.astimezone(UTC)).removesuffix("+0000") + "GMT"
 
 
 def render_opml(
@@ -40,7 +46,7 @@ def render_opml(
     head = ET.SubElement(root, "head")
     ET.SubElement(head, "title").text = xml_safe(title)
     if updated is not None:
-        ET.SubElement(head, "dateModified").text = format_datetime(updated.astimezone(UTC), usegmt=True)
+        ET.SubElement(head, "dateModified").text = _gmt(updated)
     if owner:
         ET.SubElement(head, "ownerName").text = xml_safe(owner)
     ET.SubElement(head, "docs").text = SPEC
