@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import chain
+from operator import attrgetter
 
 from ..config import Config
 from ..models import Category, FeedInfo, FeedJob, Image, Post, Site, newest_first
@@ -164,10 +164,12 @@ def _group_plan(config: Config, kind: str, folder: tuple[str, ...], group: Categ
 
 
 def selected_posts(plans: Iterable[FeedPlan]) -> list[Post]:
+    """Every post some plan shows, once, in the order first shown (a post is the same object in
+    every plan that shows it, so updating a path already seen changes nothing)."""
     seen: dict[str, Post] = {}
     for plan in plans:
-        for post in chain(plan.posts, plan.older):
-            seen.setdefault(post.rel, post)
+        seen.update(zip(map(_REL, plan.posts), plan.posts, strict=True))
+        seen.update(zip(map(_REL, plan.older), plan.older, strict=True))
     return list(seen.values())
 
 
@@ -221,6 +223,7 @@ def make_jobs(
 ) -> list[FeedJob]:
     """Every file to write, each with a fingerprint of everything that goes into it."""
     stamps: dict[str, bytes] = {}  # per post, computed once
+    lead = f"({key!r}, "
 
     def stamp(post: Post) -> bytes:
         """The post's bytes (with the config, in ``key``) decide its entry, but for outside inputs:
@@ -239,38 +242,52 @@ def make_jobs(
         pages = layouts.pages(plan.folder, plan.older) if layouts is not None else []
         # Each document's posts are hashed once, for every format: with archives a post is in a
         # page of each feed it is in, and joining its stamp per format cost 1.5 s at 100,000 posts.
-        entries = [_entries(stamp, posts) for posts in (plan.posts, *(page.posts for page in pages))]
+        entries = [_entries(stamp, stamps, posts) for posts in (plan.posts, *(page.posts for page in pages))]
         for fmt in config.feeds.formats:
             info = feed_info(config, plan, fmt)
             name = feed_name(config, plan.folder, fmt)
             if not pages:
-                jobs.append(_job(key, config, fmt, name, info, plan.posts, entries[0]))
+                jobs.append(_job(lead, config, fmt, name, info, plan.posts, entries[0]))
                 continue
             where, fname = place(config, plan.folder, file_name(config, fmt))
             here = page_url(config, where)
             linked = archive.links(here, fname, info.self_url, [page.number for page in pages])
             subscription = replace(info, archive=linked[0])
-            jobs.append(_job(key, config, fmt, name, subscription, plan.posts, entries[0]))
+            jobs.append(_job(lead, config, fmt, name, subscription, plan.posts, entries[0]))
             for page, links, digest in zip(pages, linked[1:], entries[1:], strict=True):
                 # No hub on a page: nobody subscribes to one, and hubs hear only of subscription documents.
                 url = archive.page_url(here, fname, page.number)
                 info_page = replace(info, self_url=url, archive=links, hubs=())
                 at = "/".join((*where, *archive.page_path(fname, page.number)))
-                jobs.append(_job(key, config, fmt, at, info_page, page.posts, digest))
+                jobs.append(_job(lead, config, fmt, at, info_page, page.posts, digest))
     return jobs
 
 
-def _entries(stamp: Callable[[Post], bytes], posts: Sequence[Post]) -> bytes:
-    """A digest of what decides the entries of ``posts``, in their order."""
-    return hashlib.blake2b(b"".join(stamp(p) for p in posts), digest_size=20).digest()
+def _entries(stamp: Callable[[Post], bytes], stamps: Mapping[str, bytes], posts: Sequence[Post]) -> bytes:
+    """A digest of what decides the entries of ``posts``, in their order.
+
+    Joined by lookups alone once every post has its stamp (the site feed comes
+    first and holds them all): with archives, 400,000 calls of ``stamp`` for
+    100,000 posts' pages were a fifth of planning a build that added one post.
+    """
+    try:
+        joined = b"".join(map(stamps.__getitem__, map(_REL, posts)))
+    except KeyError:
+        joined = b"".join([stamp(p) for p in posts])
+    return hashlib.blake2b(joined, digest_size=20).digest()
+
+
+_REL = attrgetter("rel")
 
 
 def _job(
-    key: str, config: Config, fmt: str, name: str, info: FeedInfo, posts: Sequence[Post], entries: bytes
+    lead: str, config: Config, fmt: str, name: str, info: FeedInfo, posts: Sequence[Post], entries: bytes
 ) -> FeedJob:
-    head = repr((key, fmt, info, config.feeds.content)).encode("utf-8", "surrogateescape")
+    """``lead``: the start of ``repr((key, fmt, info, content))``, the key's part, made once per build
+    rather than escaped anew for every file (90 ms for the 40,000 files of 100,000 posts' archives)."""
+    head = f"{lead}{fmt!r}, {info!r}, {config.feeds.content!r})".encode("utf-8", "surrogateescape")
     fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
-    return FeedJob(name, fmt, info, tuple(p.rel for p in posts), fingerprint)
+    return FeedJob(name, fmt, info, tuple(map(_REL, posts)), fingerprint)
 
 
 def partition(jobs: Sequence[FeedJob], parts: int) -> list[list[FeedJob]]:

@@ -92,7 +92,8 @@ def run_stages(
     errors = tuple((str(e.path), e.reason) for e in report.errors)
     counts = (tuple(report.excluded.items()), tuple(report.not_written.items()))
     state = State(token, report.posts_read, report.drafts, errors, due, *counts, report.protected)
-    bodies = {p.rel: read.bodies[p.rel] for p in selected if p.rel in read.bodies}
+    kept = read.bodies
+    bodies = {p.rel: kept[p.rel] for p in selected if p.rel in kept} if kept else {}
     shown = Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images, site, bodies)
     del records, posts, read  # from here on only the posts that show matter: let the rest go
     changed_feeds = write_feeds(
