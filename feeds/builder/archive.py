@@ -200,9 +200,27 @@ def page_url(feed_folder_url: str, file_name: str, page: int) -> str:
 
 def links(feed_folder_url: str, file_name: str, current: str, numbers: Sequence[int]) -> list[ArchiveLinks]:
     """The subscription document's links, then each page's (``numbers``: the pages, oldest first)."""
-    url = ["", *(page_url(feed_folder_url, file_name, n) for n in numbers), ""]
-    subscription = ArchiveLinks(current, prev_archive=url[-2])
-    return [subscription] + [
-        ArchiveLinks(current, prev_archive=url[i], next_archive=url[i + 2], page=n)
-        for i, n in enumerate(numbers)
+    first = subscription_links(feed_folder_url, file_name, current, numbers)
+    return [
+        first,
+        *(page_links(feed_folder_url, file_name, current, numbers, i) for i in range(len(numbers))),
     ]
+
+
+def subscription_links(
+    feed_folder_url: str, file_name: str, current: str, numbers: Sequence[int]
+) -> ArchiveLinks:
+    """The subscription document's: the newest page before it."""
+    newest = page_url(feed_folder_url, file_name, numbers[-1]) if numbers else ""
+    return ArchiveLinks(current, prev_archive=newest)
+
+
+def page_links(
+    feed_folder_url: str, file_name: str, current: str, numbers: Sequence[int], i: int
+) -> ArchiveLinks:
+    """Page ``numbers[i]``'s: the subscription document, and the pages either side of it."""
+
+    def url(j: int) -> str:
+        return page_url(feed_folder_url, file_name, numbers[j]) if 0 <= j < len(numbers) else ""
+
+    return ArchiveLinks(current, prev_archive=url(i - 1), next_archive=url(i + 1), page=numbers[i])

@@ -10,27 +10,25 @@ made safe and checked for shared spellings the same way.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
 from ..config import Config
-from ..models import Category, FeedInfo, FeedJob, Image, Post, Site, newest_first
+from ..models import Category, FeedInfo, FeedJob, Post, newest_first
 from ..source import author_paths, build_tree, by_collection, category_paths, full_url, slugger, tag_paths
 from ..urls import absolute
-from . import archive
-from .links import ref_stamp
-from .names import feed_name, feed_url, file_name, page_url, place
+from .names import feed_url, file_name, page_url
 
 log = logging.getLogger(__name__)
 
 KINDS = ("category", "tag", "author")
 _PATHS = {"category": category_paths, "tag": tag_paths, "author": author_paths}
 _NOUNS = {"category": "categories", "tag": "tags", "author": "authors"}
+_REL = attrgetter("rel")
 
 
 @dataclass(frozen=True)
@@ -210,84 +208,6 @@ def _icon(icon: str, site_url: str) -> str | None:
     if icon.startswith(("http://", "https://", "//")):
         return absolute(icon, site_url)
     return full_url(site_url, icon)
-
-
-def make_jobs(
-    config: Config,
-    key: str,
-    plans: Sequence[FeedPlan],
-    digests: Mapping[str, bytes],
-    images: dict[str, Image],
-    site: Site,
-    layouts: archive.Layouts | None = None,
-) -> list[FeedJob]:
-    """Every file to write, each with a fingerprint of everything that goes into it."""
-    stamps: dict[str, bytes] = {}  # per post, computed once
-    lead = f"({key!r}, "
-
-    def stamp(post: Post) -> bytes:
-        """The post's bytes (with the config, in ``key``) decide its entry, but for outside inputs:
-        the file's mtime when it stands in for a date, the fetched thumbnail, what its tags name."""
-        found = stamps.get(post.rel)
-        if found is None:
-            image = images.get(post.thumbnail or "") if images else None
-            when = post.date.isoformat() if post.dated_by_mtime else ""
-            extra = f"{post.rel}\0{when}\0{image!r}\0"
-            found = digests[post.rel] + extra.encode("utf-8", "surrogateescape") + ref_stamp(post, site)
-            stamps[post.rel] = found
-        return found
-
-    jobs = []
-    for plan in plans:
-        pages = layouts.pages(plan.folder, plan.older) if layouts is not None else []
-        # Each document's posts are hashed once, for every format: with archives a post is in a
-        # page of each feed it is in, and joining its stamp per format cost 1.5 s at 100,000 posts.
-        entries = [_entries(stamp, stamps, posts) for posts in (plan.posts, *(page.posts for page in pages))]
-        for fmt in config.feeds.formats:
-            info = feed_info(config, plan, fmt)
-            name = feed_name(config, plan.folder, fmt)
-            if not pages:
-                jobs.append(_job(lead, config, fmt, name, info, plan.posts, entries[0]))
-                continue
-            where, fname = place(config, plan.folder, file_name(config, fmt))
-            here = page_url(config, where)
-            linked = archive.links(here, fname, info.self_url, [page.number for page in pages])
-            subscription = replace(info, archive=linked[0])
-            jobs.append(_job(lead, config, fmt, name, subscription, plan.posts, entries[0]))
-            for page, links, digest in zip(pages, linked[1:], entries[1:], strict=True):
-                # No hub on a page: nobody subscribes to one, and hubs hear only of subscription documents.
-                url = archive.page_url(here, fname, page.number)
-                info_page = replace(info, self_url=url, archive=links, hubs=())
-                at = "/".join((*where, *archive.page_path(fname, page.number)))
-                jobs.append(_job(lead, config, fmt, at, info_page, page.posts, digest))
-    return jobs
-
-
-def _entries(stamp: Callable[[Post], bytes], stamps: Mapping[str, bytes], posts: Sequence[Post]) -> bytes:
-    """A digest of what decides the entries of ``posts``, in their order.
-
-    Joined by lookups alone once every post has its stamp (the site feed comes
-    first and holds them all): with archives, 400,000 calls of ``stamp`` for
-    100,000 posts' pages were a fifth of planning a build that added one post.
-    """
-    try:
-        joined = b"".join(map(stamps.__getitem__, map(_REL, posts)))
-    except KeyError:
-        joined = b"".join([stamp(p) for p in posts])
-    return hashlib.blake2b(joined, digest_size=20).digest()
-
-
-_REL = attrgetter("rel")
-
-
-def _job(
-    lead: str, config: Config, fmt: str, name: str, info: FeedInfo, posts: Sequence[Post], entries: bytes
-) -> FeedJob:
-    """``lead``: the start of ``repr((key, fmt, info, content))``, the key's part, made once per build
-    rather than escaped anew for every file (90 ms for the 40,000 files of 100,000 posts' archives)."""
-    head = f"{lead}{fmt!r}, {info!r}, {config.feeds.content!r})".encode("utf-8", "surrogateescape")
-    fingerprint = hashlib.blake2b(head + entries, digest_size=20).hexdigest()
-    return FeedJob(name, fmt, info, tuple(map(_REL, posts)), fingerprint)
 
 
 def partition(jobs: Sequence[FeedJob], parts: int) -> list[list[FeedJob]]:

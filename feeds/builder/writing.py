@@ -20,10 +20,11 @@ from ..models import FeedJob, Image, Post, Site
 from ..output import Manifest, Record, State, clean_temporaries, is_current, remove_stale, save_manifest
 from .archive import Layouts
 from .derived import Derived, write_derived
+from .jobs import make_jobs
 from .links import ref_stamp
 from .names import count_kinds
 from .parallel import run_shared, workers
-from .planning import FeedPlan, make_jobs, partition, partition_by_date
+from .planning import FeedPlan, partition, partition_by_date
 from .postcache import BuildCache
 from .report import BuildReport, Clock
 
@@ -65,10 +66,18 @@ def write_feeds(
         # listed; otherwise only the top folder, where the manifest itself is written.
         clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
         layouts = Layouts(config.cache, root, config.feeds.limit, config.feeds.order_by) if archived else None
-        jobs = make_jobs(config, cache.key, plans, shown.digests, shown.images, shown.site, layouts)
-        todo = [job for job in jobs if not is_current(root, job.name, old.get(job.name), job.fingerprint)]
-    report.feeds_unchanged = len(jobs) - len(todo)
-    kept = {job.name: old[job.name] for job in jobs if job.name in old}
+        jobs = make_jobs(
+            config,
+            cache.key,
+            plans,
+            (shown.digests, shown.images, shown.site),
+            lambda name, fingerprint: is_current(root, name, old.get(name), fingerprint),
+            layouts,
+        )
+    todo = jobs.todo
+    report.feeds_unchanged = len(jobs.unchanged)
+    names = [*jobs.unchanged, *(job.name for job in todo)]
+    kept = {name: old[name] for name in names if name in old}
     written: set[str] = set()
     if todo or not set(derived.names) <= set(old):
         # Track every planned file before writing any, so a killed build's new files are known.
@@ -101,14 +110,14 @@ def write_feeds(
         kept[name] = record
         if was_written:
             written.add(name)
-    report.feeds_removed = remove_stale(root, old, {job.name for job in jobs} | set(derived.names))
+    report.feeds_removed = remove_stale(root, old, {*names, *derived.names})
     report.files = count_kinds(config, kept, written)
     final = Manifest(kept, state)
     if final != manifest:
         save_manifest(root, final)
     if layouts is not None and layouts.new != layouts.old:
         layouts.save()  # after the pages are written: a build stopped before keeps the last ranges
-    return [job.info.self_url for job in jobs if job.name in written and not archive_page(job)]
+    return [job.info.self_url for job in todo if job.name in written and not archive_page(job)]
 
 
 def archive_page(job: FeedJob) -> bool:
