@@ -108,3 +108,19 @@ def test_feed_folder_does_not_move_with_the_newest_spelling(
     assert folders == ["Python"]  # the smallest spelling, whatever the newest post says
     assert [p.parent.name for p in (config.output / "categories").rglob("rss.xml")] == folders
     assert report.feeds_removed == 0
+
+
+def test_posts_with_the_same_categories_and_author_share_them() -> None:
+    """An archive's posts hold their categories and author once between them, not a copy each;
+    equal values, however they were written, stay equal."""
+    from feeds.source.fields import author_of, categories_of
+
+    first = categories_of(["新媒体", "金色财经 0", "快讯"])
+    again = categories_of(["新媒体", " 金色财经 0 ", "快讯"])
+    assert first == again == (("新媒体", "金色财经 0", "快讯"),)
+    assert first is again
+    assert categories_of([["A", "B"], ["C"]]) is categories_of([["A", "B"], ["C"]])
+    assert categories_of("A") != categories_of("B")
+    name, _ = author_of("Ada Lovelace")
+    assert name == "Ada Lovelace" and name is author_of("Ada " + "Lovelace")[0]
+    assert author_of({"name": "Ada", "email": "a@b.example"}) == ("Ada", "a@b.example")
