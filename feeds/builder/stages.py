@@ -95,7 +95,7 @@ def run_stages(
     kept = read.bodies
     bodies = {p.rel: kept[p.rel] for p in selected if p.rel in kept} if kept else {}
     shown = Shown(selected, {p.rel: records[p.rel].digest for p in selected}, images, site, bodies)
-    del records, posts, read  # from here on only the posts that show matter: let the rest go
+    del records, posts, read, kept  # from here on only the posts that show matter: let the rest go
     changed_feeds = write_feeds(
         config, cache, plans, shown, report, clock, manifest, state, derived, PARALLEL_MIN
     )
