@@ -60,6 +60,12 @@ class Derived:
     key: str
     make: Callable[[], dict[str, bytes]]  # not called when every file is current for ``key``
 
+    def current(self, root: Path, old: Mapping[str, Record]) -> bool:
+        """Every file is as the last build that made it from these inputs left it."""
+        from ..output import is_current
+
+        return all(is_current(root, name, old.get(name), self.key) for name in self.names)
+
 
 def derived_files(config: Config, cache_key: str, plans: Sequence[FeedPlan]) -> Derived:
     """What ``feeds.opml`` and ``feeds.html`` are made from, keyed without making them."""
@@ -107,9 +113,9 @@ def write_derived(
 
     ``made``: their bytes, made already (while the workers wrote feeds).
     """
-    from ..output import is_current, same_bytes, write_atomic
+    from ..output import same_bytes, write_atomic
 
-    if all(is_current(root, name, old.get(name), derived.key) for name in derived.names):
+    if derived.current(root, old):
         return [(name, old[name], False) for name in derived.names]
     done = []
     for name, data in (made or derived.make()).items():

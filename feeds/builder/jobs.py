@@ -111,7 +111,7 @@ def _entries(stamp: Callable[[Post], bytes], stamps: Mapping[str, bytes], posts:
 
     Joined by lookups alone once every post has its stamp (the site feed comes
     first and holds them all): with archives, 400,000 calls of ``stamp`` for
-    100,000 posts' pages were a fifth of planning a build that added one post.
+    100,000 posts' pages were a sixth of planning a build that added one post.
     """
     try:
         joined = b"".join(map(stamps.__getitem__, map(_REL, posts)))

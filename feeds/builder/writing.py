@@ -90,7 +90,7 @@ def write_feeds(
     made: dict[str, bytes] = {}  # the lists' bytes, made while the workers finish their last shares
 
     def make_lists() -> None:
-        if not all(is_current(root, name, old.get(name), derived.key) for name in derived.names):
+        if not derived.current(root, old):
             made.update(derived.make())
 
     if todo:
