@@ -17,11 +17,11 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from ..config import Config
-from ..models import FeedInfo, FeedJob, Image, Post, Site
+from ..models import FeedJob, Image, Post, Site
 from . import archive
 from .links import ref_stamp
 from .names import feed_name, file_name, page_url, place
-from .planning import FeedPlan, feed_info
+from .planning import FeedPlan, feed_info, header_key
 
 _REL = attrgetter("rel")
 
@@ -43,46 +43,71 @@ def make_jobs(
     """Every file of ``plans``; ``current(name, fingerprint)``: the file is as a build with these
     inputs left it.  ``shown``: the posts' digests, their thumbnails, the site."""
     stamp, stamps = _stamper(*shown)
-    lead = f"({key!r}, "  # the start of every head: the key escaped once, not for every file
+    lead = f"({key!r}, {config.feeds.content!r}, "  # the key escaped once, not for every file
     jobs = Jobs([], [])
     for plan in plans:
         pages = layouts.pages(plan.folder, plan.older) if layouts is not None else []
         # Each document's posts are hashed once, for every format: with archives a post is in a
         # page of each feed it is in, and joining its stamp per format cost 1.5 s at 100,000 posts.
         entries = [_entries(stamp, stamps, posts) for posts in (plan.posts, *(page.posts for page in pages))]
+        header = header_key(plan)
         for fmt in config.feeds.formats:
-            info = feed_info(config, plan, fmt)
-            name = feed_name(config, plan.folder, fmt)
-            if not pages:
-                _add(jobs, current, _job(lead, config, fmt, name, info, plan.posts, entries[0]))
+            head = f"{lead}{fmt!r}, {header}"
+            if pages:
+                _archived(jobs, current, config, plan, fmt, head, pages, entries)
                 continue
-            where, fname = place(config, plan.folder, file_name(config, fmt))
-            here = page_url(config, where)
-            numbers = [page.number for page in pages]
-            subscription = replace(
-                info, archive=archive.subscription_links(here, fname, info.self_url, numbers)
-            )
-            _add(jobs, current, _job(lead, config, fmt, name, subscription, plan.posts, entries[0]))
-            head = f"{lead}{fmt!r}, {info!r}, {config.feeds.content!r}, {here!r}, {fname!r}"
-            for i, (page, digest) in enumerate(zip(pages, entries[1:], strict=True)):
-                at = "/".join((*where, *archive.page_path(fname, page.number)))
-                # A page's header is the feed's, its own URL and its neighbours': all told by these.
-                around = (
-                    numbers[i - 1] if i else 0,
-                    page.number,
-                    numbers[i + 1] if i + 1 < len(numbers) else 0,
+            name = feed_name(config, plan.folder, fmt)
+            fingerprint = _fingerprint(f"{head})", entries[0])
+            if current(name, fingerprint):
+                jobs.unchanged.append(name)
+            else:
+                jobs.todo.append(
+                    FeedJob(name, fmt, feed_info(config, plan, fmt), _rels(plan.posts), fingerprint)
                 )
-                fingerprint = _fingerprint(f"{head}, {around!r})", digest)
-                if current(at, fingerprint):
-                    jobs.unchanged.append(at)
-                    continue
-                # No hub on a page: nobody subscribes to one, and hubs hear only of subscription documents.
-                links = archive.page_links(here, fname, info.self_url, numbers, i)
-                info_page = replace(
-                    info, self_url=archive.page_url(here, fname, page.number), archive=links, hubs=()
-                )
-                jobs.todo.append(FeedJob(at, fmt, info_page, tuple(map(_REL, page.posts)), fingerprint))
     return jobs
+
+
+def _archived(
+    jobs: Jobs,
+    current: Callable[[str, str], bool],
+    config: Config,
+    plan: FeedPlan,
+    fmt: str,
+    head: str,
+    pages: Sequence[archive.Page],
+    entries: Sequence[bytes],
+) -> None:
+    """An archived feed's subscription document and pages, the header built only for those to write."""
+    where, fname = place(config, plan.folder, file_name(config, fmt))
+    here = page_url(config, where)
+    numbers = [page.number for page in pages]
+    name = feed_name(config, plan.folder, fmt)
+    info = None
+    fingerprint = _fingerprint(f"{head}, {numbers[-1]!r})", entries[0])  # links to the newest page
+    if current(name, fingerprint):
+        jobs.unchanged.append(name)
+    else:
+        info = feed_info(config, plan, fmt)
+        links = archive.subscription_links(here, fname, info.self_url, numbers)
+        jobs.todo.append(FeedJob(name, fmt, replace(info, archive=links), _rels(plan.posts), fingerprint))
+    page_head = f"{head}, {here!r}, {fname!r}"
+    for i, (page, digest) in enumerate(zip(pages, entries[1:], strict=True)):
+        at = "/".join((*where, *archive.page_path(fname, page.number)))
+        # A page's header is the feed's, its own URL and its neighbours': all told by these.
+        around = (numbers[i - 1] if i else 0, page.number, numbers[i + 1] if i + 1 < len(numbers) else 0)
+        fingerprint = _fingerprint(f"{page_head}, {around!r})", digest)
+        if current(at, fingerprint):
+            jobs.unchanged.append(at)
+            continue
+        info = info or feed_info(config, plan, fmt)
+        # No hub on a page: nobody subscribes to one, and hubs hear only of subscription documents.
+        links = archive.page_links(here, fname, info.self_url, numbers, i)
+        page_info = replace(info, self_url=archive.page_url(here, fname, page.number), archive=links, hubs=())
+        jobs.todo.append(FeedJob(at, fmt, page_info, _rels(page.posts), fingerprint))
+
+
+def _rels(posts: Sequence[Post]) -> tuple[str, ...]:
+    return tuple(map(_REL, posts))
 
 
 def _stamper(
@@ -120,19 +145,5 @@ def _entries(stamp: Callable[[Post], bytes], stamps: Mapping[str, bytes], posts:
     return hashlib.blake2b(joined, digest_size=20).digest()
 
 
-def _job(
-    lead: str, config: Config, fmt: str, name: str, info: FeedInfo, posts: Sequence[Post], entries: bytes
-) -> FeedJob:
-    fingerprint = _fingerprint(f"{lead}{fmt!r}, {info!r}, {config.feeds.content!r})", entries)
-    return FeedJob(name, fmt, info, tuple(map(_REL, posts)), fingerprint)
-
-
 def _fingerprint(head: str, entries: bytes) -> str:
     return hashlib.blake2b(head.encode("utf-8", "surrogateescape") + entries, digest_size=20).hexdigest()
-
-
-def _add(jobs: Jobs, current: Callable[[str, str], bool], job: FeedJob) -> None:
-    if current(job.name, job.fingerprint):
-        jobs.unchanged.append(job.name)
-    else:
-        jobs.todo.append(job)

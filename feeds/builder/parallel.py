@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import pickle
 import signal
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -181,6 +180,8 @@ def _outcome(task: Callable[[], Any]) -> tuple[str, Any]:
 
 
 def _picklable(error: FeedsError) -> bool:
+    import pickle  # a child's results travel through multiprocessing, which loads it: not at start
+
     try:
         pickle.dumps(error)
     except Exception:

@@ -22,7 +22,6 @@ import hashlib
 import importlib.util
 import logging
 import os
-import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -39,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_MAGIC = "feeds-cache-4"  # 4: Post.protection and Post.abstract (a cached post must not skip its lock)
+_MAGIC = "feeds-cache-5"  # 4: Post.protection and Post.abstract; 5: a post pickled as its values
 _PART = 5000  # records per pickle in a cache file
 _JOURNAL_SHARE = 10  # fold the journal in when it holds more than 1/10 of the posts (or 500)
 
@@ -118,6 +117,15 @@ def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
+def _magic() -> str:
+    """The cache's format: a post is pickled as its values, in the order of the fields named here,
+    so a cache made with other fields is read afresh, never into the wrong ones.  (The post
+    model is loaded only by builds that read records, not by one with nothing to do.)"""
+    from ..models import POST_FIELDS
+
+    return f"{_MAGIC} {' '.join(POST_FIELDS)}"
+
+
 class _Pickle:
     """One pickled mapping tagged with the config fingerprint; unreadable means empty, with a warning."""
 
@@ -127,11 +135,13 @@ class _Pickle:
         self.usable = False  # whether the last load found a file of this version and config
 
     def load(self) -> dict[str, Any]:
+        import pickle  # not by a build with nothing to do, which checks the cache exists and stops
+
         self.usable = False
         try:
             with self.path.open("rb") as f:
                 magic, key, parts = pickle.load(f)
-                if magic != _MAGIC or key != self.key:
+                if magic != _magic() or key != self.key:
                     return {}  # another version or config: not an error, just stale
                 data: dict[str, Any] = {}
                 for _ in range(parts):
@@ -147,13 +157,15 @@ class _Pickle:
 
     def save(self, data: Mapping[str, Any]) -> None:
         """Streamed in parts: pickle's memo of a 100,000-post dump alone took 200 MB."""
+        import pickle
+
         _remove_temporaries(self.path)
         items = list(data.items())
         parts = [dict(items[i : i + _PART]) for i in range(0, len(items), _PART)]
 
         def dump(fd: int) -> None:
             with open(fd, "wb", closefd=False, buffering=1 << 20) as f:
-                pickle.dump((_MAGIC, self.key, len(parts)), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((_magic(), self.key, len(parts)), f, protocol=pickle.HIGHEST_PROTOCOL)
                 for part in parts:
                     pickle.dump(part, f, protocol=pickle.HIGHEST_PROTOCOL)
 

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import ContentConfig
 from . import renderers
-from .kramed import kramed_rules, prepare
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -132,6 +131,8 @@ def _marked(options: Options) -> MarkdownIt:
     kramed = options.renderer == "kramed"  # an old marked's fork: `~~` alone strikes, no task lists
     md = MarkdownIt("commonmark", {"html": True, "linkify": autolink, "breaks": breaks})
     if kramed:
+        from .kramed import kramed_rules  # loaded by kramed's blogs alone
+
         kramed_rules(md, gfm)
     if gfm and not kramed:
         # marked's strikethrough, not markdown-it's (which takes `~~` alone, by delimiter runs)
@@ -364,6 +365,8 @@ def to_html(
         if rendered is not None:
             return rendered
     if options.renderer == "kramed":
+        from .kramed import prepare
+
         text = prepare(text)
         if options.math != "none" and "`$" in text:
             text = _KRAMED_CODE_MATH.sub(r"$$\1$$", text)  # hexo-renderer-kramed's: `$x$` is a formula

@@ -15,12 +15,9 @@ permalink symbol (``¶``) beside every heading says nothing in a feed.
 from __future__ import annotations
 
 import logging
-import shutil
-import subprocess
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from . import mdplugins
 from .expandable import expandable_plugin
 from .math import mathml
 
@@ -38,6 +35,8 @@ def _plugins() -> dict[str, Any]:
     from mdit_py_plugins.subscript import sub_plugin
     from mdit_py_plugins.superscript import superscript_plugin
     from mdit_py_plugins.tasklists import tasklists_plugin
+
+    from . import mdplugins  # loaded by blogs whose renderer takes plugins, not by marked's
 
     return {
         "markdown-it-abbr": mdplugins.abbr_plugin,
@@ -82,7 +81,7 @@ def markdown_it(options: Options) -> MarkdownIt:
         md.enable(list(options.enable_rules), ignoreInvalid=True)
     if options.disable_rules:
         md.disable(list(options.disable_rules), ignoreInvalid=True)
-    known = _plugins()
+    known = _plugins() if options.plugins else {}
     for plugin in options.plugins:
         if plugin.startswith("markdown-it-container:"):
             container_plugin(md, plugin.partition(":")[2])
@@ -99,6 +98,8 @@ def use_math(md: MarkdownIt, math: str) -> None:
     if math == "none":
         return
     from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    from . import mdplugins
 
     # KaTeX's plugins: no space just inside a `$`, and no digit right after the closing one ($5 and $6)
     # (and `$$…$$` inside a paragraph is text, but a formula in kramed)
@@ -145,7 +146,11 @@ _SCRIPTED_MATH = ("--mathjax", "--katex", "--webtex", "--gladtex", "--mimetex", 
 
 def pandoc(text: str, args: tuple[str, ...] = ()) -> str | None:
     """``text`` rendered by the ``pandoc`` program as hexo-renderer-pandoc runs it (its ``pandoc.args``
-    between its two metadata settings), or None without the program."""
+    between its two metadata settings), or None without the program.  (shutil and subprocess are
+    loaded here: with bz2 and lzma, 6 ms of every build that renders Markdown, pandoc or not.)"""
+    import shutil
+    import subprocess
+
     program = shutil.which("pandoc")
     if program is None:
         return None

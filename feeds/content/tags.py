@@ -22,8 +22,8 @@ import bisect
 import html
 import json
 import logging
+import os
 import re
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote
@@ -70,7 +70,7 @@ class _Expansion:
     pieces: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # each tag as written, for a token that lands in code
     # A token no body holds: the text a post could write ("FEEDSTAG7X") must stay text.
-    nonce: str = field(default_factory=lambda: secrets.token_hex(6))
+    nonce: str = field(default_factory=lambda: os.urandom(6).hex())  # as secrets.token_hex
     depth: int = 0
 
     def token(self, piece: str, source: str, *, block: bool = False) -> str:
