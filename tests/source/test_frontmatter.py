@@ -64,6 +64,17 @@ def test_bom_crlf_and_blank_lines_before_the_front_matter_are_read_as_today() ->
     assert parse(text, "p.md") == ({"title": "a"}, "body")
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_byte_that_is_not_utf8_is_named_by_its_place_in_the_file(bom: bytes) -> None:
+    data = bom + b"---\ntitle: \xff\n---\nb"
+    with pytest.raises(PostError, match=rf"not UTF-8 \(byte {len(bom) + 11}: b'\\xff'\)"):
+        decode(data, "p.md")
+
+
+def test_lone_carriage_returns_end_lines_too() -> None:
+    assert decode(b"a\rb\r\nc\n", "p.md") == "a\nb\nc"
+
+
 def test_a_timestamp_is_read_as_a_date() -> None:
     meta, _ = parse("---\ndate: 2024-01-02 03:04:05\n---\nb", "p.md")
     assert meta["date"] == dt.datetime(2024, 1, 2, 3, 4, 5)  # naive: the site's zone is applied later

@@ -180,3 +180,20 @@ def test_asset_folder_posts_end_in_a_slash(config: Config) -> None:
 def test_dates_hexo_reads(config: Config, raw: str, expected: datetime) -> None:
     write_post(config.source, "a.md", f"---\ntitle: A\ndate: {raw}\n---\nb")
     assert read_posts(config).posts[0].date == expected
+
+
+def test_a_path_is_escaped_as_urllib_quote_escapes_it() -> None:
+    """Escapes are made by runs, not byte by byte: the same as ``quote`` with encodeURI's safe
+    characters, for every character a post's name may hold (lone surrogates from a file name
+    that is not UTF-8 included)."""
+    import random
+    from urllib.parse import quote
+
+    from feeds.source.permalink import encode_path
+
+    rng = random.Random(5005)
+    alphabet = [chr(c) for c in range(0x20, 0x250)] + list("中文标题　【】！，。#?%\t\n\udcff\udc80é😀")
+    for _ in range(3000):
+        segment = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))).replace("%", "")
+        expected = quote(segment, safe=";,/:@&=+$!*'()%", errors="surrogateescape")
+        assert encode_path(segment) == expected, segment
