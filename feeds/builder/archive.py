@@ -29,7 +29,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,9 @@ class _Layout:
     starts: tuple[Key, ...]  # each page's first place, ascending; the first page also takes all before
     numbers: tuple[int, ...]
     next_number: int
+    # What the feed's files were made from (its header, its posts' stamps): equal next build, its
+    # pages are these again and its files as they were (see jobs.make_jobs).  "": not known.
+    inputs: str = ""
 
 
 class Layouts:
@@ -69,10 +72,10 @@ class Layouts:
         self.new: dict[str, _Layout] = {}
         self.keys: dict[str, Key] = {}  # each post's place, by its path: a post is in several feeds
 
-    def pages(self, folder: tuple[str, ...], older: Sequence[Post]) -> list[Page]:
+    def pages(self, folder: tuple[str, ...], older: Sequence[Post], inputs: str = "") -> list[Page]:
         """The pages of the feed in ``folder`` whose posts past the subscription document are
         ``older``, newest first in ``feeds.order_by``'s order (as the planner lists them), oldest
-        page first."""
+        page first; ``inputs``: what its files are made from, kept for :meth:`unchanged`."""
         name = "/".join(folder)
         ordered = older[::-1]  # oldest first: the planner's order, reversed, not sorted again
         layout = self.old.get(name)
@@ -80,10 +83,25 @@ class Layouts:
             first = layout.next_number if layout is not None else 1
             groups = [ordered[i : i + self.limit] for i in range(0, len(ordered), self.limit)]
             numbers = list(range(first, first + len(groups)))
-            pages, self.new[name] = _settle(groups, numbers, first + len(groups), self._key)
+            pages, new = _settle(groups, numbers, first + len(groups), self._key)
         else:
-            pages, self.new[name] = _update(layout, ordered, self._keys(ordered), self.limit, self._key)
+            pages, new = _update(layout, ordered, self._keys(ordered), self.limit, self._key)
+        self.new[name] = replace(new, inputs=inputs)
         return pages
+
+    def unchanged(self, folder: tuple[str, ...], inputs: str) -> tuple[int, ...]:
+        """The page numbers of a feed made from the same ``inputs`` as last build, whose pages are
+        then the same too (cutting the same posts by the same ranges changes nothing); () when its
+        inputs differ or it had no pages.  :meth:`keep` them once its files are found as left."""
+        layout = self.old.get("/".join(folder))
+        if layout is None or not layout.starts or not inputs or layout.inputs != inputs:
+            return ()
+        return layout.numbers
+
+    def keep(self, folder: tuple[str, ...]) -> None:
+        """The feed's pages stay the last build's (see :meth:`unchanged`)."""
+        name = "/".join(folder)
+        self.new[name] = self.old[name]
 
     def _keys(self, posts: Sequence[Post]) -> list[Key]:
         """The places of ``posts``, each worked out once per build (the site's feed holds them all)."""
@@ -98,7 +116,12 @@ class Layouts:
         from ..output import write_atomic
 
         feeds = {
-            name: {"starts": [list(k) for k in x.starts], "numbers": list(x.numbers), "next": x.next_number}
+            name: {
+                "starts": [list(k) for k in x.starts],
+                "numbers": list(x.numbers),
+                "next": x.next_number,
+                **({"inputs": x.inputs} if x.inputs else {}),
+            }
             for name, x in sorted(self.new.items())
         }
         raw = {"version": _VERSION, "limit": self.limit, "order_by": self.order_by, "feeds": feeds}
@@ -137,7 +160,7 @@ def _read(raw: Any) -> _Layout:
     numbers = tuple(int(n) for n in raw["numbers"])
     if len(starts) != len(numbers) or list(starts) != sorted(starts):
         raise ValueError("pages out of order")
-    return _Layout(starts, numbers, int(raw["next"]))
+    return _Layout(starts, numbers, int(raw["next"]), str(raw.get("inputs", "")))
 
 
 def _update(

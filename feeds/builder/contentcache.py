@@ -12,6 +12,7 @@ from typing import Any
 from ..models import Content
 
 log = logging.getLogger(__name__)
+STALE_SHARE = 10  # rows of posts that no longer show are deleted once more than 1/10 of those that do
 
 
 class ContentStore:
@@ -131,11 +132,19 @@ class ContentStore:
         return None
 
     def prune(self, keep: set[str]) -> None:
-        """Forget posts that no longer show in any feed."""
+        """Forget posts that no longer show in any feed, once they are more than a tenth of the rows.
+
+        Their rows are never read (a row is read for a post that shows, and only with the
+        digest of its bytes as they are now), so they cost disk alone; looking for them read
+        every row, 0.4 s of a build after one edit at 100,000 posts with archives.
+        """
         db = self._open()
         if db is None or self.started_empty:  # then every row is this build's, of a post that shows
             return
         try:
+            (rows,) = db.execute("SELECT count(*) FROM content").fetchone()
+            if rows <= len(keep) + len(keep) // STALE_SHARE:
+                return
             kept = {_row(rel) for rel in keep}
             with _transaction(db):
                 gone = [(row,) for (row,) in db.execute("SELECT rel FROM content") if row not in kept]

@@ -73,6 +73,7 @@ def write_feeds(
             (shown.digests, shown.images, shown.site),
             lambda name, fingerprint: is_current(root, name, old.get(name), fingerprint),
             layouts,
+            partial(_as_left, root, old),
         )
     todo = jobs.todo
     report.feeds_unchanged = len(jobs.unchanged)
@@ -118,6 +119,15 @@ def write_feeds(
     if layouts is not None and layouts.new != layouts.old:
         layouts.save()  # after the pages are written: a build stopped before keeps the last ranges
     return [job.info.self_url for job in todo if job.name in written and not archive_page(job)]
+
+
+def _as_left(root: Path, old: Mapping[str, Record], name: str) -> bool:
+    """The file is as the last build wrote it, and that build wrote all of it (a feed written
+    without a post whose body failed has no fingerprint: the next build tries again)."""
+    record = old.get(name)
+    return (
+        record is not None and bool(record.fingerprint) and is_current(root, name, record, record.fingerprint)
+    )
 
 
 def archive_page(job: FeedJob) -> bool:

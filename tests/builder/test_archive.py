@@ -408,3 +408,57 @@ def test_ordered_by_updated_the_pages_follow_that_order(
     first = etree.parse(str(out / "archive/atom/1.xml")).getroot()
     assert [e.findtext(f"{ATOM}title") for e in first.iter(f"{ATOM}entry")] == ["Post 6", "Post 7", "Post 8"]
     assert stems(walk(out, "atom.xml", atom_schema)) == ids_of(source)
+
+
+def test_a_feed_whose_posts_did_not_change_keeps_its_pages_unlooked_at(
+    blog: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    """A post added to Even: Odd's inputs are the last build's, so its pages are neither cut nor
+    fingerprinted again, and its files stay as they were."""
+    from feeds.builder import archive
+
+    config, source, out = first_build(blog)
+    cut: list[tuple[str, ...]] = []
+    pages = archive.Layouts.pages
+
+    def spy(self: archive.Layouts, folder: tuple[str, ...], *args: Any) -> list[archive.Page]:
+        cut.append(folder)
+        return pages(self, folder, *args)
+
+    monkeypatch.setattr(archive.Layouts, "pages", spy)
+    changed = rebuilt(config, out, lambda: write_post(source, "p18.md", post(18, category="Even")))
+    assert cut == [(), ("categories", "Even")]
+    assert not any(name.startswith("categories/Odd/") for name in changed)
+    check_all(out, source, atom_schema, json_schema)
+    cut.clear()
+    changed = rebuilt(config, out, lambda: write_post(source, "p19.md", post(19, category="Odd")))
+    assert cut == [(), ("categories", "Odd")]  # Even's pages, remembered with their inputs, are kept
+    assert not any(name.startswith("categories/Even/") for name in changed)
+
+
+def test_a_page_gone_from_a_feed_that_did_not_change_is_written_again(
+    blog: tuple[Path, Path], atom_schema: etree.RelaxNG, json_schema: Any
+) -> None:
+    config, source, out = first_build(blog)
+    page = out / "categories/Odd/archive/atom/1.xml"
+    before = page.read_bytes()
+    page.unlink()
+    write_post(source, "p18.md", post(18, category="Even"))
+    run(config)
+    assert page.read_bytes() == before
+    check_all(out, source, atom_schema, json_schema)
+
+
+def test_a_file_written_without_a_failed_post_is_not_taken_as_left(tmp_path: Path) -> None:
+    """Such a file's record has no fingerprint, so that the next build tries the post again."""
+    from feeds.builder.writing import _as_left
+    from feeds.output import Record
+
+    (tmp_path / "a.xml").write_bytes(b"x")
+    stat = (tmp_path / "a.xml").stat()
+    whole, lacking = Record("f", stat.st_size, stat.st_mtime_ns), Record("", stat.st_size, stat.st_mtime_ns)
+    assert _as_left(tmp_path, {"a.xml": whole}, "a.xml")
+    assert not _as_left(tmp_path, {"a.xml": lacking}, "a.xml")
+    assert not _as_left(tmp_path, {}, "a.xml")
+    (tmp_path / "a.xml").write_bytes(b"xy")
+    assert not _as_left(tmp_path, {"a.xml": whole}, "a.xml")

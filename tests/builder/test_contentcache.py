@@ -43,3 +43,29 @@ def test_a_damaged_cache_starts_afresh(tmp_path: Path) -> None:
     assert store.get({"a.md": b"d"}) == {} and store.available()
     assert store.put([("a.md", b"d", ROW)]) is None and store.get({"a.md": b"d"}) == {"a.md": ROW}
     store.close()
+
+
+def test_rows_of_posts_that_no_longer_show_go_once_they_pass_a_tenth(tmp_path: Path) -> None:
+    """Until then they stay, unread (a row is read only for a post that shows, by its digest)."""
+    store = ContentStore(tmp_path / "content.sqlite", "key")
+    shown = {f"p{i}.md" for i in range(30)}
+    assert store.available()
+    assert store.put([(rel, b"d", ROW) for rel in sorted(shown)]) is None
+    store.close()
+
+    def rows() -> set[str]:
+        db = sqlite3.connect(store.path)
+        try:
+            return {rel for (rel,) in db.execute("SELECT rel FROM content")}
+        finally:
+            db.close()
+
+    store = ContentStore(store.path, "key")
+    assert store.available()  # a later build's: the rows it found are not all its own
+    assert store.put([(f"gone{i}.md", b"d", ROW) for i in range(3)]) is None
+    store.prune(shown)
+    assert len(rows()) == 33  # 3 stale rows of 30 that show: kept
+    assert store.put([("gone3.md", b"d", ROW)]) is None
+    store.prune(shown)
+    assert rows() == shown
+    store.close()
