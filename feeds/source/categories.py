@@ -103,26 +103,34 @@ def build_tree(
     ``noun`` names them in the warning about names that share a folder.
     """
     slug = slug or (lambda name: slugify(name, mapping))
-    members: dict[tuple[str, ...], dict[int, None]] = defaultdict(dict)
-    spellings: dict[tuple[str, ...], set[CategoryPath]] = defaultdict(set)
     newest = list(posts) if ordered else newest_first(posts)
-    nodes: dict[CategoryPath, list[tuple[str, ...]]] = {}  # a category path -> the keys of its levels
+    # The posts of each path first, then of each node from its paths': a post is filed once per
+    # path it has, not once per level of it (0.5 of 0.9 s planning 100,000 posts went here).
+    by_path: dict[CategoryPath, list[int]] = defaultdict(list)
     for index, post in enumerate(newest):
         for path in paths(post):
-            keys = nodes.get(path)
-            if keys is None:
-                keys = nodes[path] = _levels(path, slug)
-                for depth, key in enumerate(keys, 1):
-                    spellings[key].add(path[:depth])
-            for key in keys:
-                members[key][index] = None
+            filed = by_path[path]
+            if not filed or filed[-1] != index:  # a path given twice files the post once
+                filed.append(index)
+    members: dict[tuple[str, ...], list[list[int]]] = defaultdict(list)
+    spellings: dict[tuple[str, ...], set[CategoryPath]] = defaultdict(set)
+    for path, indices in by_path.items():
+        for depth, key in enumerate(_levels(path, slug), 1):
+            members[key].append(indices)
+            spellings[key].add(path[:depth])
     names = {key: min(found) for key, found in spellings.items()}
     slugs = _slug_paths(names, slug)
     _warn_shared(spellings, slugs, noun)
     return [
-        Category(path=names[key], slugs=slugs[key], posts=tuple(newest[i] for i in idx))
-        for key, idx in sorted(members.items(), key=lambda item: item[0])
+        Category(path=names[key], slugs=slugs[key], posts=tuple(map(newest.__getitem__, _merged(lists))))
+        for key, lists in sorted(members.items(), key=lambda item: item[0])
     ]
+
+
+def _merged(lists: list[list[int]]) -> list[int]:
+    """The indices of several paths' posts, each once, in order (a post may have two paths under
+    one node: categories [A, B] and [A, C] both put it in A)."""
+    return lists[0] if len(lists) == 1 else sorted(set().union(*lists))
 
 
 def _levels(path: CategoryPath, slug: Callable[[str], str]) -> list[tuple[str, ...]]:

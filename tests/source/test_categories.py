@@ -66,6 +66,12 @@ def test_tree_parent_holds_descendants() -> None:
     assert tree == {("A",): ["c", "b", "a"], ("A", "B"): ["a"], ("A", "C"): ["b"], ("D",): ["c"]}
 
 
+def test_a_post_is_in_a_node_once_however_many_of_its_paths_lead_there() -> None:
+    posts = [post("a", ("A", "B"), ("A", "C"), ("A", "B"), day=2), post("b", ("a",), ("A",), day=1)]
+    tree = {c.path: [p.rel for p in c.posts] for c in build_tree(posts, {})}
+    assert tree == {("A",): ["a", "b"], ("A", "B"): ["a"], ("A", "C"): ["a"]}
+
+
 def test_names_sharing_a_slug_share_a_feed(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
         posts = [
