@@ -32,11 +32,11 @@ if TYPE_CHECKING:
     from .formats import render_pieces as render_pieces
     from .index import render_index as render_index
     from .jsonfeed import render_json as render_json
-    from .listing import INDEX_NAME as INDEX_NAME
-    from .listing import OPML_NAME as OPML_NAME
     from .listing import FeedFile as FeedFile
     from .listing import Listing as Listing
     from .lock import BuildLock as BuildLock
+    from .manifest import INDEX_NAME as INDEX_NAME
+    from .manifest import OPML_NAME as OPML_NAME
     from .manifest import Manifest as Manifest
     from .manifest import Record as Record
     from .manifest import State as State
@@ -56,9 +56,11 @@ _EXPORTS = {
     "atomic": ("Batch", "same_bytes", "write_atomic", "write_atomic_with"),
     "autodiscovery": ("link_pages", "pages_current", "plan_links"),
     "index": ("render_index",),
-    "listing": ("INDEX_NAME", "OPML_NAME", "FeedFile", "Listing"),
+    "listing": ("FeedFile", "Listing"),
     "lock": ("BuildLock",),
     "manifest": (
+        "INDEX_NAME",
+        "OPML_NAME",
         "Manifest",
         "Record",
         "State",

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-OPML_NAME = "feeds.opml"  # the files made from listings, under the output folder
-INDEX_NAME = "feeds.html"
 KINDS = ("site", "category", "tag", "author")  # in the order a list shows them
 GROUPS = {"category": "Categories", "tag": "Tags", "author": "Authors"}  # the heading of each kind
 MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}

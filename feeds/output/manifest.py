@@ -23,6 +23,10 @@ from .atomic import write_atomic
 log = logging.getLogger(__name__)
 
 MANIFEST = ".feeds-manifest.json"
+# The files made from every feed's listing, beside the feeds: named here, with the manifest, since
+# every build needs their names and a build with nothing to do no more (not the listing's code).
+OPML_NAME = "feeds.opml"
+INDEX_NAME = "feeds.html"
 _VERSION = 1
 _TEMP = re.compile(r"^\..+\.\d+-\d+\.tmp$")  # what atomic writes make: .<name>.<pid>-<n>.tmp, any feed name
 
