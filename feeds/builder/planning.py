@@ -185,8 +185,8 @@ def kind_dir(config: Config, kind: str) -> tuple[str, ...]:
 def header_key(plan: FeedPlan) -> str:
     """Everything of ``plan`` that :func:`feed_info` reads: with the config and the format, what
     decides a feed's header.  A fingerprint is made from it, so that the headers of the feeds a
-    build leaves as they were are never built (1,274 of them, a tenth of a build after one edit
-    at 10,000 posts).  Keep the two in step."""
+    build leaves as they were are never built (1,274 of them: with their reprs, 52 of 650 ms of a
+    build after one edit at 10,000 posts, under the profiler).  Keep the two in step."""
     return repr((plan.folder, plan.info_title, plan.label, plan.author))
 
 
