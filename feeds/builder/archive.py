@@ -221,15 +221,6 @@ def page_url(feed_folder_url: str, file_name: str, page: int) -> str:
     return feed_folder_url + "/".join(quote_segment(part) for part in page_path(file_name, page))
 
 
-def links(feed_folder_url: str, file_name: str, current: str, numbers: Sequence[int]) -> list[ArchiveLinks]:
-    """The subscription document's links, then each page's (``numbers``: the pages, oldest first)."""
-    first = subscription_links(feed_folder_url, file_name, current, numbers)
-    return [
-        first,
-        *(page_links(feed_folder_url, file_name, current, numbers, i) for i in range(len(numbers))),
-    ]
-
-
 def subscription_links(
     feed_folder_url: str, file_name: str, current: str, numbers: Sequence[int]
 ) -> ArchiveLinks:

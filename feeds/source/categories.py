@@ -105,7 +105,7 @@ def build_tree(
     slug = slug or (lambda name: slugify(name, mapping))
     newest = list(posts) if ordered else newest_first(posts)
     # The posts of each path first, then of each node from its paths': a post is filed once per
-    # path it has, not once per level of it (0.5 of 0.9 s planning 100,000 posts went here).
+    # path it has, not once per level of it (over 100,000 posts: 339 ms before, 235 to 269 now).
     by_path: dict[CategoryPath, list[int]] = defaultdict(list)
     for index, post in enumerate(newest):
         for path in paths(post):

@@ -61,7 +61,11 @@ def test_corpus_feeds_with_every_head_element_equal_feedgens(atom_schema: object
         for fmt in ("rss", "atom"):
             info = feed_info(config, plan, fmt)
             folder = info.self_url.rpartition("/")[0] + "/"
-            pages = archive.links(folder, f"{fmt}.xml", info.self_url, [1, 2, 3])
+            name, numbers = f"{fmt}.xml", [1, 2, 3]
+            pages = [
+                archive.subscription_links(folder, name, info.self_url, numbers),
+                *(archive.page_links(folder, name, info.self_url, numbers, i) for i in range(len(numbers))),
+            ]
             for links in (None, *pages):
                 one = replace(info, archive=links)
                 _same(fmt, one, shown)
