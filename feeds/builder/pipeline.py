@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import AbstractContextManager, nullcontext
+from functools import partial
 from itertools import chain
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def _report_unchanged(config: Config, manifest: Manifest, report: BuildReport) -
     report.not_written.update(state.not_written)
     report.protected = state.protected
     report.feeds_unchanged = len(manifest.files) - len(set(DERIVED) & set(manifest.files))
-    report.files = count_kinds(config, manifest.files, set())
+    report.count_files = partial(count_kinds, config, manifest.files, set())
     for path, reason in state.errors:
         error = PostError(reason, path=Path(path))
         log.error("%s", error)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
 from ..config import Config
-from ..models import Category, FeedInfo, FeedJob, Post, newest_first
+from ..models import Category, FeedInfo, FeedJob, Post, newest_first, order_key
 from ..source import author_paths, build_tree, by_collection, category_paths, full_url, slugger, tag_paths
 from ..urls import absolute
 from .names import feed_url, file_name, page_url
@@ -44,6 +44,9 @@ class FeedPlan:
     path: tuple[str, ...] = ()  # the group's names, parent first; () for the site feed
     count: int = 0  # every post of the group (or site), not only the newest that the feed shows
     older: tuple[Post, ...] = ()  # with feeds.archive: the posts past feeds.limit, newest first
+    # With feeds.archive, a category's, tag's or author's feed: the indices of its posts (``posts``,
+    # then ``older``) among the site feed's (see jobs.make_jobs); () when not known.
+    places: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Planned:
 
     plans: list[FeedPlan]
     skipped: dict[str, int] = field(default_factory=dict)  # depth | min_posts | shared_folder -> feeds
+    # With archives: each post's place in the feeds' order (see archive.Layouts), by its path.
+    places: dict[str, tuple[float, str]] = field(default_factory=dict)
 
 
 def plan_feeds(config: Config, posts: Sequence[Post]) -> list[FeedPlan]:
@@ -63,7 +68,11 @@ def plan_all(config: Config, posts: Sequence[Post]) -> Planned:
     """:func:`plan_feeds`, and what ``categories.depth`` and ``feeds.min_posts`` left out."""
     limit = config.feeds.limit
     posts, collections = by_collection(posts) if config.posts.dialect == "jekyll" else (posts, {})
-    newest = newest_first(posts, config.feeds.order_by)
+    places: dict[str, tuple[float, str]] = {}
+    if config.feeds.archive:
+        newest, places = _ordered(posts, config.feeds.order_by)
+    else:
+        newest = newest_first(posts, config.feeds.order_by)
     older = tuple(newest[limit:]) if config.feeds.archive else ()
     plans = [FeedPlan((), config.site.title, "", tuple(newest[:limit]), count=len(newest), older=older)]
     skipped: Counter[str] = Counter()
@@ -86,7 +95,17 @@ def plan_all(config: Config, posts: Sequence[Post]) -> Planned:
             plans.append(_group_plan(config, kind, folder, group, limit))
     for name, documents in sorted(collections.items()):
         plans += _collection_plans(config, name, newest_first(documents, config.feeds.order_by), taken)
-    return Planned(plans, dict(skipped))
+    return Planned(plans, dict(skipped), places)
+
+
+def _ordered(posts: Sequence[Post], by: str) -> tuple[list[Post], dict[str, tuple[float, str]]]:
+    """Newest first, as :func:`newest_first`, and each post's place, which archive pages are cut by.
+
+    The places are worked out here, in the order the posts were read: worked out again for the
+    pages, in the feeds' order, they reached 100,000 posts' dates at random in memory (0.25 s).
+    """
+    places = {p.rel: order_key(p, by) for p in posts}
+    return sorted(posts, key=lambda p: places[p.rel], reverse=True), places
 
 
 def _collection_plans(
@@ -106,7 +125,9 @@ def _collection_plans(
     ]
     for group in groups(config, "category", newest):
         plan = _group_plan(config, "category", (*folder, *group.slugs), group, limit)
-        plans.append(replace(plan, info_title=f"{title} · {group.label}", path=(name, *group.path)))
+        # The group's places are among the collection's documents, not the site feed's posts.
+        titled = f"{title} · {group.label}"
+        plans.append(replace(plan, info_title=titled, path=(name, *group.path), places=()))
     return plans
 
 
@@ -121,7 +142,8 @@ def groups(config: Config, kind: str, newest: Sequence[Post]) -> list[Category]:
     """Every category node, tag or author of ``newest`` (newest first) with its posts."""
     mapping = {"category": config.categories.map, "tag": config.tags.map, "author": config.authors.map}[kind]
     slug = slugger(config, kind)
-    return build_tree(newest, mapping, ordered=True, slug=slug, paths=_PATHS[kind], noun=_NOUNS[kind])
+    paths, noun, places = _PATHS[kind], _NOUNS[kind], config.feeds.archive
+    return build_tree(newest, mapping, ordered=True, slug=slug, paths=paths, noun=noun, places=places)
 
 
 def skip_reason(config: Config, kind: str, group: Category) -> str | None:
@@ -158,14 +180,26 @@ def _group_plan(config: Config, kind: str, folder: tuple[str, ...], group: Categ
         path=group.path,
         count=len(group.posts),
         older=group.posts[limit:] if config.feeds.archive else (),
+        places=tuple(group.places),
     )
 
 
-def selected_posts(plans: Iterable[FeedPlan]) -> list[Post]:
+def selected_posts(plans: Iterable[FeedPlan], among: int | None = None) -> list[Post]:
     """Every post some plan shows, once, in the order first shown (a post is the same object in
-    every plan that shows it, so updating a path already seen changes nothing)."""
+    every plan that shows it, so updating a path already seen changes nothing).
+
+    ``among``: how many posts the plans were made from; once all of them are seen no plan can
+    add one.  With archives the site's feed (the first plan) lists every post, taken as they
+    are: going on through the other feeds' 300,000 places at 100,000 posts took 0.3 s of a
+    build that added one, and telling the site feed's own apart 0.13 s.
+    """
+    plans = list(plans)
+    if plans and len(plans[0].posts) + len(plans[0].older) == among:  # the site's feed lists them all
+        return [*plans[0].posts, *plans[0].older]
     seen: dict[str, Post] = {}
     for plan in plans:
+        if len(seen) == among:
+            break
         seen.update(zip(map(_REL, plan.posts), plan.posts, strict=True))
         seen.update(zip(map(_REL, plan.older), plan.older, strict=True))
     return list(seen.values())

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_MAGIC = "feeds-cache-5"  # 4: Post.protection and Post.abstract; 5: a post pickled as its values
+_MAGIC = "feeds-cache-6"  # 4: Post.protection, Post.abstract; 5: a post pickled as its values; 6: digest
 _PART = 5000  # records per pickle in a cache file
 _JOURNAL_SHARE = 10  # fold the journal in when it holds more than 1/10 of the posts (or 500)
 
@@ -113,8 +113,16 @@ def _libraries() -> str:
     return " ".join(stamps)
 
 
-def digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+def digest(data: bytes, rel: str) -> bytes:
+    """A post's file: its bytes and its path under the source (which no NUL ends early).
+
+    The path is in it so that the digest alone can stand for a post whose entry
+    nothing outside its file shapes (see ``jobs._stamper``): with archives every
+    post's stamp is needed, and hashing each digest again with the path took
+    0.4 s of a build that added one post to 100,000.
+    """
+    named = b"%b\0%b" % (rel.encode("utf-8", "surrogateescape"), data)
+    return hashlib.blake2b(named, digest_size=16).digest()
 
 
 def _magic() -> str:

@@ -145,7 +145,7 @@ def _parse_chunk(config: Config, todo: Sequence[Todo], kept: Kept) -> list[Parse
                     continue
             out.append((f.rel, PostRecord(size, mtime_ns, b"", None, reason), notes, True, None))
             continue
-        key = digest(data)
+        key = digest(data, f.rel)
         if known is not None and known.digest == key and not (known.post and known.post.dated_by_mtime):
             out.append((f.rel, PostRecord(size, mtime_ns, key, known.post, known.error), notes, False, None))
             continue

@@ -43,6 +43,7 @@ class Shown:
     images: dict[str, Image]  # thumbnail URL -> what the fetcher found
     site: Site  # what the bodies' links and tags name outside their posts
     bodies: Mapping[str, str] = field(default_factory=dict)  # rel -> body kept since it was parsed
+    places: dict[str, tuple[float, str]] = field(default_factory=dict)  # with archives: planning's
 
 
 def write_feeds(
@@ -65,12 +66,13 @@ def write_feeds(
         # A build that stopped part way leaves a manifest with no state: tidy every folder it
         # listed; otherwise only the top folder, where the manifest itself is written.
         clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
-        layouts = Layouts(config.cache, root, config.feeds.limit, config.feeds.order_by) if archived else None
+        limit, order_by = config.feeds.limit, config.feeds.order_by
+        layouts = Layouts(config.cache, root, limit, order_by, shown.places) if archived else None
         jobs = make_jobs(
             config,
             cache.key,
             plans,
-            (shown.digests, shown.images, shown.site),
+            (shown.posts, shown.digests, shown.images, shown.site),
             lambda name, fingerprint: is_current(root, name, old.get(name), fingerprint),
             layouts,
             partial(_as_left, root, old),
@@ -112,7 +114,7 @@ def write_feeds(
         if was_written:
             written.add(name)
     report.feeds_removed = remove_stale(root, old, {*names, *derived.names})
-    report.files = count_kinds(config, kept, written)
+    report.count_files = partial(count_kinds, config, kept, written)
     final = Manifest(kept, state)
     if final != manifest:
         save_manifest(root, final)

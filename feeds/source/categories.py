@@ -90,6 +90,7 @@ def build_tree(
     slug: Callable[[str], str] | None = None,
     paths: PathsOf = category_paths,
     noun: str = "categories",
+    places: bool = False,
 ) -> list[Category]:
     """Every category node with its posts (a parent holds its descendants'), newest first.
 
@@ -100,7 +101,8 @@ def build_tree(
     ``ordered=True`` when ``posts`` are already newest first; ``slug`` (see
     :func:`slugger`) names a level's folder, by default :func:`slugify` with ``mapping``;
     ``paths`` gives a post's paths (its categories; :func:`tag_paths` for tags), and
-    ``noun`` names them in the warning about names that share a folder.
+    ``noun`` names them in the warning about names that share a folder; ``places`` keeps each
+    node's posts' indices in ``posts`` (see :attr:`Category.places`).
     """
     slug = slug or (lambda name: slugify(name, mapping))
     newest = list(posts) if ordered else newest_first(posts)
@@ -121,10 +123,12 @@ def build_tree(
     names = {key: min(found) for key, found in spellings.items()}
     slugs = _slug_paths(names, slug)
     _warn_shared(spellings, slugs, noun)
-    return [
-        Category(path=names[key], slugs=slugs[key], posts=tuple(map(newest.__getitem__, _merged(lists))))
-        for key, lists in sorted(members.items(), key=lambda item: item[0])
-    ]
+    nodes = []
+    for key, lists in sorted(members.items(), key=lambda item: item[0]):
+        indices = _merged(lists)
+        held = tuple(map(newest.__getitem__, indices))
+        nodes.append(Category(names[key], slugs[key], held, indices if places else ()))
+    return nodes
 
 
 def _merged(lists: list[list[int]]) -> list[int]:

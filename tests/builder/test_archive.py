@@ -462,3 +462,25 @@ def test_a_file_written_without_a_failed_post_is_not_taken_as_left(tmp_path: Pat
     assert not _as_left(tmp_path, {}, "a.xml")
     (tmp_path / "a.xml").write_bytes(b"xy")
     assert not _as_left(tmp_path, {"a.xml": whole}, "a.xml")
+
+
+def test_a_feeds_places_are_its_posts_among_the_site_feeds(
+    tmp_path: Path, make_config: Callable[..., Path]
+) -> None:
+    """The archived feeds' inputs are joined by each post's place in the site feed's order: every
+    category's, tag's and author's plan must know them, and they must name its very posts."""
+    from feeds.builder.planning import plan_all
+    from feeds.source.posts import read_posts
+
+    source = tmp_path / "posts"
+    for n in range(1, 30):
+        text = post(n, day=(n * 7) % 29, category=f"[Top, Sub{n % 4}]" if n % 2 else "Even")
+        more = f"author: a{n % 2}\ntags: [t{n % 3}, t{n % 5}]\ncategories:"  # dates out of file order
+        write_post(source, f"p{n:02d}.md", text.replace("categories:", more))
+    feeds = {"archive": True, "limit": 3, "tags": True, "authors": True}
+    config = load_config(make_config(source=str(source), feeds=feeds, site={"url": SITE, "title": "T"}))
+    site, *others = plan_all(config, read_posts(config).posts).plans
+    in_order = [*site.posts, *site.older]
+    assert len(in_order) == 29 and {p.kind for p in others} == {"category", "tag", "author"}
+    for plan in others:
+        assert [in_order[i] for i in plan.places] == [*plan.posts, *plan.older], plan.folder

@@ -183,7 +183,7 @@ def test_json_feeds_are_incremental_and_stale_ones_removed(
     manifest = json.loads((out / ".feeds-manifest.json").read_bytes())
     files = (p for p in out.rglob("*") if p.is_file() and not p.name.startswith("."))
     written = {p.relative_to(out).as_posix() for p in files}
-    assert set(manifest["files"]) == written
+    assert set(manifest["files"]["names"]) == written
 
 
 def test_a_nothing_changed_build_reports_the_same_counts(

@@ -410,8 +410,12 @@ def test_a_tampered_manifest_cannot_delete_outside_the_output(
     victim.write_text("keep me", encoding="utf-8")
     manifest_path = config.output / ".feeds-manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["files"]["../victim.txt"] = ["x", 7, 0]
-    manifest["files"][str(victim)] = ["x", 7, 0]
+    columns = manifest["files"]
+    for name in ("../victim.txt", str(victim)):
+        columns["names"].append(name)
+        columns["fingerprints"].append("x")
+        columns["sizes"].append(7)
+        columns["mtimes"].append(0)
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
     build(config)
     assert victim.read_text(encoding="utf-8") == "keep me"

@@ -28,7 +28,7 @@ def build_blog(make_config: Callable[..., Path], **overrides: object) -> Path:
 
 
 def manifest_feeds(out: Path) -> list[str]:
-    names = json.loads((out / ".feeds-manifest.json").read_text(encoding="utf-8"))["files"]
+    names = json.loads((out / ".feeds-manifest.json").read_text(encoding="utf-8"))["files"]["names"]
     return sorted(n for n in names if n.endswith(".xml"))
 
 
@@ -129,7 +129,7 @@ def test_tag_and_author_feeds_follow_the_categories(tmp_path: Path, make_config:
     doc = etree.fromstring((out / "feeds.opml").read_bytes())
     groups = [o.get("text") for o in doc.find("body")]  # type: ignore[union-attr]
     assert groups == ["Test site", "Categories", "Tags", "Authors"]
-    names = json.loads((out / ".feeds-manifest.json").read_text(encoding="utf-8"))["files"]
+    names = json.loads((out / ".feeds-manifest.json").read_text(encoding="utf-8"))["files"]["names"]
     every = {
         v for o in doc.iter("outline") for k, v in o.attrib.items() if k.endswith("Url") and k != "htmlUrl"
     }
