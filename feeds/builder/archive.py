@@ -65,7 +65,7 @@ class Layouts:
     """Every feed's pages: the last build's ranges, read from the cache, applied to this build's posts."""
 
     def __init__(
-        self, cache: Path, output: Path, limit: int, order_by: str, places: dict[str, Key] | None = None
+        self, cache: Path, output: Path, limit: int, order_by: str, keys: dict[str, Key] | None = None
     ):
         digest = hashlib.blake2b(str(output.resolve()).encode("utf-8", "surrogateescape"), digest_size=6)
         self.path = cache / f"archive-{digest.hexdigest()}.json"  # two outputs may share a cache folder
@@ -74,7 +74,7 @@ class Layouts:
         self.new: dict[str, _Layout] = {}
         # Each post's place, by its path (a post is in several feeds): planning's own, when it gives
         # them (not copied: 100,000 of them are 5 MB), added to for posts it did not place.
-        self.keys: dict[str, Key] = places if places is not None else {}
+        self.keys: dict[str, Key] = keys if keys is not None else {}
 
     def pages(self, folder: tuple[str, ...], older: Sequence[Post], inputs: str = "") -> list[Page]:
         """The pages of the feed in ``folder`` whose posts past the subscription document are

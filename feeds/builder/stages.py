@@ -95,7 +95,7 @@ def run_stages(
     state = State(token, report.posts_read, report.drafts, errors, due, *counts, report.protected)
     kept = read.bodies
     bodies = {p.rel: kept[p.rel] for p in selected if p.rel in kept} if kept else {}
-    shown = Shown(selected, _digests(config, records, selected), images, site, bodies, planned.places)
+    shown = Shown(selected, _digests(config, records, selected), images, site, bodies, planned.keys)
     del records, posts, read, kept  # from here on only the posts that show matter: let the rest go
     changed_feeds = write_feeds(
         config, cache, plans, shown, report, clock, manifest, state, derived, PARALLEL_MIN
