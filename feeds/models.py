@@ -7,7 +7,7 @@ only for the few posts that end up in some feed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from operator import attrgetter
@@ -129,7 +129,7 @@ class Category:
     slugs: tuple[str, ...]  # one file-system-safe slug per level
     posts: tuple[Post, ...] = field(default=(), compare=False)
     # With ``build_tree(places=True)``: each post's index in the list the tree was built from.
-    places: Sequence[int] = field(default=(), compare=False)
+    places: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def label(self) -> str:

@@ -92,7 +92,8 @@ def _older(
 
     Joined by their places among the site feed's posts when the plan knows them: that reads
     the stamps in order, where reaching each post for its path read memory at random (over
-    the 390,000 places of 100,000 posts' feeds, 0.45 s against 0.1 s).
+    the 288,000 places of 100,000 posts' category feeds, 0.04 s against 0.19 to 0.24 s; the
+    site feed's stamps are put in order once, 0.11 s, as its own join took before).
     """
     if plan is site:
         joined = b"".join(in_order[len(plan.posts) :])

@@ -181,7 +181,7 @@ def _group_plan(config: Config, kind: str, folder: tuple[str, ...], group: Categ
         path=group.path,
         count=len(group.posts),
         older=group.posts[limit:] if config.feeds.archive else (),
-        places=tuple(group.places),
+        places=group.places,
     )
 
 

@@ -40,8 +40,8 @@ class BuildReport:
     thumbnails_failed: int = 0
     excluded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(POST_RULES, 0))  # rule -> posts
     not_written: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FEED_RULES, 0))  # rule -> files
-    # The files by kind, counted when asked (only --json asks): the names of 40,000 files took a
-    # tenth of a second to tell apart, in every cron run.
+    # The files by kind, counted when asked (only --json asks): the names of 40,000 files took
+    # 0.07 to 0.085 s to tell apart, in every cron run.
     count_files: Callable[[], dict[str, dict[str, int]]] = field(default=dict, repr=False, compare=False)
     pages_linked: int = 0  # the site's own pages given autodiscovery links
     pings_sent: int = 0  # WebSub publish requests the hubs took

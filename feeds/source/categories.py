@@ -127,7 +127,7 @@ def build_tree(
     for key, lists in sorted(members.items(), key=lambda item: item[0]):
         indices = _merged(lists)
         held = tuple(map(newest.__getitem__, indices))
-        nodes.append(Category(names[key], slugs[key], held, indices if places else ()))
+        nodes.append(Category(names[key], slugs[key], held, tuple(indices) if places else ()))
     return nodes
 
 
