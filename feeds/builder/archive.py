@@ -64,22 +64,25 @@ class _Layout:
 class Layouts:
     """Every feed's pages: the last build's ranges, read from the cache, applied to this build's posts."""
 
-    def __init__(
-        self, cache: Path, output: Path, limit: int, order_by: str, keys: dict[str, Key] | None = None
-    ):
+    def __init__(self, cache: Path, output: Path, limit: int, order_by: str):
         digest = hashlib.blake2b(str(output.resolve()).encode("utf-8", "surrogateescape"), digest_size=6)
         self.path = cache / f"archive-{digest.hexdigest()}.json"  # two outputs may share a cache folder
         self.limit, self.order_by = limit, order_by
         self.old = self._load()
         self.new: dict[str, _Layout] = {}
-        # Each post's place, by its path (a post is in several feeds): planning's own, when it gives
-        # them (not copied: 100,000 of them are 5 MB), added to for posts it did not place.
-        self.keys: dict[str, Key] = keys if keys is not None else {}
+        self.keys: dict[str, Key] = {}  # each post's place, by its path: a post is in several feeds
 
-    def pages(self, folder: tuple[str, ...], older: Sequence[Post], inputs: str = "") -> list[Page]:
+    def pages(
+        self,
+        folder: tuple[str, ...],
+        older: Sequence[Post],
+        inputs: str = "",
+        keys: Sequence[Key] | None = None,
+    ) -> list[Page]:
         """The pages of the feed in ``folder`` whose posts past the subscription document are
         ``older``, newest first in ``feeds.order_by``'s order (as the planner lists them), oldest
-        page first; ``inputs``: what its files are made from, kept for :meth:`unchanged`."""
+        page first; ``inputs``: what its files are made from, kept for :meth:`unchanged`;
+        ``keys``: those posts' places, when the planner knows them."""
         name = "/".join(folder)
         ordered = older[::-1]  # oldest first: the planner's order, reversed, not sorted again
         layout = self.old.get(name)
@@ -89,7 +92,8 @@ class Layouts:
             numbers = list(range(first, first + len(groups)))
             pages, new = _settle(groups, numbers, first + len(groups), self._key)
         else:
-            pages, new = _update(layout, ordered, self._keys(ordered), self.limit, self._key)
+            places = keys[::-1] if keys is not None else self._keys(ordered)
+            pages, new = _update(layout, ordered, places, self.limit, self._key)
         self.new[name] = replace(new, inputs=inputs)
         return pages
 

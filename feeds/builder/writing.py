@@ -43,7 +43,7 @@ class Shown:
     images: dict[str, Image]  # thumbnail URL -> what the fetcher found
     site: Site  # what the bodies' links and tags name outside their posts
     bodies: Mapping[str, str] = field(default_factory=dict)  # rel -> body kept since it was parsed
-    keys: dict[str, tuple[float, str]] = field(default_factory=dict)  # with archives: planning's order keys
+    keys: Sequence[tuple[float, str]] = ()  # with archives: planning's (see Planned.keys)
 
 
 def write_feeds(
@@ -67,7 +67,7 @@ def write_feeds(
         # listed; otherwise only the top folder, where the manifest itself is written.
         clean_temporaries(root, set(old) if old and not manifest.state.inputs else set())
         limit, order_by = config.feeds.limit, config.feeds.order_by
-        layouts = Layouts(config.cache, root, limit, order_by, shown.keys) if archived else None
+        layouts = Layouts(config.cache, root, limit, order_by) if archived else None
         jobs = make_jobs(
             config,
             cache.key,
@@ -76,6 +76,7 @@ def write_feeds(
             lambda name, fingerprint: is_current(root, name, old.get(name), fingerprint),
             layouts,
             partial(_as_left, root, old),
+            shown.keys,
         )
     todo = jobs.todo
     report.feeds_unchanged = len(jobs.unchanged)
