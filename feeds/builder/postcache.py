@@ -25,6 +25,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,12 +39,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_MAGIC = "feeds-cache-6"  # 4: Post.protection, Post.abstract; 5: a post pickled as its values; 6: digest
+_MAGIC = "feeds-cache-7"  # 4: Post.protection, Post.abstract; 5: a post pickled as its values; 6: digest;
+# 7: posts and records with slots (their fields are in the magic too, see _magic)
 _PART = 5000  # records per pickle in a cache file
 _JOURNAL_SHARE = 10  # fold the journal in when it holds more than 1/10 of the posts (or 500)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PostRecord:
     """One source file as last parsed: a post, a draft (both None) or the reason it is unusable."""
 
@@ -168,14 +170,17 @@ class _Pickle:
         import pickle
 
         _remove_temporaries(self.path)
-        items = list(data.items())
-        parts = [dict(items[i : i + _PART]) for i in range(0, len(items), _PART)]
 
         def dump(fd: int) -> None:
+            # A part at a time, not a list of them all made first: the process that saves while the
+            # feeds are written had the highest peak of the build (with the records' smaller
+            # layout, saving 100,000 grows it by 18 MB rather than 51).
+            items = iter(data.items())
             with open(fd, "wb", closefd=False, buffering=1 << 20) as f:
-                pickle.dump((_magic(), self.key, len(parts)), f, protocol=pickle.HIGHEST_PROTOCOL)
-                for part in parts:
-                    pickle.dump(part, f, protocol=pickle.HIGHEST_PROTOCOL)
+                parts = -(-len(data) // _PART)
+                pickle.dump((_magic(), self.key, parts), f, protocol=pickle.HIGHEST_PROTOCOL)
+                for _ in range(parts):
+                    pickle.dump(dict(islice(items, _PART)), f, protocol=pickle.HIGHEST_PROTOCOL)
 
         write_atomic_with(self.path, dump)
 

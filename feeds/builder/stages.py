@@ -66,7 +66,6 @@ def run_stages(
             meanwhile=partial(_load_writers, config),
         )
         records, changed, notices, saving = read.records, read.changed, read.notices, read.saving
-        files.clear()  # a large archive's listing is not needed again (the caller holds this list too)
     if first:
         stats = ((rel, r.size, r.mtime_ns) for rel, r in records.items())
         token = inputs_token(key, chain(stats, code_files(config)))

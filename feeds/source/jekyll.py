@@ -45,6 +45,7 @@ from .jekyll_collections import MARK, cleaned_path, collection_at
 from .jekyll_permalink import STYLES, entry_id, escape_path, placeholders, url
 from .jekyll_walk import DATED, DATELESS, DRAFTS, POSTS
 from .protection import protection
+from .walk import root_of
 
 _FRONT_MATTER = re.compile(r"\A(---\s*\n.*?\n?)^((?:---|\.\.\.)\s*$\n?)", re.MULTILINE | re.DOTALL)
 FORMAT_MARKDOWN, FORMAT_HTML = "jekyll:markdown", "jekyll:html"
@@ -255,7 +256,7 @@ def _make_post(
     author, email = _author(data, config.jekyll_site)
     updated = parse_date(data.get("last_modified_at"), tz)
     return Post(
-        path=str(path),
+        root=root_of(str(path), rel),
         rel=rel,
         title=title,
         date=date,
@@ -277,7 +278,7 @@ def _make_post(
         language=str(data["lang"]).strip()
         if isinstance(data.get("lang"), str) and data["lang"].strip()
         else None,
-        slug=stem,
+        own_slug=stem,  # the file name's title part: never the path under the site
         refs=(*(() if locked else _references(rest)), *((MARK + inside[0],) if inside else ())),
         protection=protected,
         abstract=abstract,

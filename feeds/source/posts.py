@@ -17,7 +17,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import PostError
-from ..models import LOCKED, CategoryPath, Notice, Post
+from ..models import LOCKED, CategoryPath, Notice, Post, file_slug
 from ..text import plain_title, titlecase
 from ..urls import UnsafeURL, clean_url, fragment, http_url
 from .dates import parse_date
@@ -26,7 +26,7 @@ from .frontmatter import body_of, decode, parse
 from .permalink import from_file_name, full_url, post_path, slugize
 from .protection import protection
 from .refs import refs_of
-from .walk import DRAFTS, JEKYLL_FORMATS, read_file, scan, scan_source
+from .walk import DRAFTS, JEKYLL_FORMATS, read_file, root_of, scan, scan_source
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +213,7 @@ def _make_post(
     author, email = author_of(meta.get("author"))
     description = meta.get("description", meta.get("excerpt"))
     return Post(
-        path=str(path),
+        root=root_of(str(path), rel),
         rel=rel,
         title=title,
         date=date,
@@ -232,7 +232,7 @@ def _make_post(
         whole_file=whole_file,
         in_feeds=_flag(meta.get("feed")) is not False,
         language=_language(meta.get("lang", meta.get("language"))),
-        slug=slug,
+        own_slug=None if slug == file_slug(rel) else slug,
         refs=refs_of("" if locked else body, text_value(meta.get("series"))),
         protection=protected,
         abstract=abstract,

@@ -124,6 +124,22 @@ def test_touched_file_is_hashed_not_parsed(site: tuple[Path, Path], monkeypatch:
     assert count.parsed == [] and count.cleaned == [] and report.feeds_written == 0
 
 
+def test_records_are_keyed_by_the_strings_their_posts_hold(site: tuple[Path, Path]) -> None:
+    """Parsed or loaded from the cache, a record's key is the very string its post holds, so that
+    100,000 paths are held once (and pickled once); the walk's list is let go once read."""
+    from feeds.builder.postcache import BuildCache
+    from feeds.builder.progress import NO_PROGRESS
+    from feeds.builder.read import read_sources
+    from feeds.source import scan_source
+
+    config = load_config(site[1])
+    for _ in ("parsed", "loaded"):
+        files = scan_source(config)
+        read = read_sources(config, files, BuildCache(config), NO_PROGRESS, parallel_min=1_000_000)
+        assert len(read.records) == 3 and files == []
+        assert all(r.post is not None and key is r.post.rel for key, r in read.records.items())
+
+
 def test_one_edit_rereads_that_post_only(site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     src, config_path = site
     config = load_config(config_path)

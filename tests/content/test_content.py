@@ -28,7 +28,7 @@ NOW = datetime(2021, 1, 1, tzinfo=UTC)
 
 def render(body: str, *, description: str | None = None, fmt: str | None = None, **content: object):
     cleaner = Cleaner(ContentConfig(**content), FeedsConfig())  # type: ignore[arg-type]
-    post = Post("a.md", "a.md", "T", NOW, NOW, LINK, LINK, description=description, body_format=fmt)
+    post = Post("", "a.md", "T", NOW, NOW, LINK, LINK, description=description, body_format=fmt)
     return cleaner.render(post, body)
 
 

@@ -23,7 +23,7 @@ SITE = Site(root=ROOT)
 
 
 def html_of(body: str, site: Site = SITE, *, permalink: str = LINK) -> str:
-    post = Post("p.md", "p.md", "T", WHEN, WHEN, permalink, permalink, body_format="markdown")
+    post = Post("", "p.md", "T", WHEN, WHEN, permalink, permalink, body_format="markdown")
     return Cleaner(ContentConfig(), FeedsConfig(), site).render(post, body).html
 
 
@@ -275,7 +275,7 @@ def test_links_off_the_site_alone_carry_a_rel() -> None:
 
 
 def test_external_nofollow_and_internal_hosts() -> None:
-    post = Post("p.md", "p.md", "T", WHEN, WHEN, LINK, LINK, body_format="markdown")
+    post = Post("", "p.md", "T", WHEN, WHEN, LINK, LINK, body_format="markdown")
     content = ContentConfig(external_nofollow=True, internal_hosts=("CDN.example.net",))
     body = "[out](https://o.example/) [cdn](https://cdn.example.net/f) [own](https://b.example/)\n\n<iframe src='https://v.example/p'></iframe>"
     html = Cleaner(content, FeedsConfig(), SITE).render(post, body).html

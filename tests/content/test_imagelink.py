@@ -40,7 +40,7 @@ def test_a_blog_that_installs_it_gets_its_images(tmp_path: Path) -> None:
     assert config.content.filters == ("hexo-image-link",)
     when = datetime(2024, 1, 1, tzinfo=UTC)
     link = "https://b.example/posts/x/"
-    post = Post("x.md", "x.md", "X", when, when, link, link, body_format="markdown")
+    post = Post("", "x.md", "X", when, when, link, link, body_format="markdown")
     site = Site(root="https://b.example/", asset_folder=True)
     html = Cleaner(config.content, config.feeds, site).render(post, POST_TEXT).html
     assert '<img src="https://b.example/posts/x/cat.png"' in html, html

@@ -27,7 +27,7 @@ DATA = Path(__file__).parent.parent / "data"
 SETUPS = json.loads((DATA / "renderer-expected.json").read_text(encoding="utf-8"))
 WHEN = datetime(2024, 1, 1, tzinfo=UTC)
 POST = Post(
-    path="p.md",
+    root="",
     rel="p.md",
     title="t",
     date=WHEN,

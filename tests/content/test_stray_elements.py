@@ -24,7 +24,7 @@ PARSER_TAGS = re.compile(r"&lt;/?(?:body|html|p)&gt;|</?(?:body|html)>")
 
 def render(body: str, fmt: str, **content: object) -> str:
     cleaner = Cleaner(ContentConfig(**content), FeedsConfig())  # type: ignore[arg-type]
-    post = Post("a.md", "a.md", "T", NOW, NOW, LINK, LINK, body_format=fmt)
+    post = Post("", "a.md", "T", NOW, NOW, LINK, LINK, body_format=fmt)
     return cleaner.render(post, body).html
 
 
@@ -193,10 +193,10 @@ def test_a_plaintext_with_an_end_tag_is_text_too() -> None:
 
 def test_the_summary_and_description_keep_the_words_too() -> None:
     cleaner = Cleaner(ContentConfig(), FeedsConfig())
-    post = Post("a.md", "a.md", "T", NOW, NOW, LINK, LINK, description="Why <textarea> fails here")
+    post = Post("", "a.md", "T", NOW, NOW, LINK, LINK, description="Why <textarea> fails here")
     content = cleaner.render(post, "Before <iframe> after.\n\n<!-- more -->\n\nRest.")
     assert content.summary == "Why <textarea> fails here"
-    post = Post("a.md", "a.md", "T", NOW, NOW, LINK, LINK)
+    post = Post("", "a.md", "T", NOW, NOW, LINK, LINK)
     content = cleaner.render(post, "Before <iframe> after.\n\n<!-- more -->\n\nRest.")
     assert content.summary == "Before <iframe> after."
     assert content.first_text == "Before <iframe> after. Rest."

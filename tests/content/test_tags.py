@@ -19,7 +19,7 @@ LINK = "https://b.example/2021/01/01/p/"
 
 def html_of(body: str, body_format: str | None = "markdown") -> str:
     post = Post(
-        path="p.md", rel="p.md", title="T", date=datetime(2021, 1, 1, tzinfo=UTC),
+        root="", rel="p.md", title="T", date=datetime(2021, 1, 1, tzinfo=UTC),
         updated=datetime(2021, 1, 1, tzinfo=UTC), permalink=LINK, id=LINK, body_format=body_format,
     )  # fmt: skip
     return Cleaner(ContentConfig(iframe_hosts=("www.youtube.com",)), FeedsConfig()).render(post, body).html

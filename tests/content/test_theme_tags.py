@@ -30,7 +30,7 @@ LINK = "https://b.example/2021/01/01/p/"
 def html_of(body: str, theme: str, *, site: Site | None = None, series: str = "", **content: object) -> str:
     refs = (f"in-series:{series}",) if series else ()
     post = Post(
-        path="p.md", rel="p.md", title="T", date=datetime(2021, 1, 1, tzinfo=UTC),
+        root="", rel="p.md", title="T", date=datetime(2021, 1, 1, tzinfo=UTC),
         updated=datetime(2021, 1, 1, tzinfo=UTC), permalink=LINK, id=LINK, refs=refs,
     )  # fmt: skip
     config = ContentConfig(theme=theme, **content)  # type: ignore[arg-type]

@@ -28,7 +28,7 @@ INFO = FeedInfo(
 
 def post(**changes: Any) -> Post:
     values: dict[str, Any] = {
-        "path": "a.md", "rel": "a.md", "title": "标题 T", "date": WHEN, "updated": WHEN + timedelta(days=1),
+        "root": "", "rel": "a.md", "title": "标题 T", "date": WHEN, "updated": WHEN + timedelta(days=1),
         "permalink": "https://b.example/a/", "id": "urn:uuid:0a0b", "categories": (("Tech", "Py"),),
         "tags": ("Py", "日本"), "author": "Ann", "thumbnail": "https://img.example/a.png",
     }  # fmt: skip

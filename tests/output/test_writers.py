@@ -50,7 +50,7 @@ def test_one_entry_setup_serves_both_formats() -> None:
     from feeds.models import Content, FeedInfo, Post
 
     when = datetime(2021, 5, 1, tzinfo=UTC)
-    post = Post("a.md", "a.md", "T", when, when, "https://b.example/a/", "https://b.example/a/",
+    post = Post("", "a.md", "T", when, when, "https://b.example/a/", "https://b.example/a/",
                 author="Ann", author_email="ann@example.org")  # fmt: skip
     info = FeedInfo("Site", "https://b.example/", "https://b.example/feed", "d", "en", "me")
     content = Content("<p>1 &lt; 2 &amp; body</p>", "1 < 2 <b>plain</b>")
@@ -79,7 +79,7 @@ def test_rss_author_without_an_email_is_dc_creator() -> None:
     from feeds.models import Content, FeedInfo, Post
 
     when = datetime(2021, 5, 1, tzinfo=UTC)
-    post = Post("a.md", "a.md", "T", when, when, "https://b.example/a/", "https://b.example/a/", author="Bob")
+    post = Post("", "a.md", "T", when, when, "https://b.example/a/", "https://b.example/a/", author="Bob")
     info = FeedInfo("Site", "https://b.example/", "https://b.example/feed", "d", "en", "me")
     rss = render("rss", info, [Entry(post, Content("<p>x</p>", "x"), None, "full")])
     assert b"<dc:creator>Bob</dc:creator>" in rss and b"<author>" not in rss.split(b"<item>")[1]
@@ -207,7 +207,7 @@ def test_hand_written_entries_equal_feedgens(
     link = "https://b.example/a&b/"
     title = xml_safe(title).strip() or "t"  # the feed writers are given titles made safe and non-blank
     safe = {k: xml_safe(v) if v else v for k, v in {"author": author, "email": email}.items()}
-    post = Post("a.md", "a.md", title, when, when + timedelta(hours=1), link,
+    post = Post("", "a.md", title, when, when + timedelta(hours=1), link,
                 "urn:x:" + title if own_id else link, categories=(tuple(xml_safe(n) for n in names),),
                 tags=("tag&",), author=safe["author"], author_email=safe["email"] if safe["author"] else None,
                 thumbnail=xml_safe(thumbnail) if thumbnail else None)  # fmt: skip

@@ -173,7 +173,7 @@ def test_generated_heads_equal_feedgens(
     """Markup characters, quotes, control characters, CR and tabs everywhere; each optional part on or off."""
     info = FeedInfo(title, link, self_url, description, language, author, icon, favicon, hubs, archive)
     when = datetime(2020, 2, 29, 23, 59, 58, tzinfo=timezone(timedelta(minutes=offset)))
-    post = Post("a.md", "a.md", "T", when, when, "https://b.example/a/", "https://b.example/a/")
+    post = Post("", "a.md", "T", when, when, "https://b.example/a/", "https://b.example/a/")
     entries = [Entry(post, Content("<p>x</p>", "x"), None, "full")] if with_entry else []
     for fmt in ("rss", "atom"):
         _same(fmt, info, entries)

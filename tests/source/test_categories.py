@@ -57,7 +57,7 @@ def test_any_name_gives_a_safe_folder_name(name: str) -> None:
 
 def post(rel: str, *paths: tuple[str, ...], day: int = 1) -> Post:
     date = datetime(2021, 1, day, tzinfo=UTC)
-    return Post(rel, rel, rel, date, date, f"https://x/{rel}", f"https://x/{rel}", categories=paths)
+    return Post("", rel, rel, date, date, f"https://x/{rel}", f"https://x/{rel}", categories=paths)
 
 
 def test_tree_parent_holds_descendants() -> None:

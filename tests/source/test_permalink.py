@@ -131,6 +131,24 @@ def test_date_and_slug_from_the_file_name(config: Config) -> None:
     assert eight.date == datetime(2025, 10, 26, tzinfo=JST) and not eight.dated_by_mtime
     five = posts["2020-07-29-hexo-5-released.md"]  # the front matter's date wins
     assert five.permalink == "https://hexo.io/news/2020/07/30/hexo-5-released/"
+    assert eight.slug == "hexo-8-1-0-released" and five.slug == "hexo-5-released"  # held: not the file's
+
+
+def test_a_posts_path_and_default_slug_are_made_from_its_rel(config: Config) -> None:
+    """A post holds its folder (one string for all) and its rel, and makes its path and Hexo's
+    default slug from them when asked, rather than holding them too (the memory of 100,000 posts)."""
+    for rel in ("a/b c.md", "a/.md", "x.y.markdown", "新/标题.html"):
+        write_post(config.source, rel, "---\ntitle: T\ndate: 2021-01-01 00:00:00\n---\nb")
+    posts = {p.rel: p for p in read_posts(config).posts}
+    assert {rel: p.path for rel, p in posts.items()} == {rel: str(config.source / rel) for rel in posts}
+    assert {rel: p.slug for rel, p in posts.items()} == {
+        "a/b c.md": "a/b c",
+        "a/.md": "a/_",
+        "x.y.markdown": "x.y",
+        "新/标题.html": "新/标题",
+    }
+    assert all(p.own_slug is None for p in posts.values())
+    assert len({id(p.root) for p in posts.values()}) == 1
 
 
 def test_front_matter_permalink_overrides_the_pattern(config: Config) -> None:
