@@ -55,6 +55,11 @@ class PostRecord:
     post: Post | None
     error: str | None = None
 
+    def __reduce__(self) -> tuple[type[PostRecord], tuple[int, int, bytes, Post | None, str | None]]:
+        """Pickled as its values, made again by its constructor: the state a slotted dataclass
+        pickles by default is set back field by field through ``fields()``, 7 µs a record."""
+        return PostRecord, (self.size, self.mtime_ns, self.digest, self.post, self.error)
+
 
 _SHAPERS = (
     "nh3",
