@@ -131,8 +131,9 @@ def _keyed_by_post(records: dict[str, PostRecord]) -> dict[str, PostRecord]:
     """The records keyed by their posts' own ``rel`` strings, in the same order.
 
     The walk's strings keyed them, and a post holds the string it was parsed or
-    loaded with (a copy, from another process or the cache): each path was held
-    twice, 17 MB at 100,000 posts, and pickled twice into the post cache.
+    loaded with (a copy, from another process or the cache): at 100,000 posts
+    17 MB of paths were held twice after a load from the cache (half that after
+    a cold build's parse in two processes), and pickled twice into the cache.
     """
     return {(r.post.rel if r.post is not None else rel): r for rel, r in records.items()}
 

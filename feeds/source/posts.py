@@ -334,7 +334,8 @@ def _mtime(path: Path | str) -> datetime:
 
 def _slug_source(rel: str) -> str:
     """The path the slug is read from: a draft's path in ``_drafts``, and an empty file name (``.md``)
-    becomes ``_.md``, keeping a segment."""
+    becomes ``_.md``, keeping a segment.  With Hexo's default ``new_post_name`` the slug is then
+    :func:`feeds.models.file_slug`, which a post makes when asked: one that differs is held."""
     rel = rel.removeprefix(DRAFTS)
     folder, _, name = rel.rpartition("/")
     return f"{folder}/_.md" if folder and name == ".md" else "_.md" if name == ".md" else rel
