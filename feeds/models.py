@@ -79,16 +79,24 @@ class Post:
 
 def file_slug(rel: str) -> str:
     """The slug Hexo's default ``new_post_name`` (``:title.md``) reads from a post's path under the
-    posts' folder: the path without its suffix, a draft's without ``_drafts/``, and ``_`` for a
-    file named just ``.md``."""
+    posts' folder: :func:`slug_source` without its suffix."""
+    return strip_extension(slug_source(rel))
+
+
+def slug_source(rel: str) -> str:
+    """The path a post's slug is read from: a draft's path in ``_drafts`` (``source.walk.DRAFTS``,
+    not imported: a build with nothing to do loads no post model), and an empty file name
+    (``.md``) becomes ``_.md``, keeping a segment."""
     rel = rel.removeprefix("_drafts/")
     folder, _, name = rel.rpartition("/")
-    if name == ".md":
-        name = "_"
-    else:
-        dot = name.rfind(".")
-        name = name[:dot] if dot > 0 else name
-    return f"{folder}/{name}" if folder else name
+    return f"{folder}/_.md" if folder and name == ".md" else "_.md" if name == ".md" else rel
+
+
+def strip_extension(path: str) -> str:
+    """``path`` without its file name's suffix (a name that starts with its only dot keeps it)."""
+    name = path.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return path[: len(path) - len(name) + dot] if dot > 0 else path
 
 
 POST_FIELDS = tuple(f.name for f in fields(Post))

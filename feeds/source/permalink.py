@@ -28,6 +28,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from ..models import strip_extension
 from ..urls import BAD_PERCENT
 
 _PARAM = re.compile(r":(\w*[^_\W])", re.ASCII)  # hexo-util's rParam, with JavaScript's ASCII \w
@@ -80,7 +81,7 @@ def from_file_name(new_post_name: str, rel: str) -> dict[str, str]:
     or fits one without ``:title``, gets its whole path slugized as the slug.
     """
     rule = _rule(new_post_name)
-    path = _strip_extension(rel)
+    path = strip_extension(rel)
     if rule == ":title":  # Hexo's default: the whole path is the slug (measured: 6 of a post's 40 µs)
         return {"title": path}
     pattern, names = _file_pattern(rule)
@@ -93,13 +94,7 @@ def from_file_name(new_post_name: str, rel: str) -> dict[str, str]:
 
 @lru_cache(maxsize=16)
 def _rule(new_post_name: str) -> str:
-    return _strip_extension(new_post_name)  # one setting per build: not stripped again for every post
-
-
-def _strip_extension(path: str) -> str:
-    name = path.rsplit("/", 1)[-1]
-    dot = name.rfind(".")
-    return path[: len(path) - len(name) + dot] if dot > 0 else path
+    return strip_extension(new_post_name)  # one setting per build: not stripped again for every post
 
 
 _DATE_FORMATS = {

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..config import Config
 from ..errors import PostError
-from ..models import LOCKED, CategoryPath, Notice, Post, file_slug
+from ..models import LOCKED, CategoryPath, Notice, Post, file_slug, slug_source
 from ..text import plain_title, titlecase
 from ..urls import UnsafeURL, clean_url, fragment, http_url
 from .dates import parse_date
@@ -26,7 +26,7 @@ from .frontmatter import body_of, decode, parse
 from .permalink import from_file_name, full_url, post_path, slugize
 from .protection import protection
 from .refs import refs_of
-from .walk import DRAFTS, JEKYLL_FORMATS, read_file, root_of, scan, scan_source
+from .walk import JEKYLL_FORMATS, read_file, root_of, scan, scan_source
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +183,7 @@ def _make_post(
     whole_file: bool,
 ) -> Post:
     tz = config.tz
-    named = from_file_name(config.posts.new_post_name, _slug_source(rel))
+    named = from_file_name(config.posts.new_post_name, slug_source(rel))
     slug = named.pop("title")
     file_date = _file_date(named, tz)
     extra = {k: v for k, v in named.items() if k not in _FILE_DATE_FIELDS}
@@ -330,15 +330,6 @@ def _category_slug(levels: CategoryPath, config: Config) -> str:
 def _mtime(path: Path | str) -> datetime:
     """Hexo's fallback for an undated post: stable as long as the file is not touched."""
     return datetime.fromtimestamp(int(os.stat(path).st_mtime), UTC)
-
-
-def _slug_source(rel: str) -> str:
-    """The path the slug is read from: a draft's path in ``_drafts``, and an empty file name (``.md``)
-    becomes ``_.md``, keeping a segment.  With Hexo's default ``new_post_name`` the slug is then
-    :func:`feeds.models.file_slug`, which a post makes when asked: one that differs is held."""
-    rel = rel.removeprefix(DRAFTS)
-    folder, _, name = rel.rpartition("/")
-    return f"{folder}/_.md" if folder and name == ".md" else "_.md" if name == ".md" else rel
 
 
 def _thumbnail(
