@@ -22,7 +22,7 @@ import hashlib
 import importlib.util
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import islice
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..config import Config, FeedsConfig
 from ..output import write_atomic_with
+from ..remake import values_maker
 
 if TYPE_CHECKING:
     from ..models import Post
@@ -39,8 +40,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_MAGIC = "feeds-cache-7"  # 4: Post.protection, Post.abstract; 5: a post pickled as its values; 6: digest;
-# 7: posts and records with slots (their fields are in the magic too, see _magic)
+_MAGIC = "feeds-cache-8"  # 4: Post.protection, Post.abstract; 5: a post pickled as its values; 6: digest;
+# 7: posts and records with slots (their fields are in the magic too, see _magic); 8: both made
+# again without their __init__ (see feeds.remake)
 _PART = 5000  # records per pickle in a cache file
 _JOURNAL_SHARE = 10  # fold the journal in when it holds more than 1/10 of the posts (or 500)
 
@@ -55,10 +57,13 @@ class PostRecord:
     post: Post | None
     error: str | None = None
 
-    def __reduce__(self) -> tuple[type[PostRecord], tuple[int, int, bytes, Post | None, str | None]]:
-        """Pickled as its values, made again by its constructor: the state a slotted dataclass
-        pickles by default is set back field by field through ``fields()``, 7 µs a record."""
-        return PostRecord, (self.size, self.mtime_ns, self.digest, self.post, self.error)
+    def __reduce__(self) -> tuple[Callable[..., PostRecord], tuple[int, int, bytes, Post | None, str | None]]:
+        """Pickled as its values: the state a slotted dataclass pickles by default is set back
+        field by field through ``fields()``, 7 µs a record (and see :mod:`feeds.remake`)."""
+        return _record, (self.size, self.mtime_ns, self.digest, self.post, self.error)
+
+
+_record = values_maker(PostRecord, ("size", "mtime_ns", "digest", "post", "error"), "_record")
 
 
 _SHAPERS = (
