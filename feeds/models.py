@@ -104,7 +104,7 @@ def strip_extension(path: str) -> str:
 
 POST_FIELDS = tuple(f.name for f in fields(Post))
 _POST_VALUES = attrgetter(*POST_FIELDS)
-# A pickled Post again (a cache of other fields raises, and is read afresh).
+# A pickled Post again (the post cache's magic names the fields: a cache of others is read afresh).
 _post = values_maker(Post, POST_FIELDS, "_post")
 
 

@@ -29,11 +29,15 @@ def test_the_maker_sets_every_slot_and_skips_init() -> None:
     made = _pair(1, "x")
     assert type(made) is _Pair and (made.left, made.right) == (1, "x")
     with pytest.raises(TypeError):
-        _pair(1)  # a value short: as the constructor, never an object half made
+        _pair(1)  # every value is required, defaults or not: never an object half made
     with pytest.raises(TypeError):
         _pair(1, "x", "extra")
     with pytest.raises(ValueError, match="not a name"):
-        values_maker(_Pair, ("left",), "made = 1\ndef f")
+        values_maker(_Pair, ("left", "right"), "made = 1\ndef f")
+    with pytest.raises(ValueError, match="not a name"):
+        values_maker(_Pair, ("left", "right"), "class")
+    with pytest.raises(ValueError, match="not its slots"):
+        values_maker(_Pair, ("left",), "_half")  # a slot left unset would fail later, far away
 
 
 def _post() -> Post:

@@ -23,9 +23,10 @@ import importlib.util
 import logging
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,13 +58,15 @@ class PostRecord:
     post: Post | None
     error: str | None = None
 
-    def __reduce__(self) -> tuple[Callable[..., PostRecord], tuple[int, int, bytes, Post | None, str | None]]:
+    def __reduce__(self) -> tuple[Callable[..., PostRecord], tuple[object, ...]]:
         """Pickled as its values: the state a slotted dataclass pickles by default is set back
         field by field through ``fields()``, 7 µs a record (and see :mod:`feeds.remake`)."""
-        return _record, (self.size, self.mtime_ns, self.digest, self.post, self.error)
+        return _record, _RECORD_VALUES(self)
 
 
-_record = values_maker(PostRecord, ("size", "mtime_ns", "digest", "post", "error"), "_record")
+RECORD_FIELDS = tuple(f.name for f in fields(PostRecord))
+_RECORD_VALUES = attrgetter(*RECORD_FIELDS)
+_record = values_maker(PostRecord, RECORD_FIELDS, "_record")
 
 
 _SHAPERS = (
@@ -138,12 +141,13 @@ def digest(data: bytes, rel: str) -> bytes:
 
 
 def _magic() -> str:
-    """The cache's format: a post is pickled as its values, in the order of the fields named here,
-    so a cache made with other fields is read afresh, never into the wrong ones.  (The post
-    model is loaded only by builds that read records, not by one with nothing to do.)"""
+    """The cache's format: a record and its post are pickled as their values, in the order of the
+    fields named here, so a cache made with other fields is read afresh, never into the wrong
+    ones.  (The post model is loaded only by builds that read records, not by one with nothing
+    to do.)"""
     from ..models import POST_FIELDS
 
-    return f"{_MAGIC} {' '.join(POST_FIELDS)}"
+    return f"{_MAGIC} {' '.join(RECORD_FIELDS)} {' '.join(POST_FIELDS)}"
 
 
 class _Pickle:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import shutil
 import sqlite3
 import time
@@ -20,6 +21,7 @@ import feeds.builder.render
 import feeds.builder.stages
 import feeds.content
 import feeds.errors
+import feeds.models
 from feeds.builder import build
 from feeds.config import load_config
 
@@ -209,6 +211,33 @@ def test_config_change_starts_afresh(site: tuple[Path, Path], monkeypatch: pytes
     report = build(config)
     assert len(count.parsed) == 3 and report.feeds_written == 10
     assert feedparser.parse((config.output / "rss.xml").read_bytes()).feed.title == "Renamed site"
+
+
+class _OldPost:
+    """Pickles as format 7 pickled a post: its values as one tuple, to a function now made for many."""
+
+    def __reduce__(self) -> tuple[object, tuple[tuple[object, ...]]]:
+        return feeds.models._post, (("root", "rel"),)
+
+
+def test_a_cache_of_an_older_format_is_read_afresh_quietly(
+    site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    src, config_path = site
+    config = load_config(config_path)
+    build(config)
+    base = config.cache / "posts.pickle"
+    with base.open("rb") as f:
+        magic, key, _ = pickle.load(f)
+    with base.open("wb") as f:  # its header first: the posts after it are never unpickled
+        pickle.dump((magic.replace("feeds-cache-8", "feeds-cache-7"), key, 1), f)
+        pickle.dump({"a/one.md": _OldPost()}, f)
+    os.utime(src / "a/one.md", ns=(1, 1))  # not the last build's inputs: the cache is read
+    count = Counter(monkeypatch)
+    with caplog.at_level(logging.WARNING):
+        report = build(config)
+    assert len(count.parsed) == 3 and report.skipped == 0 and "cache unreadable" not in caplog.text
+    assert titles(config.output / "rss.xml") == ["Three", "Two", "One"]
 
 
 @pytest.mark.parametrize("garbage", [b"", b"\x80\x04not a pickle", b"x" * 100])
