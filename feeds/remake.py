@@ -1,7 +1,7 @@
 """Objects of a frozen, slotted dataclass made again from their pickled values, without ``__init__``.
 
 A build after one edit unpickles the record of every post, each with its post,
-and most of that time goes to setting fields. A frozen dataclass's
+and much of that time goes to setting fields. A frozen dataclass's
 ``__init__`` sets each through ``object.__setattr__``, and a loop over the
 slots' setters pays for the loop; the function made here calls each setter on
 a line of its own, as ``dataclasses`` writes ``__init__``. The records of
