@@ -16,6 +16,7 @@ import feedparser
 import pytest
 from lxml import etree
 
+import feeds.builder.postcache
 import feeds.builder.read
 import feeds.builder.render
 import feeds.builder.stages
@@ -230,7 +231,7 @@ def test_a_cache_of_an_older_format_is_read_afresh_quietly(
     with base.open("rb") as f:
         magic, key, _ = pickle.load(f)
     with base.open("wb") as f:  # its header first: the posts after it are never unpickled
-        pickle.dump((magic.replace("feeds-cache-8", "feeds-cache-7"), key, 1), f)
+        pickle.dump((magic.replace(feeds.builder.postcache._MAGIC, "feeds-cache-7"), key, 1), f)
         pickle.dump({"a/one.md": _OldPost()}, f)
     os.utime(src / "a/one.md", ns=(1, 1))  # not the last build's inputs: the cache is read
     count = Counter(monkeypatch)
